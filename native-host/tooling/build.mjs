@@ -1,0 +1,111 @@
+// Builds the extension for Chromium-family browsers and Firefox from one manifest, and
+// bundles the native host and command line for Node. Usage: node build.mjs [--quiet]
+import { build } from 'esbuild';
+import { cp, mkdir, readFile, readdir, rm, writeFile, chmod, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const dist = path.join(root, 'dist');
+const quiet = process.argv.includes('--quiet');
+
+/** Firefox needs a gecko id and `background.scripts` beside `service_worker`; it rejects `key`. */
+const FIREFOX_ID = 'cachet@cachet-smime.org';
+
+async function exists(p) {
+  try { await stat(p); return true; } catch { return false; }
+}
+
+/** UI pages live in src/ui/pages/<name>/index.tsx and become <name>.html + <name>.js. */
+async function uiPages() {
+  const dir = path.join(root, 'src/ui/pages');
+  if (!(await exists(dir))) return [];
+  const names = await readdir(dir);
+  const pages = [];
+  for (const name of names) {
+    const entry = path.join(dir, name, 'index.tsx');
+    if (await exists(entry)) pages.push({ name, entry });
+  }
+  return pages;
+}
+
+function pageHtml(name) {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Cachet</title>
+<link rel="stylesheet" href="pages/${name}.css">
+</head>
+<body>
+<div id="app"></div>
+<script type="module" src="pages/${name}.js"></script>
+</body>
+</html>
+`;
+}
+
+async function buildExtension(target) {
+  const out = path.join(dist, target);
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+  const common = {
+    bundle: true, minify: true, sourcemap: false, legalComments: 'none', logLevel: quiet ? 'error' : 'warning',
+    target: target === 'firefox' ? ['firefox142'] : ['chrome116'],
+    define: { CACHET_TARGET: JSON.stringify(target) },
+  };
+  await build({ ...common, entryPoints: { 'background/main': path.join(root, 'background/main.ts') }, outdir: out, format: 'esm' });
+  await build({ ...common, entryPoints: { 'content/main': path.join(root, 'content/main.ts') }, outdir: out, format: 'iife' });
+  const pages = await uiPages();
+  if (pages.length) {
+    await build({
+      ...common,
+      entryPoints: Object.fromEntries(pages.map((p) => [`pages/${p.name}`, p.entry])),
+      outdir: out, format: 'esm', jsx: 'automatic', jsxImportSource: 'preact', loader: { '.css': 'css' },
+    });
+    for (const p of pages) await writeFile(path.join(out, `${p.name}.html`), pageHtml(p.name));
+    for (const p of pages) {
+      const css = path.join(out, 'pages', `${p.name}.css`);
+      if (!(await exists(css))) await writeFile(css, '');
+    }
+  }
+  await cp(path.join(root, 'src/ui/icons'), path.join(out, 'icons'), { recursive: true });
+  await cp(path.join(root, 'src/ui/locales'), path.join(out, '_locales'), { recursive: true });
+  const manifest = JSON.parse(await readFile(path.join(root, 'manifest.json'), 'utf8'));
+  if (target === 'firefox') {
+    delete manifest.key;
+    delete manifest.minimum_chrome_version;
+    // Firefox runs the background as an event page and ignores service_worker.
+    const { service_worker: worker, ...background } = manifest.background;
+    manifest.background = { ...background, scripts: [worker] };
+    manifest.browser_specific_settings = { gecko: { id: FIREFOX_ID, strict_min_version: '142.0', data_collection_permissions: { required: ['none'] } } };
+    if (manifest.permissions) manifest.permissions = manifest.permissions.filter((p) => p !== 'offscreen');
+  }
+  await writeFile(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  return out;
+}
+
+async function buildNativeHost() {
+  const out = path.join(dist, 'native-host');
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+  const entries = { cachet: path.join(root, 'native-host/cli/main.ts') };
+  if (await exists(path.join(root, 'native-host/host/main.ts'))) entries.host = path.join(root, 'native-host/host/main.ts');
+  await build({
+    entryPoints: entries, outdir: out, outExtension: { '.js': '.mjs' }, bundle: true, platform: 'node', format: 'esm',
+    target: ['node20'], logLevel: quiet ? 'error' : 'warning', sourcemap: 'linked',
+    // Native addons cannot be bundled; they resolve from the project's node_modules.
+    external: ['pkcs11js', 'graphene-pk11'],
+    banner: { js: "import { createRequire as __cachetRequire } from 'node:module'; const require = __cachetRequire(import.meta.url);" },
+  });
+  await chmod(path.join(out, 'cachet.mjs'), 0o755);
+  return out;
+}
+
+const [chrome, firefox, host] = [await buildExtension('chrome'), await buildExtension('firefox'), await buildNativeHost()];
+if (!quiet) {
+  console.log(`extension (Chrome, Chromium, Edge): ${chrome}`);
+  console.log(`extension (Firefox):                ${firefox}`);
+  console.log(`native host and command line:       ${host}`);
+}

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The one command that runs every test: installs what the tests need, builds, runs vitest.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bash native-host/tooling/ensure-debian-packages.sh native-host/tooling/debian-packages.txt
+[[ -d node_modules ]] || npm ci
+node native-host/tooling/build.mjs --quiet
+exec npx vitest run --config test/vitest.config.ts "$@"

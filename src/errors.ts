@@ -1,0 +1,33 @@
+/**
+ * Errors that cross module and process boundaries carry a stable code and a message for
+ * people. Parsers throw these for hostile or broken input, never a bare TypeError.
+ */
+export type ErrorCode =
+  | 'mime/malformed'
+  | 'mime/too-deep'
+  | 'mime/too-large'
+  | 'asn1/malformed'
+  | 'cms/malformed'
+  | 'cms/unsupported'
+  | 'cms/no-recipient'
+  | 'cms/decrypt-failed'
+  | 'cms/bad-signature'
+  | 'pki/malformed'
+  | 'key/unavailable'
+  | 'key/operation-failed'
+  | 'input/invalid';
+
+export class CachetError extends Error {
+  override readonly name = 'CachetError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export function isCachetError(value: unknown): value is CachetError {
+  return value instanceof CachetError;
+}
