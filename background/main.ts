@@ -1,3 +1,62 @@
-// Service worker entry: the composition root. It wires the router, handlers, the native
-// client and the stores together as they are added; nothing else belongs here.
-export {};
+// Service worker entry: the composition root. It builds the services from the platform,
+// hands them to the router, and registers the listener synchronously, as MV3 requires
+// for the worker to be woken by the message.
+import browser from 'webextension-polyfill';
+import { lazyCertificateDb, openCertificateDb } from './address-book/certificate-db';
+import { createAddressBook } from './address-book/address-book';
+import { createHandlers } from './handlers';
+import { createNativeClient, type NativeEvent } from './native/native-client';
+import { nativeHostStatus } from './native/native-status';
+import { createPinPrompts } from './pin-prompts';
+import {
+  connectNativeHost, extensionVersion, nativeDisconnectReason, openPinWindow, pageUrl, randomToken, selfIdentity, startTimer,
+} from './platform';
+import { createPolicyStore } from './policy-store';
+import { createReaderFrames } from './reader-frames';
+import { createRouter } from './router';
+import { createTrustLists } from './trust-lists';
+
+const log = (error: unknown) => console.error('Cachet background:', error);
+
+const policy = createPolicyStore(browser.storage.managed, browser.storage.local);
+
+const native = createNativeClient({
+  connect: connectNativeHost,
+  disconnectReason: nativeDisconnectReason,
+  extensionVersion: extensionVersion(),
+  onEvent: (event) => onNativeEvent(event),
+  onProtocolError: log,
+  startTimer,
+});
+
+const pins = createPinPrompts(
+  {
+    provide: (promptId, pin) => native.request('pin/provide', { promptId, pin }),
+    cancel: async (promptId) => {
+      await native.request('pin/cancel', { promptId });
+    },
+  },
+  openPinWindow,
+);
+
+function onNativeEvent(event: NativeEvent): void {
+  if (event.event === 'pin/needed') pins.announce(event.data).catch(log);
+  else if (event.event === 'pin/closed') pins.closed(event.data.promptId);
+  // 'pin/pad' and 'identities/changed' concern the reader and compose pages, which
+  // subscribe to them when they exist.
+}
+
+const router = createRouter(
+  selfIdentity(),
+  createHandlers({
+    policy,
+    addressBook: createAddressBook(lazyCertificateDb(() => openCertificateDb(indexedDB)), crypto.subtle),
+    trust: createTrustLists(policy, crypto.subtle),
+    pins,
+    readerFrames: createReaderFrames(pageUrl('reader.html'), randomToken),
+    nativeStatus: () => nativeHostStatus(native),
+  }),
+  log,
+);
+
+browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => router(message, sender));

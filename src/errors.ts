@@ -15,7 +15,29 @@ export type ErrorCode =
   | 'pki/malformed'
   | 'key/unavailable'
   | 'key/operation-failed'
-  | 'input/invalid';
+  | 'input/invalid'
+  | 'policy/locked'
+  | 'runtime/forbidden'
+  | 'runtime/unknown-command'
+  | 'runtime/internal'
+  | 'native/unavailable'
+  | 'native/timeout'
+  | 'native/bad-frame'
+  | 'native/frame-too-large'
+  | 'native/bad-json'
+  | 'native/bad-message'
+  | 'native/unknown-type'
+  | 'native/no-handshake'
+  | 'native/version-mismatch'
+  | 'native/busy'
+  | 'native/forbidden-origin'
+  | 'native/internal'
+  | 'key/unsupported'
+  | 'token/removed'
+  | 'pin/incorrect'
+  | 'pin/locked'
+  | 'pin/cancelled'
+  | 'pin/timeout';
 
 export class CachetError extends Error {
   override readonly name = 'CachetError';

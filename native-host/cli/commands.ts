@@ -1,4 +1,15 @@
 import type { Command } from './command';
+import { certCheck } from './commands/cert-check';
+import { certSelect } from './commands/cert-select';
+import { decrypt } from './commands/decrypt';
+import { doctor } from './commands/doctor';
+import { hostInstall } from './commands/host-install';
+import { hostUninstall } from './commands/host-uninstall';
+import { identities } from './commands/identities';
+import { encrypt } from './commands/encrypt';
+import { inspect } from './commands/inspect';
+import { sign } from './commands/sign';
+import { verify } from './commands/verify';
 
 /** Every `cachet` subcommand, in the order `cachet help` lists them. */
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [inspect, sign, verify, encrypt, decrypt, certCheck, certSelect, identities, hostInstall, hostUninstall, doctor];

@@ -16,7 +16,12 @@ async function exists(p) {
   try { await stat(p); return true; } catch { return false; }
 }
 
-/** UI pages live in src/ui/pages/<name>/index.tsx and become <name>.html + <name>.js. */
+/**
+ * UI pages live in src/ui/pages/<name>/index.tsx and become <name>.html + pages/<name>.js.
+ * A page module exports `mount(root, platform)`; src/ is platform-free, so the entry that
+ * creates the platform (webextension-polyfill) and calls mount is generated here from
+ * background/page-platform.ts.
+ */
 async function uiPages() {
   const dir = path.join(root, 'src/ui/pages');
   if (!(await exists(dir))) return [];
@@ -46,6 +51,22 @@ function pageHtml(name) {
 `;
 }
 
+const pageEntries = {
+  name: 'cachet-pages',
+  setup(b) {
+    b.onResolve({ filter: /^cachet-page:/ }, (args) => ({ path: args.path.slice('cachet-page:'.length), namespace: 'cachet-page' }));
+    b.onLoad({ filter: /.*/, namespace: 'cachet-page' }, (args) => ({
+      resolveDir: root,
+      loader: 'ts',
+      contents: `import { mount } from ${JSON.stringify(`./src/ui/pages/${args.path}/index`)};
+import { pagePlatform } from './background/page-platform';
+const app = document.getElementById('app');
+if (app) mount(app, pagePlatform());
+`,
+    }));
+  },
+};
+
 async function buildExtension(target) {
   const out = path.join(dist, target);
   await rm(out, { recursive: true, force: true });
@@ -61,8 +82,9 @@ async function buildExtension(target) {
   if (pages.length) {
     await build({
       ...common,
-      entryPoints: Object.fromEntries(pages.map((p) => [`pages/${p.name}`, p.entry])),
+      entryPoints: Object.fromEntries(pages.map((p) => [`pages/${p.name}`, `cachet-page:${p.name}`])),
       outdir: out, format: 'esm', jsx: 'automatic', jsxImportSource: 'preact', loader: { '.css': 'css' },
+      plugins: [pageEntries],
     });
     for (const p of pages) await writeFile(path.join(out, `${p.name}.html`), pageHtml(p.name));
     for (const p of pages) {
@@ -72,6 +94,7 @@ async function buildExtension(target) {
   }
   await cp(path.join(root, 'src/ui/icons'), path.join(out, 'icons'), { recursive: true });
   await cp(path.join(root, 'src/ui/locales'), path.join(out, '_locales'), { recursive: true });
+  await cp(path.join(root, 'src/policy/managed-schema.json'), path.join(out, 'managed-schema.json'));
   const manifest = JSON.parse(await readFile(path.join(root, 'manifest.json'), 'utf8'));
   if (target === 'firefox') {
     delete manifest.key;

@@ -12,7 +12,13 @@ export type SignatureScheme =
 
 export type KeyTransportScheme =
   | { readonly name: 'RSAES-PKCS1-v1_5' }
-  | { readonly name: 'RSA-OAEP'; readonly hash: HashName; readonly label?: Uint8Array };
+  | {
+      readonly name: 'RSA-OAEP';
+      readonly hash: HashName;
+      readonly label?: Uint8Array;
+      /** MGF1's hash when it differs from `hash` (RFC 8017 Appendix A.2.1); absent means `hash`. */
+      readonly mgf1Hash?: HashName;
+    };
 
 export type NamedCurve = 'P-256' | 'P-384' | 'P-521';
 

@@ -1,0 +1,24 @@
+/**
+ * The browser side of Cachet's extension pages (src/ui/pages): a typed `send` over
+ * runtime messages, translations from _locales, and page navigation. The build makes each
+ * page entry call `mount(root, pagePlatform())`.
+ */
+import browser from 'webextension-polyfill';
+import { createRuntimeSend } from '../src/protocol/runtime-envelope';
+import type { PagePlatform } from '../src/ui/platform';
+
+export function pagePlatform(): PagePlatform {
+  return {
+    send: createRuntimeSend((message) => browser.runtime.sendMessage(message)),
+    t: (key, substitutions) => {
+      const text = browser.i18n.getMessage(key, substitutions === undefined ? undefined : [...(typeof substitutions === 'string' ? [substitutions] : substitutions)]);
+      // An empty answer means a missing translation; the key is more useful than nothing.
+      return text === '' ? key : text;
+    },
+    openPage: async (page) => {
+      if (page === 'options') await browser.runtime.openOptionsPage();
+      else await browser.tabs.create({ url: browser.runtime.getURL(`${page}.html`) });
+    },
+    closeWindow: () => window.close(),
+  };
+}

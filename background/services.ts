@@ -1,0 +1,16 @@
+import type { NativeStatus } from '../src/protocol/runtime';
+import type { AddressBook } from './address-book/address-book';
+import type { PinPrompts } from './pin-prompts';
+import type { PolicyStore } from './policy-store';
+import type { ReaderFrames } from './reader-frames';
+import type { TrustLists } from './trust-lists';
+
+/** What handlers work with; main.ts builds it from the platform, tests from fakes. */
+export interface BackgroundServices {
+  readonly policy: PolicyStore;
+  readonly addressBook: AddressBook;
+  readonly trust: TrustLists;
+  readonly pins: PinPrompts;
+  readonly readerFrames: ReaderFrames;
+  readonly nativeStatus: () => Promise<NativeStatus>;
+}

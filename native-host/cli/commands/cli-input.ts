@@ -1,0 +1,40 @@
+/** Reading the FILE argument of the sign and verify commands ('-' is standard input). */
+import { readFile } from 'node:fs/promises';
+import type { CliIo } from '../command';
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+export async function readInput(file: string, io: CliIo): Promise<Uint8Array> {
+  return file === '-' ? readAll(io.stdin) : new Uint8Array(await readFile(file));
+}
+
+/** Splits argv into repeatable `--name value` options, boolean flags and positionals. */
+export function parseArgs(
+  args: readonly string[],
+  valued: readonly string[],
+  flags: readonly string[],
+  fail: (message: string) => Error,
+): { values: Map<string, string[]>; flags: Set<string>; positionals: string[] } {
+  const values = new Map<string, string[]>();
+  const seen = new Set<string>();
+  const positionals: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '-' || !arg.startsWith('-')) {
+      positionals.push(arg);
+    } else if (valued.includes(arg)) {
+      const value = args[++i];
+      if (value === undefined) throw fail(`${arg} needs a value`);
+      values.set(arg, [...(values.get(arg) ?? []), value]);
+    } else if (flags.includes(arg)) {
+      seen.add(arg);
+    } else {
+      throw fail(`unknown option ${arg}`);
+    }
+  }
+  return { values, flags: seen, positionals };
+}

@@ -1,0 +1,55 @@
+/**
+ * `cachet decrypt`: decrypts an S/MIME encrypted message (EnvelopedData or
+ * AuthEnvelopedData) with a software key (B15) and writes the decrypted message: the
+ * outer header fields, then the decrypted entity.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { EXIT_OK, EXIT_UNUSABLE, UsageError, type CliIo, type Command } from '../command';
+import { parseArgs, readInput } from './cli-input';
+import { nodeCmsCrypto } from './node-cms-crypto';
+import { decryptMessage } from '../../../src/cms/smime-envelope';
+import { loadSoftwareKeyOperators, type SoftwareKeySources } from '../../keys/load-software-key-operators';
+
+const usage = `usage: cachet decrypt (--cert C.pem --key K.pem | --p12 F --pass P) [-o OUT] FILE
+  Decrypts FILE (an S/MIME encrypted message; '-' reads standard input) and writes the
+  message with its encrypted part replaced by the decrypted content. --key may also hold
+  the certificate (as OpenSSL's test files do); --pass also decrypts an encrypted PEM key.
+  Exit status: 0 decrypted, 2 not encrypted to this key, tampered, or unusable input.`;
+
+export const decrypt: Command = {
+  name: 'decrypt',
+  summary: 'decrypt an S/MIME encrypted message with a key and certificate or PKCS#12 file',
+  usage,
+  async run(args: readonly string[], io: CliIo): Promise<number> {
+    const parsed = parseArgs(args, ['--cert', '--key', '--p12', '--pass', '-o'], [], (message) => new UsageError(message));
+    const [file, ...rest] = parsed.positionals;
+    if (file === undefined || rest.length > 0) throw new UsageError('expected exactly one FILE');
+    const one = (name: string): string | undefined => parsed.values.get(name)?.at(-1);
+    const certPath = one('--cert');
+    const keyPath = one('--key');
+    const p12Path = one('--p12');
+    const password = one('--pass');
+    if (!p12Path && !keyPath) throw new UsageError('give --cert and --key, or --p12 and --pass');
+
+    let input: Uint8Array;
+    let sources: SoftwareKeySources;
+    try {
+      input = await readInput(file, io);
+      sources = {
+        ...(certPath ? { certPem: new Uint8Array(await readFile(certPath)) } : {}),
+        ...(keyPath ? { keyPem: new Uint8Array(await readFile(keyPath)) } : {}),
+        ...(p12Path ? { p12: new Uint8Array(await readFile(p12Path)) } : {}),
+        ...(password !== undefined ? { password } : {}),
+      };
+    } catch (error) {
+      io.stderr.write(`cachet decrypt: ${error instanceof Error ? error.message : String(error)}\n`);
+      return EXIT_UNUSABLE;
+    }
+    const operators = loadSoftwareKeyOperators(sources);
+    const { message } = await decryptMessage(nodeCmsCrypto, input, operators);
+    const out = one('-o');
+    if (out === undefined || out === '-') io.stdout.write(message);
+    else await writeFile(out, message);
+    return EXIT_OK;
+  },
+};

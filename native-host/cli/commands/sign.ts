@@ -1,0 +1,150 @@
+/**
+ * `cachet sign`: signs an RFC 5322 message (B12). The message's own header fields
+ * (From, To, Subject, Date, …) stay on the outer message; its Content-* fields and body
+ * become the signed entity, written in S/MIME canonical form (RFC 8551 §3.1).
+ */
+import { randomBytes, webcrypto } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { EXIT_OK, EXIT_UNUSABLE, UsageError, type CliIo, type Command } from '../command';
+import { parseArgs, readInput } from './cli-input';
+import { signSmimeEntity } from '../../../src/cms/smime-sign';
+import type { SigningHash } from '../../../src/cms/signed-data-sign';
+import type { KeyOperator } from '../../../src/cms/key-operator';
+import { CachetError } from '../../../src/errors';
+import { asciiBytes, concatBytes } from '../../../src/mime/byte-sink';
+import { canonicalizeEntity, canonicalProblems, lfToCrlf } from '../../../src/mime/canonical';
+import { encodeBase64 } from '../../../src/mime/encode-base64';
+import { encodeQuotedPrintable } from '../../../src/mime/encode-quoted-printable';
+import { decodedBody, parseMessage, type HeaderField, type MimePart } from '../../../src/mime';
+import { loadPkcs12 } from '../../keys/load-pkcs12';
+import { loadSoftwareKeyOperators } from '../../keys/load-software-key-operators';
+import { readPemCertificates } from '../../keys/pem';
+
+const DIGESTS: Readonly<Record<string, SigningHash>> = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
+
+const usage = `usage: cachet sign (--cert C.pem --key K.pem | --p12 F --pass P) [--opaque] [--pss]
+                   [--chain CA.pem]... [--digest sha256|sha384|sha512] [-o OUT] FILE
+  Signs FILE (an RFC 5322 message; '-' reads standard input) and writes the signed
+  message: clear-signed multipart/signed by default, opaque application/pkcs7-mime with
+  --opaque. From, To, Subject, Date and the other message header fields stay outside;
+  the Content-* fields and the body are signed. Certificates included: the signer's and
+  the intermediates of --chain (or of the PKCS#12 file), never a self-signed root.
+  --pss uses RSASSA-PSS with an RSA key. --pass also decrypts an encrypted PEM key.
+  Exit status: 0 signed, 2 unusable input or key.`;
+
+function isContentField(field: HeaderField): boolean {
+  return field.name.toLowerCase().startsWith('content-');
+}
+
+function fieldBytes(source: Uint8Array, field: HeaderField): Uint8Array {
+  return source.subarray(field.range.start, field.range.end);
+}
+
+/**
+ * The entity to sign: the Content-* fields and the body. A single 8-bit body is
+ * re-encoded (quoted-printable for text, base64 otherwise) because RFC 8551 §3.1.3 wants
+ * signed content 7-bit; 8-bit inside a multipart is refused by the canonical check.
+ */
+function signedEntity(root: MimePart): Uint8Array {
+  const source = root.source;
+  const contentFields = root.headers.filter(isContentField);
+  const body = source.subarray(root.bodyRange.start, root.bodyRange.end);
+  const eightBit = canonicalProblems(lfToCrlf(body)).some((p) => p.startsWith('8-bit') || p.startsWith('a line longer'));
+  if (root.children.length === 0 && eightBit) {
+    const isText = root.contentType.mediaType.startsWith('text/');
+    const content = lfToCrlf(decodedBody(root));
+    const encoding = isText ? 'quoted-printable' : 'base64';
+    const fields = contentFields
+      .filter((f) => f.name.toLowerCase() !== 'content-transfer-encoding')
+      .map((f) => fieldBytes(source, f));
+    const encoded = isText ? encodeQuotedPrintable(content) : encodeBase64(content);
+    return canonicalizeEntity(concatBytes([
+      ...fields,
+      asciiBytes(`Content-Transfer-Encoding: ${encoding}\r\n\r\n`),
+      encoded,
+      asciiBytes(encoded.at(-1) === 0x0a ? '' : '\r\n'),
+    ]));
+  }
+  return canonicalizeEntity(concatBytes([
+    ...contentFields.map((f) => fieldBytes(source, f)),
+    asciiBytes('\r\n'),
+    body,
+  ]));
+}
+
+async function loadSigner(values: Map<string, string[]>): Promise<{ signer: KeyOperator; chain: Uint8Array[] }> {
+  const one = (name: string): string | undefined => values.get(name)?.at(-1);
+  const certPath = one('--cert');
+  const keyPath = one('--key');
+  const p12Path = one('--p12');
+  const password = one('--pass');
+  if (!p12Path && !keyPath) throw new UsageError('give --cert and --key, or --p12');
+  const sources = {
+    ...(certPath ? { certPem: new Uint8Array(await readFile(certPath)) } : {}),
+    ...(keyPath ? { keyPem: new Uint8Array(await readFile(keyPath)) } : {}),
+    ...(p12Path ? { p12: new Uint8Array(await readFile(p12Path)) } : {}),
+    ...(password !== undefined ? { password } : {}),
+  };
+  const operators = loadSoftwareKeyOperators(sources);
+  const signer = operators[0];
+  if (!signer) throw new CachetError('key/unavailable', 'no signing key found');
+  // Certificates that came with the key (bundle or PKCS#12) are candidates for the chain.
+  const chain: Uint8Array[] = [];
+  for (const path of [...(values.get('--chain') ?? []), ...(certPath ? [certPath] : [])]) {
+    chain.push(...readPemCertificates(await readFile(path)));
+  }
+  if (p12Path) {
+    const contents = loadPkcs12(sources.p12 as Uint8Array, password ?? '');
+    for (const identity of contents.identities) chain.push(...identity.chain);
+  }
+  const own = Buffer.from(signer.certificate);
+  return { signer, chain: chain.filter((der) => !own.equals(der)) };
+}
+
+export const sign: Command = {
+  name: 'sign',
+  summary: 'sign a message with S/MIME (multipart/signed, or opaque with --opaque)',
+  usage,
+  async run(args: readonly string[], io: CliIo): Promise<number> {
+    const parsed = parseArgs(
+      args,
+      ['--cert', '--key', '--p12', '--pass', '--chain', '--digest', '-o'],
+      ['--opaque', '--pss'],
+      (message) => new UsageError(message),
+    );
+    const [file, ...rest] = parsed.positionals;
+    if (file === undefined || rest.length > 0) throw new UsageError('expected exactly one FILE');
+    const digestName = parsed.values.get('--digest')?.at(-1) ?? 'sha256';
+    const hash = DIGESTS[digestName.toLowerCase()];
+    if (!hash) throw new UsageError(`unsupported digest ${digestName}`);
+
+    let input: Uint8Array;
+    try {
+      input = await readInput(file, io);
+    } catch (error) {
+      io.stderr.write(`cachet sign: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}\n`);
+      return EXIT_UNUSABLE;
+    }
+    const { signer, chain } = await loadSigner(parsed.values);
+    const root = parseMessage(input);
+    const entity = signedEntity(root);
+    const smime = await signSmimeEntity(entity, {
+      subtle: webcrypto.subtle as SubtleCrypto,
+      signer,
+      hash,
+      chain,
+      opaque: parsed.flags.has('--opaque'),
+      rsaPss: parsed.flags.has('--pss'),
+      randomBytes: (n) => new Uint8Array(randomBytes(n)),
+    });
+    const outer = root.headers
+      .filter((f) => !isContentField(f) && f.name.toLowerCase() !== 'mime-version')
+      .map((f) => lfToCrlf(fieldBytes(root.source, f)));
+    const message = concatBytes([...outer, asciiBytes('MIME-Version: 1.0\r\n'), smime]);
+
+    const out = parsed.values.get('-o')?.at(-1);
+    if (out === undefined || out === '-') io.stdout.write(message);
+    else await writeFile(out, message);
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,32 @@
+/**
+ * What the host does for each request type, over the key stores and the PIN broker.
+ * Requests arrive here already validated (connection.ts).
+ */
+import packageJson from '../../package.json';
+import { NATIVE_PROTOCOL_VERSION } from '../../src/protocol/native';
+import { MAX_FRAME_BYTES } from '../../src/protocol/framing';
+import type { PinBroker } from '../pin/pin-broker';
+import type { StoreRegistry } from '../stores/store-registry';
+import type { Handlers } from './connection';
+
+const b64 = (value: string): Buffer => Buffer.from(value, 'base64');
+const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+
+export function createHandlers(registry: StoreRegistry, pins: PinBroker): Handlers {
+  return {
+    hello: () => Promise.resolve({
+      protocol: NATIVE_PROTOCOL_VERSION, hostVersion: packageJson.version, platform: `${process.platform}-${process.arch}`,
+      stores: registry.statuses(), maxFrameBytes: MAX_FRAME_BYTES,
+    }),
+    'identities/list': async () => ({ identities: await registry.listIdentities() }),
+    'key/sign': async (req) => ({ signature: text(await registry.sign(req.identity, b64(req.digest), req.scheme)) }),
+    'key/decrypt': async (req) => ({ key: text(await registry.decrypt(req.identity, b64(req.wrappedKey), req.scheme)) }),
+    'key/derive': async (req) => ({ secret: text(await registry.derive(req.identity, b64(req.publicPoint), req.curve)) }),
+    'pin/provide': (req) => Promise.resolve(pins.provide(req.promptId, req.pin)),
+    'pin/cancel': (req) => {
+      pins.cancel(req.promptId);
+      return Promise.resolve({});
+    },
+    'session/logout': async () => ({ tokens: await registry.logoutAll() }),
+  };
+}

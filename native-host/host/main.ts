@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+/**
+ * The native-messaging host the browser starts for Cachet's extension: checks who called,
+ * opens the key stores, and serves requests on stdin/stdout until the browser closes the
+ * pipe. Logs go to stderr (the browser keeps them); PINs and key material never do.
+ */
+import { CachetError } from '../../src/errors';
+import { encodeFrames } from '../../src/protocol/framing';
+import { LoginCache } from '../pin/login-cache';
+import { PinBroker, type EventSink } from '../pin/pin-broker';
+import { DEFAULT_HOST_CONFIG, loadHostConfig, type HostConfig } from '../stores/host-config';
+import { StoreRegistry } from '../stores/store-registry';
+import { isAllowedCaller, parseCaller } from './caller-origin';
+import { Connection } from './connection';
+import { encodeFrame } from './frame-reader';
+import { createHandlers } from './handlers';
+
+function log(line: string): void {
+  process.stderr.write(`cachet-host: ${line}\n`);
+}
+
+function refuse(reason: string): void {
+  const error = new CachetError('native/forbidden-origin', reason);
+  const frames = encodeFrames({ kind: 'response', id: null, ok: false, error: { code: error.code, message: error.message } }, 'h0');
+  for (const frame of frames) process.stdout.write(encodeFrame(frame));
+  log(reason);
+  process.exitCode = 1;
+}
+
+async function main(): Promise<void> {
+  const caller = parseCaller(process.argv.slice(2));
+  if (!caller || !isAllowedCaller(caller)) {
+    refuse(caller ? `caller ${caller.extensionId} is not Cachet` : 'started without a browser caller origin');
+    return;
+  }
+  let config: HostConfig;
+  try {
+    config = loadHostConfig();
+  } catch (error) {
+    log(`${error instanceof Error ? error.message : String(error)}; using defaults`);
+    config = DEFAULT_HOST_CONFIG;
+  }
+  // Events can only go out once the connection exists; stores may raise them earlier.
+  const out: { connection?: Connection } = {};
+  const emit: EventSink = (event, data) => out.connection?.sendEvent(event, data);
+  const pins = new PinBroker(emit, config.pinTimeoutSeconds);
+  const logins = new LoginCache(config.pinCacheSeconds);
+  const registry = new StoreRegistry(config, { pins, logins, emit, log });
+  registry.open();
+  registry.startPolling();
+  out.connection = new Connection({ input: process.stdin, output: process.stdout, handlers: createHandlers(registry, pins), log });
+  await out.connection.run();
+  pins.cancelAll();
+  logins.forgetAll();
+  registry.close();
+}
+
+main().then(
+  () => process.exit(),
+  (error: unknown) => {
+    log(`fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(70);
+  },
+);

@@ -1,0 +1,85 @@
+/**
+ * The few certificate fields the CMS layer needs: e-mail addresses for the From match
+ * (B1: subject emailAddress, then SAN rfc822Name), the subject key identifier for
+ * SignerIdentifier matching (RFC 5652 §5.3), and issuer/serial comparison.
+ */
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { parseBer } from './asn1-input';
+import { bytesEqual, digest } from './digest';
+import { OID_EMAIL_ADDRESS, OID_SUBJECT_ALT_NAME, OID_SUBJECT_KEY_IDENTIFIER } from './oids';
+
+/** A certificate as received (exact DER) with its parsed model. */
+export interface ParsedCertificate {
+  readonly der: Uint8Array;
+  readonly model: pkijs.Certificate;
+}
+
+export function parseCertificate(der: Uint8Array): ParsedCertificate | undefined {
+  try {
+    return { der, model: new pkijs.Certificate({ schema: parseBer(der, 'certificate', 'pki/malformed') }) };
+  } catch {
+    return undefined;
+  }
+}
+
+function nameDer(name: pkijs.RelativeDistinguishedNames): Uint8Array {
+  return new Uint8Array(name.toSchema().toBER(false));
+}
+
+export function issuerDer(certificate: pkijs.Certificate): Uint8Array {
+  return nameDer(certificate.issuer);
+}
+
+export function subjectDer(certificate: pkijs.Certificate): Uint8Array {
+  return nameDer(certificate.subject);
+}
+
+/** RFC 5652 §5.3 IssuerAndSerialNumber match: same issuer Name encoding, same serial. */
+export function matchesIssuerAndSerial(certificate: pkijs.Certificate, sid: pkijs.IssuerAndSerialNumber): boolean {
+  if (!certificate.serialNumber.isEqual(sid.serialNumber)) return false;
+  return bytesEqual(nameDer(certificate.issuer), nameDer(sid.issuer)) || certificate.issuer.isEqual(sid.issuer);
+}
+
+/**
+ * The subjectKeyIdentifier extension, or when absent the RFC 5280 §4.2.1.2 method (1)
+ * value (SHA-1 of the subjectPublicKey bits), which is what senders compute for such certs.
+ */
+export async function subjectKeyIdentifier(subtle: SubtleCrypto, certificate: pkijs.Certificate): Promise<Uint8Array> {
+  const extension = certificate.extensions?.find((e) => e.extnID === OID_SUBJECT_KEY_IDENTIFIER);
+  const parsed: unknown = extension?.parsedValue;
+  if (parsed instanceof asn1js.OctetString) return new Uint8Array(parsed.valueBlock.valueHexView);
+  return digest(subtle, 'SHA-1', certificate.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView);
+}
+
+/** Subject emailAddress values then SAN rfc822Names, de-duplicated case-insensitively, in order. */
+export function emailAddresses(certificate: pkijs.Certificate): string[] {
+  const found: string[] = [];
+  for (const tv of certificate.subject.typesAndValues) {
+    if (tv.type !== OID_EMAIL_ADDRESS) continue;
+    const value: unknown = tv.value;
+    if (value instanceof asn1js.IA5String || value instanceof asn1js.Utf8String || value instanceof asn1js.PrintableString) {
+      found.push(value.valueBlock.value);
+    }
+  }
+  const san = certificate.extensions?.find((e) => e.extnID === OID_SUBJECT_ALT_NAME);
+  const names: unknown = san?.parsedValue;
+  if (names instanceof pkijs.AltName) {
+    for (const name of names.altNames) {
+      // GeneralName rfc822Name is [1] IA5String (RFC 5280 §4.2.1.6).
+      if (name.type === 1 && typeof name.value === 'string') found.push(name.value);
+    }
+  }
+  const seen = new Set<string>();
+  return found.filter((address) => {
+    const key = address.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Self-issued (subject equals issuer): a root when building the chain to include (B18). */
+export function isSelfIssued(certificate: pkijs.Certificate): boolean {
+  return bytesEqual(issuerDer(certificate), subjectDer(certificate));
+}

@@ -1,0 +1,158 @@
+/**
+ * Content-encryption algorithms (RFC 3565 AES-CBC, RFC 5084 AES-GCM, RFC 3370 §5.1
+ * des-ede3-cbc): their AlgorithmIdentifiers and the encryption itself. AES runs in
+ * WebCrypto; 3DES, read only for old mail, in TypeScript.
+ */
+import { CachetError } from '../errors';
+import { desEde3CbcDecrypt } from './ciphers/des-ede3-cbc';
+import { ownBytes, randomBytes, type CmsCrypto } from './cms-crypto';
+import { octetStringOf, sequenceOf, smallIntOf, type AlgorithmIdentifierView } from './der-reader';
+import { algorithmIdentifier, integer, octetString, sequence } from './der-writer';
+import {
+  OID_AES128_CBC,
+  OID_AES128_GCM,
+  OID_AES192_CBC,
+  OID_AES192_GCM,
+  OID_AES256_CBC,
+  OID_AES256_GCM,
+  OID_DES_EDE3_CBC,
+} from './oids';
+
+/** What Cachet writes. */
+export type WritableCbcCipher = 'aes-128-cbc' | 'aes-256-cbc';
+export type WritableGcmCipher = 'aes-128-gcm' | 'aes-256-gcm';
+export type ContentCipherName = WritableCbcCipher | WritableGcmCipher | 'aes-192-cbc' | 'aes-192-gcm' | 'des-ede3-cbc';
+
+interface CipherInfo {
+  readonly oid: string;
+  readonly mode: 'cbc' | 'gcm' | 'des';
+  readonly keyLength: number;
+}
+
+const CIPHERS: Readonly<Record<ContentCipherName, CipherInfo>> = {
+  'aes-128-cbc': { oid: OID_AES128_CBC, mode: 'cbc', keyLength: 16 },
+  'aes-192-cbc': { oid: OID_AES192_CBC, mode: 'cbc', keyLength: 24 },
+  'aes-256-cbc': { oid: OID_AES256_CBC, mode: 'cbc', keyLength: 32 },
+  'aes-128-gcm': { oid: OID_AES128_GCM, mode: 'gcm', keyLength: 16 },
+  'aes-192-gcm': { oid: OID_AES192_GCM, mode: 'gcm', keyLength: 24 },
+  'aes-256-gcm': { oid: OID_AES256_GCM, mode: 'gcm', keyLength: 32 },
+  'des-ede3-cbc': { oid: OID_DES_EDE3_CBC, mode: 'des', keyLength: 24 },
+};
+
+export function keyLengthOf(cipher: ContentCipherName): number {
+  return CIPHERS[cipher].keyLength;
+}
+
+/** RFC 5084 §3.2: nonce of 12 octets recommended; ICV of 12 to 16 octets. */
+export const GCM_NONCE_LENGTH = 12;
+export const GCM_ICV_LENGTH = 16;
+
+export interface ContentAlgorithm {
+  readonly cipher: ContentCipherName;
+  /** IV (CBC) or nonce (GCM). */
+  readonly iv: Uint8Array;
+  /** GCM only: the length of the authentication tag in bytes. */
+  readonly icvLength: number;
+}
+
+export function readContentAlgorithm(algorithm: AlgorithmIdentifierView): ContentAlgorithm {
+  const entry = (Object.entries(CIPHERS) as [ContentCipherName, CipherInfo][]).find(([, info]) => info.oid === algorithm.oid);
+  if (!entry) throw new CachetError('cms/unsupported', `unsupported content encryption ${algorithm.oid}`);
+  const [cipher, info] = entry;
+  if (info.mode === 'gcm') {
+    // GCMParameters ::= SEQUENCE { aes-nonce OCTET STRING, aes-ICVlen AES-GCM-ICVlen DEFAULT 12 }
+    const [nonceBlock, icvBlock] = sequenceOf(algorithm.params, 'GCMParameters');
+    const iv = octetStringOf(nonceBlock, 'GCM nonce');
+    const icvLength = icvBlock ? smallIntOf(icvBlock, 'GCM ICV length', 16) : 12;
+    if (iv.length < 1 || iv.length > 64 || icvLength < 12) throw new CachetError('cms/malformed', 'bad GCMParameters');
+    return { cipher, iv, icvLength };
+  }
+  const iv = octetStringOf(algorithm.params, 'content encryption IV');
+  if (iv.length !== (info.mode === 'des' ? 8 : 16)) throw new CachetError('cms/malformed', 'content encryption IV has the wrong length');
+  return { cipher, iv, icvLength: 0 };
+}
+
+export function encodeContentAlgorithm(algorithm: ContentAlgorithm): Uint8Array {
+  const info = CIPHERS[algorithm.cipher];
+  if (info.mode === 'gcm') {
+    // OpenSSL writes the ICV length even when it is the default; so do we, it is 16 anyway.
+    return algorithmIdentifier(info.oid, sequence(octetString(algorithm.iv), integer(algorithm.icvLength)));
+  }
+  return algorithmIdentifier(info.oid, octetString(algorithm.iv));
+}
+
+export function newContentAlgorithm(crypto: CmsCrypto, cipher: WritableCbcCipher | WritableGcmCipher): ContentAlgorithm {
+  const gcm = CIPHERS[cipher].mode === 'gcm';
+  return { cipher, iv: randomBytes(crypto, gcm ? GCM_NONCE_LENGTH : 16), icvLength: gcm ? GCM_ICV_LENGTH : 0 };
+}
+
+async function aesKey(crypto: CmsCrypto, mode: 'AES-CBC' | 'AES-GCM', key: Uint8Array, usage: 'encrypt' | 'decrypt'): Promise<CryptoKey> {
+  if (key.length !== 16 && key.length !== 24 && key.length !== 32) {
+    throw new CachetError('cms/decrypt-failed', 'content key has the wrong length (wrong key or tampered message)');
+  }
+  return crypto.subtle.importKey('raw', ownBytes(key), mode, false, [usage]);
+}
+
+/** CBC encryption with RFC 5652 §6.3 padding (WebCrypto's AES-CBC pads the same way). */
+export async function encryptCbc(crypto: CmsCrypto, algorithm: ContentAlgorithm, key: Uint8Array, content: Uint8Array): Promise<Uint8Array> {
+  const cryptoKey = await aesKey(crypto, 'AES-CBC', key, 'encrypt');
+  return new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-CBC', iv: ownBytes(algorithm.iv) }, cryptoKey, content as Uint8Array<ArrayBuffer>));
+}
+
+/** GCM encryption; returns ciphertext and tag separately, as AuthEnvelopedData stores them. */
+export async function encryptGcm(
+  crypto: CmsCrypto,
+  algorithm: ContentAlgorithm,
+  key: Uint8Array,
+  content: Uint8Array,
+  aad: Uint8Array,
+): Promise<{ ciphertext: Uint8Array; tag: Uint8Array }> {
+  const cryptoKey = await aesKey(crypto, 'AES-GCM', key, 'encrypt');
+  const params = { name: 'AES-GCM', iv: ownBytes(algorithm.iv), tagLength: algorithm.icvLength * 8, additionalData: ownBytes(aad) };
+  const sealed = new Uint8Array(await crypto.subtle.encrypt(params, cryptoKey, content as Uint8Array<ArrayBuffer>));
+  const split = sealed.length - algorithm.icvLength;
+  return { ciphertext: sealed.subarray(0, split), tag: sealed.subarray(split) };
+}
+
+const DECRYPT_FAILED = 'content decryption failed (wrong key or tampered message)';
+
+/** Decrypts CBC content (AES or 3DES); any failure is 'cms/decrypt-failed'. */
+export async function decryptCbc(crypto: CmsCrypto, algorithm: ContentAlgorithm, key: Uint8Array, ciphertext: Uint8Array): Promise<Uint8Array> {
+  const info = CIPHERS[algorithm.cipher];
+  if (key.length !== info.keyLength) throw new CachetError('cms/decrypt-failed', DECRYPT_FAILED);
+  if (info.mode === 'des') return desEde3CbcDecrypt(key, algorithm.iv, ciphertext);
+  if (info.mode !== 'cbc') throw new CachetError('cms/malformed', 'GCM is only valid inside AuthEnvelopedData');
+  if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) throw new CachetError('cms/decrypt-failed', DECRYPT_FAILED);
+  const cryptoKey = await aesKey(crypto, 'AES-CBC', key, 'decrypt');
+  try {
+    return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-CBC', iv: ownBytes(algorithm.iv) }, cryptoKey, ciphertext as Uint8Array<ArrayBuffer>));
+  } catch (error) {
+    throw new CachetError('cms/decrypt-failed', DECRYPT_FAILED, { cause: error });
+  }
+}
+
+/** Decrypts and authenticates GCM content; the tag is the AuthEnvelopedData mac. */
+export async function decryptGcm(
+  crypto: CmsCrypto,
+  algorithm: ContentAlgorithm,
+  key: Uint8Array,
+  ciphertext: Uint8Array,
+  tag: Uint8Array,
+  aad: Uint8Array,
+): Promise<Uint8Array> {
+  const info = CIPHERS[algorithm.cipher];
+  if (info.mode !== 'gcm') throw new CachetError('cms/malformed', 'AuthEnvelopedData needs an authenticated cipher');
+  if (key.length !== info.keyLength) throw new CachetError('cms/decrypt-failed', DECRYPT_FAILED);
+  if (tag.length !== algorithm.icvLength) throw new CachetError('cms/decrypt-failed', 'authentication tag has the wrong length');
+  const cryptoKey = await aesKey(crypto, 'AES-GCM', key, 'decrypt');
+  // WebCrypto wants ciphertext || tag in one buffer: one copy of the content, unavoidable here.
+  const sealed = new Uint8Array(ciphertext.length + tag.length);
+  sealed.set(ciphertext);
+  sealed.set(tag, ciphertext.length);
+  const params = { name: 'AES-GCM', iv: ownBytes(algorithm.iv), tagLength: algorithm.icvLength * 8, additionalData: ownBytes(aad) };
+  try {
+    return new Uint8Array(await crypto.subtle.decrypt(params, cryptoKey, sealed));
+  } catch (error) {
+    throw new CachetError('cms/decrypt-failed', 'content authentication failed (wrong key or tampered message)', { cause: error });
+  }
+}

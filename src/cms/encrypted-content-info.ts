@@ -1,0 +1,34 @@
+/**
+ * EncryptedContentInfo (RFC 5652 §6.1), shared by EnvelopedData and AuthEnvelopedData:
+ *
+ * EncryptedContentInfo ::= SEQUENCE {
+ *   contentType ContentType,
+ *   contentEncryptionAlgorithm ContentEncryptionAlgorithmIdentifier,
+ *   encryptedContent [0] IMPLICIT EncryptedContent OPTIONAL }
+ *
+ * Written with the ciphertext as one primitive [0]; read in either form, since NSS and
+ * streaming OpenSSL write it constructed in chunks.
+ */
+import { CachetError } from '../errors';
+import { algorithmOf, isContext, octetsOf, oidOf, sequenceOf, type Block } from './der-reader';
+import { oid, tlvHeader, wrapPieces, type Pieces } from './der-writer';
+import { encodeContentAlgorithm, readContentAlgorithm, type ContentAlgorithm } from './content-encryption';
+
+export interface EncryptedContentInfo {
+  readonly contentType: string;
+  readonly algorithm: ContentAlgorithm;
+  readonly ciphertext: Uint8Array;
+}
+
+export function encodeEncryptedContentInfo(contentType: string, algorithm: ContentAlgorithm, ciphertext: Uint8Array): Pieces {
+  return wrapPieces(0x30, [oid(contentType), encodeContentAlgorithm(algorithm), tlvHeader(0x80, ciphertext.length), ciphertext]);
+}
+
+export function readEncryptedContentInfo(block: Block | undefined): EncryptedContentInfo {
+  const [typeBlock, algBlock, contentBlock] = sequenceOf(block, 'EncryptedContentInfo');
+  const contentType = oidOf(typeBlock, 'EncryptedContentInfo contentType');
+  const algorithm = readContentAlgorithm(algorithmOf(algBlock, 'contentEncryptionAlgorithm'));
+  // Detached encrypted content (absent [0]) is legal CMS but never S/MIME.
+  if (!isContext(contentBlock, 0)) throw new CachetError('cms/unsupported', 'the encrypted content is not in the message');
+  return { contentType, algorithm, ciphertext: octetsOf(contentBlock, 'encryptedContent') };
+}

@@ -1,0 +1,73 @@
+/**
+ * EnvelopedData (RFC 5652 §6.1) with AES-CBC content encryption (RFC 3565), wrapped in a
+ * ContentInfo. AES-GCM is never written here: authenticated ciphers belong in
+ * AuthEnvelopedData (RFC 5084 §1), and OpenSSL rejects GCM inside EnvelopedData.
+ *
+ * EnvelopedData ::= SEQUENCE {
+ *   version CMSVersion,
+ *   originatorInfo [0] IMPLICIT OriginatorInfo OPTIONAL,
+ *   recipientInfos RecipientInfos,
+ *   encryptedContentInfo EncryptedContentInfo,
+ *   unprotectedAttrs [1] IMPLICIT UnprotectedAttributes OPTIONAL }
+ */
+import { CachetError } from '../errors';
+import { randomBytes, type CmsCrypto } from './cms-crypto';
+import { isContext, sequenceOf, setOf, smallIntOf, type Block } from './der-reader';
+import { concatBytes, integer, oid, setOf as encodeSetOf, wrapPieces } from './der-writer';
+import { encryptCbc, keyLengthOf, newContentAlgorithm, type WritableCbcCipher } from './content-encryption';
+import { encodeEncryptedContentInfo, readEncryptedContentInfo, type EncryptedContentInfo } from './encrypted-content-info';
+import { OID_DATA, OID_ENVELOPED_DATA } from './oids';
+import type { RecipientCertificate } from './recipient-certificate';
+import { buildRecipientInfos, readRecipientInfos, type ParsedRecipientInfo, type RecipientOptions } from './recipient-infos';
+
+export interface EnvelopeOptions extends RecipientOptions {
+  readonly cipher: WritableCbcCipher;
+}
+
+/** Encrypts `content` (the MIME entity, id-data) to every recipient; returns ContentInfo DER. */
+export async function buildEnvelopedData(
+  crypto: CmsCrypto,
+  content: Uint8Array,
+  recipients: readonly RecipientCertificate[],
+  options: EnvelopeOptions,
+): Promise<Uint8Array> {
+  const cek = randomBytes(crypto, keyLengthOf(options.cipher));
+  const infos = await buildRecipientInfos(crypto, recipients, cek, options);
+  const algorithm = newContentAlgorithm(crypto, options.cipher);
+  const ciphertext = await encryptCbc(crypto, algorithm, cek, content);
+  cek.fill(0);
+  // RFC 5652 §6.1: version 0 only when every RecipientInfo is version 0 and nothing optional is present.
+  const version = infos.allVersion0 ? 0 : 2;
+  const envelopedData = wrapPieces(0x30, [
+    integer(version),
+    encodeSetOf(infos.encoded),
+    ...encodeEncryptedContentInfo(OID_DATA, algorithm, ciphertext),
+  ]);
+  const contentInfo = wrapPieces(0x30, [oid(OID_ENVELOPED_DATA), ...wrapPieces(0xa0, envelopedData)]);
+  return concatBytes(contentInfo);
+}
+
+export interface ParsedEnvelopedData {
+  readonly recipientInfos: readonly ParsedRecipientInfo[];
+  readonly encryptedContentInfo: EncryptedContentInfo;
+}
+
+/** Reads the EnvelopedData inside a ContentInfo's [0]. */
+export function readEnvelopedData(block: Block): ParsedEnvelopedData {
+  const fields = sequenceOf(block, 'EnvelopedData');
+  const version = smallIntOf(fields[0], 'EnvelopedData version', 4);
+  if (version > 4) throw new CachetError('cms/malformed', 'bad EnvelopedData version');
+  let next = 1;
+  if (isContext(fields[next], 0)) next++; // originatorInfo: certificates and CRLs, not needed to decrypt
+  setOf(fields[next], 'RecipientInfos');
+  const recipientInfos = readRecipientInfos(fields[next]);
+  const encryptedContentInfo = readEncryptedContentInfo(fields[next + 1]);
+  for (const extra of fields.slice(next + 2)) {
+    if (!isContext(extra, 1)) throw new CachetError('cms/malformed', 'unexpected field in EnvelopedData');
+  }
+  if (encryptedContentInfo.algorithm.cipher.endsWith('-gcm')) {
+    throw new CachetError('cms/malformed', 'AES-GCM inside EnvelopedData (RFC 5084 requires AuthEnvelopedData)');
+  }
+  return { recipientInfos, encryptedContentInfo };
+}
+

@@ -1,0 +1,60 @@
+/**
+ * RSAES-PKCS1-v1_5 encryption of a content-encryption key to a recipient (RFC 8017 §7.2.1,
+ * RFC 3370 §4.2.1). WebCrypto has no v1.5 encryption, yet it is the key transport that
+ * Thunderbird, Outlook, OpenSSL and gpgsm all read, so the public-key operation is done
+ * here with BigInt. Only public values are involved, so timing leaks nothing secret.
+ */
+import { CachetError } from '../errors';
+import { randomBytes, type CmsCrypto } from './cms-crypto';
+
+export interface RsaPublicKey {
+  readonly modulus: bigint;
+  readonly exponent: bigint;
+  /** k, the modulus length in bytes. */
+  readonly modulusLength: number;
+}
+
+function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
+  let result = 1n;
+  let b = base % modulus;
+  let e = exponent;
+  while (e > 0n) {
+    if (e & 1n) result = (result * b) % modulus;
+    b = (b * b) % modulus;
+    e >>= 1n;
+  }
+  return result;
+}
+
+function toBigInt(bytes: Uint8Array): bigint {
+  let hex = '';
+  for (const b of bytes) hex += b.toString(16).padStart(2, '0');
+  return BigInt(`0x${hex}`);
+}
+
+function toBytes(value: bigint, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let v = value;
+  for (let i = length - 1; i >= 0; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}
+
+export function rsaPkcs1Encrypt(key: RsaPublicKey, message: Uint8Array, crypto: CmsCrypto): Uint8Array {
+  const k = key.modulusLength;
+  if (message.length > k - 11) throw new CachetError('cms/unsupported', 'key too long for the recipient RSA modulus');
+  // EM = 0x00 || 0x02 || PS || 0x00 || M, PS at least eight random nonzero octets.
+  const em = new Uint8Array(k);
+  em[1] = 0x02;
+  const psLength = k - message.length - 3;
+  let filled = 0;
+  while (filled < psLength) {
+    for (const b of randomBytes(crypto, psLength - filled + 16)) {
+      if (b !== 0 && filled < psLength) em[2 + filled++] = b;
+    }
+  }
+  em.set(message, k - message.length);
+  return toBytes(modPow(toBigInt(em), key.exponent, key.modulus), k);
+}

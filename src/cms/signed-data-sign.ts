@@ -1,0 +1,200 @@
+/**
+ * Builds SignedData (RFC 5652 §5) for S/MIME (RFC 8551 §2): one signer, signed attributes
+ * contentType, messageDigest, signingTime, SMIMECapabilities and the encryption-key
+ * preference in both the RFC 8551 and the Microsoft form. The private-key operation is a
+ * KeyOperator call on the digest of the DER signed attributes, so a token can do it.
+ */
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { CachetError } from '../errors';
+import { isSelfIssued, parseCertificate, type ParsedCertificate } from './certificate-fields';
+import { digest } from './digest';
+import type { HashName, KeyOperator, NamedCurve, SignatureScheme } from './key-operator';
+import {
+  ECDSA_OIDS,
+  HASH_LENGTHS,
+  HASH_OIDS,
+  OID_ATTR_CONTENT_TYPE,
+  OID_ATTR_MESSAGE_DIGEST,
+  OID_DATA,
+  OID_EC_PUBLIC_KEY,
+  OID_MGF1,
+  OID_RSASSA_PSS,
+  OID_RSA_ENCRYPTION,
+  OID_SIGNED_DATA,
+  curveFromOid,
+} from './oids';
+import { verifySignatureValue } from './signature-value-verify';
+import {
+  DEFAULT_SMIME_CAPABILITIES,
+  encodeEncryptionKeyPreference,
+  encodeSigningTime,
+  encodeSmimeCapabilities,
+  type SmimeCapability,
+} from './smime-attributes';
+
+/** B12: never SHA-1 for new signatures. */
+export type SigningHash = Exclude<HashName, 'SHA-1'>;
+
+export interface SignSignedDataOptions {
+  readonly subtle: SubtleCrypto;
+  readonly signer: KeyOperator;
+  /** The exact bytes to sign: for S/MIME the canonical MIME entity (RFC 8551 §3.1.1). */
+  readonly content: Uint8Array;
+  /** Detached (for multipart/signed) or encapsulated (opaque signed-data). */
+  readonly detached: boolean;
+  readonly hash?: SigningHash;
+  /** Use RSASSA-PSS with an rsaEncryption key; keys certified for PSS only always use it. */
+  readonly rsaPss?: boolean;
+  /** Further certificates to include: intermediates (B18). Self-issued ones are left out unless `includeRoot`. */
+  readonly chain?: readonly Uint8Array[];
+  readonly includeRoot?: boolean;
+  /** The certificate others should encrypt to, when not the signing one (B18 includes it too). */
+  readonly encryptionCertificate?: Uint8Array;
+  readonly capabilities?: readonly SmimeCapability[];
+  readonly signingTime?: Date;
+}
+
+function algorithm(oid: string, params?: asn1js.BaseBlock): pkijs.AlgorithmIdentifier {
+  return params
+    ? new pkijs.AlgorithmIdentifier({ algorithmId: oid, algorithmParams: params })
+    : new pkijs.AlgorithmIdentifier({ algorithmId: oid });
+}
+
+/** SHA-2 AlgorithmIdentifiers are written with absent parameters (RFC 5754 §2). */
+function hashAlgorithm(hash: HashName): pkijs.AlgorithmIdentifier {
+  return algorithm(HASH_OIDS[hash]);
+}
+
+/** RSASSA-PSS-params (RFC 4055 §3.1): MGF1 over the same hash and a salt as long as the hash, as OpenSSL writes and expects. */
+function pssParams(hash: HashName): asn1js.Sequence {
+  const hashId = (): asn1js.BaseBlock => hashAlgorithm(hash).toSchema();
+  return new asn1js.Sequence({
+    value: [
+      new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [hashId()] }),
+      new asn1js.Constructed({
+        idBlock: { tagClass: 3, tagNumber: 1 },
+        value: [algorithm(OID_MGF1, hashId()).toSchema()],
+      }),
+      new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 2 }, value: [new asn1js.Integer({ value: HASH_LENGTHS[hash] })] }),
+    ],
+  });
+}
+
+interface SignatureChoice {
+  readonly scheme: SignatureScheme;
+  readonly algorithm: pkijs.AlgorithmIdentifier;
+}
+
+function chooseSignature(certificate: pkijs.Certificate, hash: SigningHash, rsaPss: boolean): SignatureChoice {
+  const spki = certificate.subjectPublicKeyInfo.algorithm;
+  switch (spki.algorithmId) {
+    case OID_RSA_ENCRYPTION:
+    case OID_RSASSA_PSS:
+      if (rsaPss || spki.algorithmId === OID_RSASSA_PSS) {
+        return {
+          scheme: { name: 'RSA-PSS', hash, saltLength: HASH_LENGTHS[hash] },
+          algorithm: algorithm(OID_RSASSA_PSS, pssParams(hash)),
+        };
+      }
+      // rsaEncryption with NULL parameters, as OpenSSL and NSS write it (RFC 3370 §3.2).
+      return { scheme: { name: 'RSASSA-PKCS1-v1_5', hash }, algorithm: algorithm(OID_RSA_ENCRYPTION, new asn1js.Null()) };
+    case OID_EC_PUBLIC_KEY: {
+      const params: unknown = spki.algorithmParams;
+      const curve: NamedCurve | undefined = params instanceof asn1js.ObjectIdentifier ? curveFromOid(params.valueBlock.toString()) : undefined;
+      if (!curve) throw new CachetError('cms/unsupported', 'the signing key is on an unsupported elliptic curve');
+      // ecdsa-with-SHA* with absent parameters (RFC 5758 §3.2).
+      return { scheme: { name: 'ECDSA', hash }, algorithm: algorithm(ECDSA_OIDS[hash]) };
+    }
+    default:
+      throw new CachetError('cms/unsupported', `cannot sign with a ${spki.algorithmId} key`);
+  }
+}
+
+function requireCertificate(der: Uint8Array, what: string): ParsedCertificate {
+  const cert = parseCertificate(der);
+  if (!cert) throw new CachetError('pki/malformed', `${what} is not an X.509 certificate`);
+  return cert;
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = (a[i] as number) - (b[i] as number);
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
+
+/** SignedAttributes is a SET OF: DER wants the members sorted by their encodings (X.690 §11.6). */
+function sortForDer(attributes: readonly pkijs.Attribute[]): pkijs.Attribute[] {
+  return attributes
+    .map((attribute) => ({ attribute, der: new Uint8Array(attribute.toSchema().toBER(false)) }))
+    .sort((a, b) => compareBytes(a.der, b.der))
+    .map((entry) => entry.attribute);
+}
+
+/** Returns the DER ContentInfo holding the SignedData. */
+export async function signSignedData(options: SignSignedDataOptions): Promise<Uint8Array> {
+  const hash = options.hash ?? 'SHA-256';
+  const signerCert = requireCertificate(options.signer.certificate, 'the signer certificate');
+  const choice = chooseSignature(signerCert.model, hash, options.rsaPss ?? false);
+
+  const included: ParsedCertificate[] = [signerCert];
+  const extra = [
+    ...(options.encryptionCertificate ? [requireCertificate(options.encryptionCertificate, 'the encryption certificate')] : []),
+    ...(options.chain ?? []).map((der, i) => requireCertificate(der, `chain certificate ${i + 1}`)),
+  ];
+  for (const cert of extra) {
+    if (!options.includeRoot && isSelfIssued(cert.model)) continue;
+    if (included.some((c) => compareBytes(c.der, cert.der) === 0)) continue;
+    included.push(cert);
+  }
+
+  const preferred = options.encryptionCertificate ? (extra[0] as ParsedCertificate) : signerCert;
+  const attributes = sortForDer([
+    new pkijs.Attribute({ type: OID_ATTR_CONTENT_TYPE, values: [new asn1js.ObjectIdentifier({ value: OID_DATA })] }),
+    new pkijs.Attribute({
+      type: OID_ATTR_MESSAGE_DIGEST,
+      values: [new asn1js.OctetString({ valueHex: await digest(options.subtle, hash, options.content) })],
+    }),
+    encodeSigningTime(options.signingTime ?? new Date()),
+    encodeSmimeCapabilities(options.capabilities ?? DEFAULT_SMIME_CAPABILITIES),
+    ...encodeEncryptionKeyPreference(preferred.model),
+  ]);
+  const signedAttrs = new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes });
+  // RFC 5652 §5.4: the digest covers the attributes with an EXPLICIT SET OF tag, not [0].
+  const toSign = new Uint8Array(signedAttrs.toSchema().toBER(false));
+  toSign[0] = 0x31;
+  const signature = await options.signer.sign(await digest(options.subtle, hash, toSign), choice.scheme);
+  // A token with the wrong key selected, or a faulty signing operation, must not produce a
+  // message that every reader will call bad: check the signature before it leaves.
+  const check = await verifySignatureValue(options.subtle, signerCert.model.subjectPublicKeyInfo, choice.algorithm, hash, toSign, signature);
+  if (check.outcome !== 'valid') {
+    throw new CachetError('key/operation-failed', 'the signature made by the key does not verify with the signer certificate');
+  }
+
+  const signerInfo = new pkijs.SignerInfo({
+    version: 1,
+    sid: new pkijs.IssuerAndSerialNumber({ issuer: signerCert.model.issuer, serialNumber: signerCert.model.serialNumber }),
+    digestAlgorithm: hashAlgorithm(hash),
+    signedAttrs,
+    signatureAlgorithm: choice.algorithm,
+    signature: new asn1js.OctetString({ valueHex: signature }),
+  });
+
+  const encapContentInfo = new pkijs.EncapsulatedContentInfo({ eContentType: OID_DATA });
+  if (!options.detached) {
+    // Assigned after construction: PKI.js' constructor would copy the content into 64 KiB pieces.
+    encapContentInfo.eContent = new asn1js.OctetString({ valueHex: options.content });
+  }
+  const signedData = new pkijs.SignedData({
+    version: 1,
+    digestAlgorithms: [hashAlgorithm(hash)],
+    encapContentInfo,
+    certificates: included.map((c) => c.model),
+    signerInfos: [signerInfo],
+  });
+  const contentInfo = new pkijs.ContentInfo({ contentType: OID_SIGNED_DATA, content: signedData.toSchema(true) });
+  return new Uint8Array(contentInfo.toSchema().toBER(false));
+}

@@ -1,0 +1,108 @@
+/**
+ * Encrypted S/MIME messages (RFC 8551 §3.4): the MIME entity to protect is encrypted into
+ * EnvelopedData or AuthEnvelopedData and sent as
+ *   application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m       (CBC), or
+ *   application/pkcs7-mime; smime-type=authEnveloped-data; name=smime.p7m   (GCM),
+ * base64-encoded. The message's own header fields (From, To, Subject, ...) stay outside;
+ * only the Content-* fields travel inside with the body.
+ */
+import { CachetError } from '../errors';
+import { concatBytes } from '../mime/byte-sink';
+import { lfToCrlf } from '../mime/canonical';
+import { encodeBase64 } from '../mime/encode-base64';
+import { parseMessage } from '../mime/parse';
+import { decodedBody } from '../mime/part-access';
+import type { MimePart } from '../mime/types';
+import type { CmsCrypto } from './cms-crypto';
+import { decryptEnvelope, envelopeKind, type DecryptedContent, type EnvelopeKind } from './decrypt';
+import { encryptContent, type EncryptOptions } from './encrypt';
+import type { KeyOperator } from './key-operator';
+
+const encoder = new TextEncoder();
+
+/** Header fields that describe the content and so move inside the encryption (RFC 2045 §9). */
+function isContentField(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower.startsWith('content-') || lower === 'mime-version';
+}
+
+function fieldBytes(part: MimePart, predicate: (name: string) => boolean): Uint8Array[] {
+  return part.headers.filter((f) => predicate(f.name)).map((f) => part.source.subarray(f.range.start, f.range.end));
+}
+
+function body(part: MimePart): Uint8Array {
+  return part.source.subarray(part.bodyRange.start, part.bodyRange.end);
+}
+
+/** Content fields, blank line and body of `part`, with CRLF line ends (RFC 8551 §3.1.1). */
+export function innerEntity(part: MimePart): Uint8Array {
+  const fields = fieldBytes(part, (name) => isContentField(name) && name.toLowerCase() !== 'mime-version');
+  return lfToCrlf(concatBytes([...fields, encoder.encode('\r\n'), body(part)]));
+}
+
+/** The application/pkcs7-mime entity (headers and base64 body) as pieces to join once. */
+function envelopeEntityPieces(der: Uint8Array, kind: EnvelopeKind): Uint8Array[] {
+  const smimeType = kind === 'auth-enveloped-data' ? 'authEnveloped-data' : 'enveloped-data';
+  const headers =
+    `Content-Type: application/pkcs7-mime; smime-type=${smimeType};\r\n name=smime.p7m\r\n` +
+    'Content-Transfer-Encoding: base64\r\n' +
+    'Content-Disposition: attachment; filename=smime.p7m\r\n' +
+    'Content-Description: S/MIME Encrypted Message\r\n\r\n';
+  return [encoder.encode(headers), encodeBase64(der), encoder.encode('\r\n')];
+}
+
+/** The application/pkcs7-mime entity (headers and base64 body) for a ContentInfo. */
+export function envelopeEntity(der: Uint8Array, kind: EnvelopeKind): Uint8Array {
+  return concatBytes(envelopeEntityPieces(der, kind));
+}
+
+/**
+ * Encrypts a whole RFC 5322 message: its header fields other than Content-* stay
+ * outside, MIME-Version is written once, and the body with its Content-* fields is
+ * encrypted. Returns the complete encrypted message.
+ */
+export async function encryptMessage(crypto: CmsCrypto, message: Uint8Array, options: EncryptOptions): Promise<Uint8Array> {
+  const root = parseMessage(message);
+  const der = await encryptContent(crypto, innerEntity(root), options);
+  const outer = fieldBytes(root, (name) => !isContentField(name));
+  return concatBytes([lfToCrlf(concatBytes(outer)), encoder.encode('MIME-Version: 1.0\r\n'), ...envelopeEntityPieces(der, envelopeKind(der))]);
+}
+
+/** Whether the header block of an entity has a MIME-Version field (only the headers are read). */
+function hasMimeVersion(entity: Uint8Array): boolean {
+  let end = entity.length;
+  for (let i = 0; i + 1 < entity.length; i++) {
+    if (entity[i] === 0x0a && (entity[i + 1] === 0x0a || (entity[i + 1] === 0x0d && entity[i + 2] === 0x0a))) {
+      end = i;
+      break;
+    }
+  }
+  if (entity[0] === 0x0a || (entity[0] === 0x0d && entity[1] === 0x0a)) end = 0;
+  return /(^|\n)mime-version[ \t]*:/i.test(new TextDecoder('latin1').decode(entity.subarray(0, end)));
+}
+
+export function isEncryptedPart(part: MimePart): boolean {
+  return part.smimeKind === 'enveloped-data' || part.smimeKind === 'auth-enveloped-data';
+}
+
+/** Decrypts an application/pkcs7-mime enveloped part; the content is the inner MIME entity. */
+export async function decryptPart(crypto: CmsCrypto, part: MimePart, operators: readonly KeyOperator[]): Promise<DecryptedContent> {
+  if (!isEncryptedPart(part)) throw new CachetError('cms/unsupported', 'this part is not an encrypted S/MIME entity');
+  return decryptEnvelope(crypto, decodedBody(part), operators);
+}
+
+/**
+ * Decrypts an encrypted message and returns a complete message: the outer header fields
+ * other than Content-* and MIME-Version, then the decrypted entity.
+ */
+export async function decryptMessage(
+  crypto: CmsCrypto,
+  message: Uint8Array,
+  operators: readonly KeyOperator[],
+): Promise<{ message: Uint8Array; decrypted: DecryptedContent }> {
+  const root = parseMessage(message);
+  const decrypted = await decryptPart(crypto, root, operators);
+  const outer = fieldBytes(root, (name) => !isContentField(name));
+  const mimeVersion = hasMimeVersion(decrypted.content) ? [] : [encoder.encode('MIME-Version: 1.0\r\n')];
+  return { message: concatBytes([lfToCrlf(concatBytes(outer)), ...mimeVersion, decrypted.content]), decrypted };
+}

@@ -1,0 +1,107 @@
+/**
+ * S/MIME signing of a MIME entity (B12): clear-signed `multipart/signed` with a detached
+ * `application/pkcs7-signature` part (RFC 8551 §3.5.3, RFC 1847 §2.1), or opaque
+ * `application/pkcs7-mime; smime-type=signed-data` (RFC 8551 §3.5.2). The result is a
+ * MIME entity (its Content-* header fields, blank line, body); the caller puts the
+ * RFC 5322 header fields in front of it.
+ */
+import { CachetError } from '../errors';
+import { asciiBytes, concatBytes } from '../mime/byte-sink';
+import { encodeBase64 } from '../mime/encode-base64';
+import { MICALG_NAMES } from './oids';
+import { signSignedData, type SignSignedDataOptions } from './signed-data-sign';
+
+export interface SmimeSignOptions extends Omit<SignSignedDataOptions, 'content' | 'detached'> {
+  /** Opaque signed-data instead of multipart/signed (B12, `clearSign` off). */
+  readonly opaque?: boolean;
+  /** Random bytes for the multipart boundary (WebCrypto's getRandomValues). */
+  readonly randomBytes: (length: number) => Uint8Array;
+}
+
+const CRLF = '\r\n';
+
+/**
+ * RFC 8551 §3.1.1: the entity must be canonical before signing, and for multipart/signed
+ * every line must end in CRLF or a transport may change the signed bytes.
+ */
+function requireCanonical(entity: Uint8Array): void {
+  for (let i = 0; i < entity.length; i++) {
+    if (entity[i] === 0x0a && (i === 0 || entity[i - 1] !== 0x0d)) {
+      throw new CachetError('input/invalid', 'the entity to sign is not canonical: a line ends in a bare LF');
+    }
+  }
+  if (entity.length === 0) throw new CachetError('input/invalid', 'the entity to sign is empty');
+}
+
+function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
+  const first = needle[0];
+  outer: for (let i = haystack.indexOf(first as number); i !== -1 && i + needle.length <= haystack.length; i = haystack.indexOf(first as number, i + 1)) {
+    for (let j = 1; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+function hex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** A boundary that does not occur in the entity (RFC 2046 §5.1.1). */
+function chooseBoundary(entity: Uint8Array, randomBytes: (length: number) => Uint8Array): string {
+  for (;;) {
+    const boundary = `----=_cachet_${hex(randomBytes(12))}`;
+    if (!contains(entity, asciiBytes(`--${boundary}`))) return boundary;
+  }
+}
+
+/** Signs `entity` (canonical MIME entity bytes) and returns the S/MIME entity. */
+export async function signSmimeEntity(entity: Uint8Array, options: SmimeSignOptions): Promise<Uint8Array> {
+  requireCanonical(entity);
+  const { opaque = false, randomBytes, ...signOptions } = options;
+  const cms = await signSignedData({ ...signOptions, content: entity, detached: !opaque });
+  const base64 = encodeBase64(cms);
+
+  if (opaque) {
+    return concatBytes([
+      asciiBytes([
+        'Content-Type: application/pkcs7-mime; smime-type=signed-data;',
+        ' name="smime.p7m"',
+        'Content-Transfer-Encoding: base64',
+        'Content-Disposition: attachment; filename="smime.p7m"',
+        'Content-Description: S/MIME Signed Message',
+        '',
+        '',
+      ].join(CRLF)),
+      base64,
+      asciiBytes(CRLF),
+    ]);
+  }
+
+  const boundary = chooseBoundary(entity, randomBytes);
+  const micalg = MICALG_NAMES[options.hash ?? 'SHA-256'];
+  return concatBytes([
+    asciiBytes([
+      `Content-Type: multipart/signed; protocol="application/pkcs7-signature";`,
+      ` micalg=${micalg}; boundary="${boundary}"`,
+      '',
+      'This is a cryptographically signed message in MIME format.',
+      '',
+      `--${boundary}`,
+      '',
+    ].join(CRLF)),
+    // RFC 1847 §2.1: the CRLF before the next delimiter belongs to the delimiter, not the signed part.
+    entity,
+    asciiBytes([
+      '',
+      `--${boundary}`,
+      'Content-Type: application/pkcs7-signature; name="smime.p7s"',
+      'Content-Transfer-Encoding: base64',
+      'Content-Disposition: attachment; filename="smime.p7s"',
+      'Content-Description: S/MIME Cryptographic Signature',
+      '',
+      '',
+    ].join(CRLF)),
+    base64,
+    asciiBytes(`${CRLF}--${boundary}--${CRLF}`),
+  ]);
+}

@@ -1,0 +1,77 @@
+/**
+ * Base64 content transfer encoding (RFC 2045 §6.8): the standard alphabet, lines of at most
+ * 76 characters separated by CRLF. The output size is computed up front and written into
+ * one Uint8Array, so a 25 MiB attachment costs one allocation and one pass.
+ */
+
+import { CachetError } from '../errors';
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const CODES = Uint8Array.from(ALPHABET, (char) => char.charCodeAt(0));
+const PAD = 0x3d; // '='
+const CR = 0x0d;
+const LF = 0x0a;
+
+/** RFC 2045 §6.8: "The encoded output stream must be represented in lines of no more than 76 characters each." */
+export const BASE64_LINE_LENGTH = 76;
+
+export interface Base64Options {
+  /**
+   * Characters per line, a positive multiple of 4 (so lines never split a quantum);
+   * 0 writes one unbroken line, as RFC 2047 encoded words need. Default 76.
+   */
+  readonly lineLength?: number;
+}
+
+/** Encodes `data` as base64 ASCII bytes. No line break follows the last line. */
+export function encodeBase64(data: Uint8Array, options: Base64Options = {}): Uint8Array {
+  const lineLength = options.lineLength ?? BASE64_LINE_LENGTH;
+  if (!Number.isInteger(lineLength) || lineLength < 0 || lineLength % 4 !== 0) {
+    throw new CachetError('input/invalid', 'base64 line length must be a non-negative multiple of 4');
+  }
+  const chars = Math.ceil(data.length / 3) * 4;
+  const lines = lineLength === 0 || chars === 0 ? 1 : Math.ceil(chars / lineLength);
+  const out = new Uint8Array(chars + (lines - 1) * 2);
+  // Input bytes per full line; lineLength is a multiple of 4 so this is a whole number of triples.
+  const bytesPerLine = lineLength === 0 ? data.length : (lineLength / 4) * 3;
+
+  let o = 0;
+  let i = 0;
+  const whole = data.length - (data.length % 3);
+  while (i < whole) {
+    const lineEnd = Math.min(i + bytesPerLine, whole);
+    for (; i < lineEnd; i += 3) {
+      const n = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
+      out[o] = CODES[n >>> 18]!;
+      out[o + 1] = CODES[(n >>> 12) & 63]!;
+      out[o + 2] = CODES[(n >>> 6) & 63]!;
+      out[o + 3] = CODES[n & 63]!;
+      o += 4;
+    }
+    if (o < out.length && lineLength !== 0 && i % bytesPerLine === 0) {
+      out[o++] = CR;
+      out[o++] = LF;
+    }
+  }
+  const rest = data.length - whole;
+  if (rest > 0) {
+    // Final quantum of one or two octets, padded with '=' (RFC 2045 §6.8).
+    const n = (data[i]! << 16) | (rest === 2 ? data[i + 1]! << 8 : 0);
+    out[o] = CODES[n >>> 18]!;
+    out[o + 1] = CODES[(n >>> 12) & 63]!;
+    out[o + 2] = rest === 2 ? CODES[(n >>> 6) & 63]! : PAD;
+    out[o + 3] = PAD;
+  }
+  return out;
+}
+
+/** Base64 of `data` as one unbroken string, for short values such as RFC 2047 "B" words. */
+export function base64String(data: Uint8Array): string {
+  const encoded = encodeBase64(data, { lineLength: 0 });
+  let text = '';
+  // Short inputs only (header words); chunking keeps fromCharCode's argument count bounded.
+  for (let i = 0; i < encoded.length; i += 8192) {
+    text += String.fromCharCode(...encoded.subarray(i, i + 8192));
+  }
+  return text;
+}

@@ -1,0 +1,98 @@
+/**
+ * The enterprise policy of BEHAVIOURS.md ("Policy"): every key, its type and its
+ * documented default. Admins set keys through managed storage; users through the options
+ * page; `merge.ts` decides which wins.
+ */
+
+/** Content-encryption algorithms Cachet may write (B8). 3DES and others are read-only. */
+export const encryptionAlgorithmNames = ['aes256-gcm', 'aes128-gcm', 'aes256-cbc', 'aes192-cbc', 'aes128-cbc'] as const;
+export type EncryptionAlgorithm = (typeof encryptionAlgorithmNames)[number];
+
+/** Digests for new signatures (B12). SHA-1 is absent on purpose: never for new signatures. */
+export const signingAlgorithmNames = ['sha256', 'sha384', 'sha512'] as const;
+export type SigningAlgorithm = (typeof signingAlgorithmNames)[number];
+
+/** The organisation directory of B6 steps 2 and 3. */
+export interface DirectoryPolicy {
+  /** `ldap://` or `ldaps://` URL of the server. */
+  readonly url: string;
+  readonly baseDn: string;
+  /** Attributes read for certificates, in order (B6). */
+  readonly attributes: readonly string[];
+}
+
+export interface Policy {
+  /** B12: multipart/signed (true) or opaque signed-data (false). */
+  readonly clearSign: boolean;
+  /** B16: sign, encrypt, sign again (true) or sign then encrypt (false). */
+  readonly tripleWrap: boolean;
+  /** Compose starts with signing switched on. */
+  readonly alwaysSign: boolean;
+  /** Compose starts encrypted, and recipients without a usable certificate block sending (B7). */
+  readonly alwaysEncrypt: boolean;
+  /** B8: acceptable content-encryption algorithms, most preferred first. */
+  readonly encryptionAlgorithms: readonly EncryptionAlgorithm[];
+  /** B12: digest algorithms for new signatures, most preferred first. */
+  readonly signingAlgorithms: readonly SigningAlgorithm[];
+  /** B10: skip CRL checks altogether. Insecure; for PKIs whose CRLs cannot be reached (B20). */
+  readonly disableCrlCheck: boolean;
+  /** B10: when no CRL can be had, go ahead but show an error (instead of silently). */
+  readonly checkCrl: boolean;
+  /** B10: time limit for fetching one revocation URL. */
+  readonly revocationUrlRetrievalTimeoutMs: number;
+  /** B10: time limit for all certificate URL fetches of one operation. */
+  readonly certUrlRetrievalTimeoutMs: number;
+  /** B4: consider only certificates on a hardware token for the user's own keys. */
+  readonly smartCardOnly: boolean;
+  /** B1: do not try the user's other addresses (aliases) when matching certificates. */
+  readonly certMatchingDoNotUseProxies: boolean;
+  /** B18: add intermediates (never the root) to signatures. */
+  readonly includeCertificateChain: boolean;
+  /** Add the root as well; off because a root in a message proves nothing. */
+  readonly includeRootCertificate: boolean;
+  /** B6: the LDAP directory, or null for none. */
+  readonly directory: DirectoryPolicy | null;
+  /** B11: trust anchors beyond the browser's, as base64 DER certificates. */
+  readonly trustedRoots: readonly string[];
+  /** B11: certificates marked untrusted, as lowercase hex SHA-256 fingerprints. */
+  readonly untrustedCertificates: readonly string[];
+  /** Webmail origins Cachet may be enabled on; empty means any origin the user grants. */
+  readonly allowedWebmailOrigins: readonly string[];
+}
+
+export type PolicyKey = keyof Policy;
+
+export const defaultDirectoryAttributes: readonly string[] = ['userCertificate;binary', 'userSMIMECertificate'];
+
+export const defaultPolicy: Policy = Object.freeze<Policy>({
+  clearSign: true,
+  tripleWrap: true,
+  alwaysSign: false,
+  alwaysEncrypt: false,
+  // DESIGN.md, Choices: AES-GCM where every recipient announced it, else AES-256-CBC.
+  encryptionAlgorithms: ['aes256-gcm', 'aes256-cbc'],
+  signingAlgorithms: ['sha256'],
+  disableCrlCheck: false,
+  checkCrl: false,
+  revocationUrlRetrievalTimeoutMs: 60_000,
+  certUrlRetrievalTimeoutMs: 10_000,
+  smartCardOnly: false,
+  certMatchingDoNotUseProxies: false,
+  // Cachet departs from the original default (false): the chain fixes most interop failures.
+  includeCertificateChain: true,
+  includeRootCertificate: false,
+  directory: null,
+  trustedRoots: [],
+  untrustedCertificates: [],
+  allowedWebmailOrigins: [],
+});
+
+/** Every key, in the order the options page shows them. */
+export const policyKeys: readonly PolicyKey[] = Object.keys(defaultPolicy) as PolicyKey[];
+
+export function isPolicyKey(value: string): value is PolicyKey {
+  return Object.prototype.hasOwnProperty.call(defaultPolicy, value);
+}
+
+/** Limits for the two timeouts: long enough for a slow CRL, short enough not to hang a send. */
+export const timeoutRangeMs = { min: 100, max: 600_000 } as const;

@@ -1,0 +1,156 @@
+/**
+ * The message map of the native-messaging boundary between the background and the native
+ * host (DESIGN.md invariants 2 and 3; native-host/PROTOCOL.md documents every field).
+ * Both sides import it, so requests and responses cannot drift; `native-validators.ts`
+ * checks every message on receipt. Binary values travel as standard base64 strings.
+ */
+import type { ErrorCode } from '../errors';
+import type { HashName, NamedCurve } from '../cms/key-operator';
+
+/** Bumped when a message changes incompatibly; `hello` refuses other versions. */
+export const NATIVE_PROTOCOL_VERSION = 1;
+
+/** The name the host is registered under with every browser. */
+export const NATIVE_HOST_NAME = 'org.cachet_smime.native';
+
+export type StoreKind = 'pkcs11' | 'nss' | 'pkcs12';
+
+/** Remaining-tries flags a token reports for its user PIN (PKCS#11 CK_TOKEN_INFO.flags). */
+export interface PinStatus {
+  readonly countLow: boolean;
+  readonly finalTry: boolean;
+  readonly locked: boolean;
+}
+
+export interface TokenDescription {
+  readonly label: string;
+  readonly serial: string;
+  readonly manufacturer: string;
+  readonly model: string;
+  /** The token needs a login before its private keys can be used. */
+  readonly loginRequired: boolean;
+  readonly loggedIn: boolean;
+  /** The PIN is entered on the reader's own pad, not sent by Cachet. */
+  readonly protectedAuthPath: boolean;
+  readonly pin: PinStatus;
+}
+
+export type KeyUsageName = 'sign' | 'decrypt' | 'derive';
+
+export interface IdentityDescription {
+  /** Opaque and stable across host restarts while the certificate stays on the same token. */
+  readonly id: string;
+  /** base64 DER of the X.509 certificate. */
+  readonly certificate: string;
+  readonly store: { readonly kind: StoreKind; readonly label: string; readonly module: string };
+  readonly token: TokenDescription;
+  /** B4: true for keys on a PKCS#11 token, false for the OS store and imported files. */
+  readonly hardware: boolean;
+  readonly keyType: 'RSA' | 'EC';
+  /** Present for EC keys. */
+  readonly curve?: NamedCurve;
+  readonly usages: readonly KeyUsageName[];
+}
+
+export type WireSignatureScheme =
+  | { readonly name: 'RSASSA-PKCS1-v1_5'; readonly hash: HashName }
+  | { readonly name: 'RSA-PSS'; readonly hash: HashName; readonly saltLength: number }
+  | { readonly name: 'ECDSA'; readonly hash: HashName };
+
+export type WireKeyTransportScheme =
+  | { readonly name: 'RSAES-PKCS1-v1_5' }
+  /** `label` is base64, absent for the empty label; `mgf1Hash` absent means `hash`. */
+  | { readonly name: 'RSA-OAEP'; readonly hash: HashName; readonly label?: string; readonly mgf1Hash?: HashName };
+
+export interface StoreStatus {
+  readonly kind: StoreKind | 'macos-keychain' | 'windows-cng';
+  readonly label: string;
+  readonly available: boolean;
+  /** Why a store is not available, for people. */
+  readonly detail: string;
+}
+
+/** Requests the background (or a Cachet page through it) sends to the host. */
+export interface NativeProtocol {
+  hello: {
+    req: { readonly protocol: number; readonly extensionVersion: string };
+    res: {
+      readonly protocol: number;
+      readonly hostVersion: string;
+      readonly platform: string;
+      readonly stores: readonly StoreStatus[];
+      /** Largest frame the host sends or accepts, in bytes of UTF-8 JSON. */
+      readonly maxFrameBytes: number;
+    };
+  };
+  'identities/list': {
+    req: Record<string, never>;
+    res: { readonly identities: readonly IdentityDescription[] };
+  };
+  'key/sign': {
+    req: { readonly identity: string; readonly digest: string; readonly scheme: WireSignatureScheme };
+    /** base64; ECDSA signatures are DER Ecdsa-Sig-Value. */
+    res: { readonly signature: string };
+  };
+  'key/decrypt': {
+    req: { readonly identity: string; readonly wrappedKey: string; readonly scheme: WireKeyTransportScheme };
+    res: { readonly key: string };
+  };
+  'key/derive': {
+    req: { readonly identity: string; readonly publicPoint: string; readonly curve: NamedCurve };
+    /** base64 of the raw shared secret Z. */
+    res: { readonly secret: string };
+  };
+  'pin/provide': {
+    req: { readonly promptId: string; readonly pin: string };
+    res: { readonly result: 'accepted' | 'incorrect' | 'locked'; readonly pin: PinStatus };
+  };
+  'pin/cancel': {
+    req: { readonly promptId: string };
+    res: Record<string, never>;
+  };
+  'session/logout': {
+    req: Record<string, never>;
+    res: { readonly tokens: number };
+  };
+}
+
+export type NativeRequestType = keyof NativeProtocol;
+export type NativeReq<K extends NativeRequestType> = NativeProtocol[K]['req'];
+export type NativeRes<K extends NativeRequestType> = NativeProtocol[K]['res'];
+
+/** Messages the host sends on its own, without a request. */
+export interface NativeEvents {
+  /** A token needs its PIN; answer with `pin/provide` or `pin/cancel` quoting `promptId`. */
+  'pin/needed': {
+    readonly promptId: string;
+    readonly token: { readonly label: string; readonly serial: string };
+    readonly pin: PinStatus;
+    /** Seconds before the host gives up waiting and fails the waiting operation. */
+    readonly timeoutSeconds: number;
+  };
+  /** The token reads its PIN from its own pad: tell the user to type it there. */
+  'pin/pad': { readonly token: { readonly label: string; readonly serial: string } };
+  /** A prompt ended (PIN accepted, cancelled, timed out): close any page showing it. */
+  'pin/closed': { readonly promptId: string };
+  /** A token appeared or went away (B19): list identities again. */
+  'identities/changed': { readonly reason: 'token-inserted' | 'token-removed' };
+}
+
+export type NativeEventType = keyof NativeEvents;
+
+export type RequestId = number | string;
+
+export interface WireError {
+  readonly code: ErrorCode;
+  readonly message: string;
+  /** PIN state for `pin/*` errors, so the page can warn about the last try. */
+  readonly pin?: PinStatus;
+}
+
+/** What travels in one native-messaging frame, after chunk reassembly. */
+export type NativeMessage =
+  | { readonly kind: 'request'; readonly id: RequestId; readonly type: NativeRequestType; readonly req: unknown }
+  | { readonly kind: 'response'; readonly id: RequestId | null; readonly ok: true; readonly res: unknown }
+  | { readonly kind: 'response'; readonly id: RequestId | null; readonly ok: false; readonly error: WireError }
+  | { readonly kind: 'event'; readonly event: NativeEventType; readonly data: unknown };

@@ -1,0 +1,123 @@
+/**
+ * One policy key as an options control. Locked keys are shown disabled with the reason,
+ * tied to the control by aria-describedby so assistive technology reads it too.
+ */
+import { useId, useState } from 'preact/hooks';
+import { encryptionAlgorithmNames, signingAlgorithmNames, type DirectoryPolicy, type Policy, type PolicyKey } from '../../../policy';
+import type { MessageKey, Translate } from '../../platform';
+
+export interface FieldProps<K extends PolicyKey> {
+  readonly name: K;
+  readonly value: Policy[K];
+  readonly locked: boolean;
+  readonly t: Translate;
+  readonly save: (key: PolicyKey, value: unknown) => Promise<void>;
+}
+
+export const policyLabel = (key: PolicyKey): MessageKey => `policy_${key}` as MessageKey;
+
+function LockedNote({ id, locked, t }: { id: string; locked: boolean; t: Translate }) {
+  return locked ? <span id={id} class="locked-note">{t('policyLocked')}</span> : null;
+}
+
+export function BooleanField({ name, value, locked, t, save }: FieldProps<PolicyKey> & { value: boolean }) {
+  const id = useId();
+  return (
+    <div class="field" data-policy-key={name}>
+      <input id={id} type="checkbox" checked={value} disabled={locked} aria-describedby={locked ? `${id}-locked` : undefined}
+        onChange={(e) => void save(name, e.currentTarget.checked)} />
+      <label for={id}>{t(policyLabel(name))}</label>
+      <LockedNote id={`${id}-locked`} locked={locked} t={t} />
+    </div>
+  );
+}
+
+export function NumberField({ name, value, locked, t, save }: FieldProps<PolicyKey> & { value: number }) {
+  const id = useId();
+  return (
+    <div class="field" data-policy-key={name}>
+      <label for={id}>{t(policyLabel(name))}</label>
+      <input id={id} type="number" inputMode="numeric" min={100} max={600000} step={100} value={value} disabled={locked}
+        aria-describedby={locked ? `${id}-locked` : undefined}
+        onChange={(e) => void save(name, Number(e.currentTarget.value))} />
+      <LockedNote id={`${id}-locked`} locked={locked} t={t} />
+    </div>
+  );
+}
+
+/** An ordered choice list; the order written is the fixed preference order of src/policy. */
+export function ChoiceListField({ name, value, locked, t, save }: FieldProps<PolicyKey> & { value: readonly string[] }) {
+  const id = useId();
+  const all: readonly string[] = name === 'encryptionAlgorithms' ? encryptionAlgorithmNames : signingAlgorithmNames;
+  function toggle(choice: string, on: boolean): void {
+    const next = all.filter((c) => (c === choice ? on : value.includes(c)));
+    void save(name, next);
+  }
+  return (
+    <fieldset data-policy-key={name} aria-describedby={locked ? `${id}-locked` : undefined}>
+      <legend>{t(policyLabel(name))}</legend>
+      {all.map((choice) => (
+        <span class="choice" key={choice}>
+          <input id={`${id}-${choice}`} type="checkbox" checked={value.includes(choice)} disabled={locked}
+            onChange={(e) => toggle(choice, e.currentTarget.checked)} />
+          <label for={`${id}-${choice}`}>{choice}</label>
+        </span>
+      ))}
+      <LockedNote id={`${id}-locked`} locked={locked} t={t} />
+    </fieldset>
+  );
+}
+
+export function OriginsField({ name, value, locked, t, save }: FieldProps<PolicyKey> & { value: readonly string[] }) {
+  const id = useId();
+  const [text, setText] = useState(value.join('\n'));
+  return (
+    <div class="field" data-policy-key={name}>
+      <label for={id}>{t(policyLabel(name))}</label>
+      <p class="hint" id={`${id}-hint`}>{t('policyOriginsHint')}</p>
+      <textarea id={id} rows={3} cols={50} value={text} disabled={locked}
+        aria-describedby={locked ? `${id}-hint ${id}-locked` : `${id}-hint`}
+        onInput={(e) => setText(e.currentTarget.value)} />
+      {!locked && (
+        <button type="button" onClick={() => void save(name, text.split('\n').map((s) => s.trim()).filter(Boolean))}>
+          {t('save')}
+        </button>
+      )}
+      <LockedNote id={`${id}-locked`} locked={locked} t={t} />
+    </div>
+  );
+}
+
+export function DirectoryField({ name, value, locked, t, save }: FieldProps<PolicyKey> & { value: DirectoryPolicy | null }) {
+  const id = useId();
+  const [url, setUrl] = useState(value?.url ?? '');
+  const [baseDn, setBaseDn] = useState(value?.baseDn ?? '');
+  const [attributes, setAttributes] = useState(value?.attributes.join(', ') ?? '');
+  function submit(e: Event): void {
+    e.preventDefault();
+    const attrs = attributes.split(',').map((s) => s.trim()).filter(Boolean);
+    void save(name, url.trim() === '' ? null : { url: url.trim(), baseDn, ...(attrs.length ? { attributes: attrs } : {}) });
+  }
+  return (
+    <form onSubmit={submit} data-policy-key={name}>
+      <fieldset aria-describedby={locked ? `${id}-locked` : undefined}>
+        <legend>{t(policyLabel(name))}</legend>
+        <div class="field">
+          <label for={`${id}-url`}>{t('directoryUrl')}</label>
+          <input id={`${id}-url`} type="url" value={url} disabled={locked} placeholder="ldaps://ldap.example.org" onInput={(e) => setUrl(e.currentTarget.value)} />
+        </div>
+        <div class="field">
+          <label for={`${id}-base`}>{t('directoryBaseDn')}</label>
+          <input id={`${id}-base`} type="text" value={baseDn} disabled={locked} onInput={(e) => setBaseDn(e.currentTarget.value)} />
+        </div>
+        <div class="field">
+          <label for={`${id}-attrs`}>{t('directoryAttributes')}</label>
+          <input id={`${id}-attrs`} type="text" value={attributes} disabled={locked} placeholder="userCertificate;binary, userSMIMECertificate"
+            onInput={(e) => setAttributes(e.currentTarget.value)} />
+        </div>
+        {!locked && <button type="submit">{t('save')}</button>}
+        <LockedNote id={`${id}-locked`} locked={locked} t={t} />
+      </fieldset>
+    </form>
+  );
+}

@@ -1,0 +1,156 @@
+import { describe, expect, it, vi } from 'vitest';
+import { allowList } from '../../background/allow-list';
+import type { Handlers } from '../../background/handler';
+import { createRouter } from '../../background/router';
+import type { MessageSenderLike } from '../../background/sender';
+import { CachetError } from '../../src/errors';
+import type { RuntimeCommand } from '../../src/protocol/runtime';
+import { isRuntimeCommand } from '../../src/protocol/runtime-requests';
+
+const self = { id: 'beglfbkfegljnkmhdkjjekghmmefnefn', origin: 'chrome-extension://beglfbkfegljnkmhdkjjekghmmefnefn' };
+const popup: MessageSenderLike = { id: self.id, url: `${self.origin}/popup.html` };
+const options: MessageSenderLike = { id: self.id, url: `${self.origin}/options.html`, frameId: 0, tab: { id: 2 } };
+const pinPage: MessageSenderLike = { id: self.id, url: `${self.origin}/pin.html#p1`, frameId: 0, tab: { id: 5 } };
+const frame: MessageSenderLike = { id: self.id, url: `${self.origin}/reader.html`, frameId: 3, tab: { id: 6 } };
+const content: MessageSenderLike = { id: self.id, url: 'https://mail.example.org/', frameId: 0, tab: { id: 6 } };
+
+/** A valid request for every command, so the tests reach the allow-list and the handler. */
+const validRequests: { [K in RuntimeCommand]: unknown } = {
+  'policy/get': {},
+  'policy/set-user': { key: 'alwaysSign', value: true },
+  'policy/reset-user': { key: 'alwaysSign' },
+  'native/status': {},
+  'address-book/list': {},
+  'address-book/import': { fileName: 'a.pem', data: 'AAAA' },
+  'address-book/delete': { fingerprint: 'a'.repeat(64) },
+  'address/status': { addresses: ['bob@example.org'] },
+  'frame/open-reader': { messageId: 'm1' },
+  'trust/list': {},
+  'trust/add': { list: 'trustedRoots', data: 'AAAA' },
+  'trust/remove': { list: 'untrustedCertificates', fingerprint: 'b'.repeat(64) },
+  'pin/info': { promptId: 'p1' },
+  'pin/provide': { promptId: 'p1', pin: '1234' },
+  'pin/cancel': { promptId: 'p1' },
+};
+const commands = Object.keys(validRequests) as RuntimeCommand[];
+
+function setup() {
+  const calls: { type: string; req: unknown; sender: unknown }[] = [];
+  const handlers = Object.fromEntries(
+    commands.map((type) => [type, (req: unknown, sender: unknown) => {
+      calls.push({ type, req, sender });
+      return Promise.resolve({ handled: type });
+    }]),
+  ) as unknown as Handlers;
+  const log = vi.fn();
+  return { route: createRouter(self, handlers, log), calls, handlers, log };
+}
+
+const message = (type: string, req: unknown = validRequests[type as RuntimeCommand]) => ({ cachet: 1, type, req });
+
+describe('router', () => {
+  it('knows every command of the map', () => {
+    for (const type of commands) expect(isRuntimeCommand(type)).toBe(true);
+    expect(isRuntimeCommand('toString')).toBe(false);
+    expect(isRuntimeCommand('__proto__')).toBe(false);
+  });
+
+  it('lets a content script ask only for a reader frame and address status', async () => {
+    const { route, calls } = setup();
+    const allowed: string[] = [];
+    for (const type of commands) {
+      const reply = await route(message(type), content);
+      if (reply.ok) allowed.push(type);
+      else expect(reply.error.code, type).toBe('runtime/forbidden');
+    }
+    expect(allowed.sort()).toEqual(['address/status', 'frame/open-reader']);
+    expect(calls.map((c) => c.type).sort()).toEqual(['address/status', 'frame/open-reader']);
+    expect(calls[0]?.sender).toEqual({ kind: 'content-script', tabId: 6, frameId: 0 });
+  });
+
+  it('gives a framed extension page read-only status only', async () => {
+    const { route } = setup();
+    const allowed: string[] = [];
+    for (const type of commands) if ((await route(message(type), frame)).ok) allowed.push(type);
+    expect(allowed.sort()).toEqual(['address/status', 'policy/get']);
+  });
+
+  it('accepts PIN messages only from the PIN page', async () => {
+    const { route } = setup();
+    for (const type of ['pin/info', 'pin/provide', 'pin/cancel']) {
+      expect((await route(message(type), options)).ok, `${type} from options`).toBe(false);
+      expect((await route(message(type), popup)).ok, `${type} from popup`).toBe(false);
+      expect((await route(message(type), content)).ok, `${type} from content`).toBe(false);
+      expect((await route(message(type), pinPage)).ok, `${type} from pin page`).toBe(true);
+    }
+  });
+
+  it('lets the options page manage settings and the address book', async () => {
+    const { route } = setup();
+    for (const type of ['policy/set-user', 'address-book/import', 'address-book/delete', 'trust/add', 'native/status'] as const) {
+      expect(await route(message(type), options)).toEqual({ ok: true, res: { handled: type } });
+    }
+  });
+
+  it('refuses an unknown sender before looking at the message', async () => {
+    const { route, calls } = setup();
+    const reply = await route(message('policy/get'), { id: 'someone-else', url: 'chrome-extension://someone-else/x.html' });
+    expect(reply).toEqual({ ok: false, error: { code: 'runtime/forbidden', message: 'message from an unknown sender' } });
+    expect(calls).toEqual([]);
+  });
+
+  it.each([
+    ['not an object', 'policy/get'],
+    ['no marker', { type: 'policy/get', req: {} }],
+    ['wrong marker', { cachet: 2, type: 'policy/get', req: {} }],
+  ])('refuses a message that is %s', async (_name, raw) => {
+    const { route } = setup();
+    const reply = await route(raw, popup);
+    expect(reply.ok === false && reply.error.code).toBe('input/invalid');
+  });
+
+  it('refuses unknown commands, including prototype names', async () => {
+    const { route } = setup();
+    for (const type of ['nope', 'constructor', '__proto__', 42]) {
+      const reply = await route({ cachet: 1, type, req: {} }, popup);
+      expect(reply.ok === false && reply.error.code).toBe('runtime/unknown-command');
+    }
+  });
+
+  it.each<[string, RuntimeCommand, unknown]>([
+    ['an extra field', 'policy/get', { extra: 1 }],
+    ['a key that is not a policy key', 'policy/set-user', { key: 'notAKey', value: 1 }],
+    ['file data that is not base64', 'address-book/import', { fileName: 'a', data: 'not base64!' }],
+    ['a malformed fingerprint', 'address-book/delete', { fingerprint: 'XYZ' }],
+    ['addresses that are not a list', 'address/status', { addresses: 'bob@example.org' }],
+    ['too many addresses', 'address/status', { addresses: Array.from({ length: 501 }, () => 'a@b.c') }],
+    ['an empty message id', 'frame/open-reader', { messageId: '' }],
+    ['an unknown trust list', 'trust/add', { list: 'everything', data: '' }],
+    ['an overlong PIN', 'pin/provide', { promptId: 'p1', pin: 'x'.repeat(257) }],
+    ['a prompt id with path characters', 'pin/provide', { promptId: '../p1', pin: '1234' }],
+  ])('refuses %s before the handler runs', async (_name, type, req) => {
+    const { route, calls } = setup();
+    const sender = type.startsWith('pin/') ? pinPage : type === 'frame/open-reader' ? content : options;
+    const reply = await route(message(type, req), sender);
+    expect(reply.ok === false && reply.error.code).toBe('input/invalid');
+    expect(calls).toEqual([]);
+  });
+
+  it('passes a handler CachetError through as code and message', async () => {
+    const { route, handlers } = setup();
+    (handlers as unknown as Record<string, unknown>)['policy/get'] = () => Promise.reject(new CachetError('policy/locked', 'locked'));
+    expect(await route(message('policy/get'), popup)).toEqual({ ok: false, error: { code: 'policy/locked', message: 'locked' } });
+  });
+
+  it('hides the details of unexpected errors and logs them', async () => {
+    const { route, handlers, log } = setup();
+    (handlers as unknown as Record<string, unknown>)['policy/get'] = () => Promise.reject(new TypeError('secret detail'));
+    const reply = await route(message('policy/get'), popup);
+    expect(reply).toEqual({ ok: false, error: { code: 'runtime/internal', message: 'internal error in the background' } });
+    expect(log).toHaveBeenCalledTimes(1);
+  });
+
+  it('has an allow-list entry for every sender class that only names real commands', () => {
+    for (const set of Object.values(allowList)) for (const type of set) expect(isRuntimeCommand(type)).toBe(true);
+  });
+});

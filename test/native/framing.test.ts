@@ -1,0 +1,89 @@
+/**
+ * Chunking of native messages (src/protocol/framing.ts): every frame stays under the
+ * limit whatever the content, and reassembly gives back the message exactly.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ChunkAssembler, encodeFrames, MAX_FRAME_BYTES, utf8Length } from '../../src/protocol/framing';
+
+function roundTrip(message: unknown, maxFrameBytes: number): { frames: string[]; back: unknown } {
+  const frames = encodeFrames(message, 'run-1', maxFrameBytes);
+  const assembler = new ChunkAssembler();
+  let back: unknown;
+  frames.forEach((frame, n) => {
+    const out = assembler.accept(JSON.parse(frame));
+    if (n < frames.length - 1) expect(out).toBeUndefined();
+    else back = out;
+  });
+  expect(assembler.pendingRuns).toBe(0);
+  return { frames, back };
+}
+
+describe('native framing', () => {
+  it('sends a small message as one frame, unchanged', () => {
+    const message = { kind: 'request', id: 1, type: 'hello', req: { protocol: 1, extensionVersion: '1' } };
+    const { frames, back } = roundTrip(message, MAX_FRAME_BYTES);
+    expect(frames).toHaveLength(1);
+    expect(back).toEqual(message);
+  });
+
+  it('splits a 3 MiB message into frames under 1 MiB and puts it back together', () => {
+    const message = { kind: 'response', id: 7, ok: true, res: { data: 'A'.repeat(3 * 1024 * 1024) } };
+    const { frames, back } = roundTrip(message, MAX_FRAME_BYTES);
+    expect(frames.length).toBeGreaterThanOrEqual(4);
+    for (const f of frames) expect(Buffer.byteLength(f, 'utf8')).toBeLessThanOrEqual(MAX_FRAME_BYTES);
+    expect(back).toEqual(message);
+  });
+
+  it('keeps every frame under the limit for any text, including escapes and astral characters', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 3000 }), fc.integer({ min: 200, max: 2000 }), (text, limit) => {
+      const message = { kind: 'event', event: 'pin/closed', data: { text } };
+      const { frames, back } = roundTrip(message, limit);
+      for (const f of frames) expect(Buffer.byteLength(f, 'utf8')).toBeLessThanOrEqual(limit);
+      expect(back).toEqual(message);
+    }), { numRuns: 200 });
+  });
+
+  it('counts UTF-8 bytes as Buffer does', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (text) => {
+      expect(utf8Length(text)).toBe(Buffer.byteLength(text, 'utf8'));
+    }));
+  });
+
+  it('rejects chunks out of order, a run that does not start at 0, and a run over the size limit', () => {
+    const assembler = new ChunkAssembler({ maxMessageChars: 10, maxPending: 2 });
+    expect(() => assembler.accept({ kind: 'chunk', id: 'a', index: 1, count: 2, data: 'x' })).toThrow(expect.objectContaining({ code: 'native/bad-frame' }));
+    assembler.accept({ kind: 'chunk', id: 'b', index: 0, count: 3, data: '{' });
+    expect(() => assembler.accept({ kind: 'chunk', id: 'b', index: 2, count: 3, data: '}' })).toThrow(expect.objectContaining({ code: 'native/bad-frame' }));
+    expect(assembler.pendingRuns).toBe(0);
+    assembler.accept({ kind: 'chunk', id: 'c', index: 0, count: 2, data: '"12345' });
+    expect(() => assembler.accept({ kind: 'chunk', id: 'c', index: 1, count: 2, data: '678901"' })).toThrow(expect.objectContaining({ code: 'native/frame-too-large' }));
+  });
+
+  it('limits the chunk runs open at once', () => {
+    const assembler = new ChunkAssembler({ maxMessageChars: 100, maxPending: 2 });
+    assembler.accept({ kind: 'chunk', id: 'a', index: 0, count: 2, data: '1' });
+    assembler.accept({ kind: 'chunk', id: 'b', index: 0, count: 2, data: '1' });
+    expect(() => assembler.accept({ kind: 'chunk', id: 'c', index: 0, count: 2, data: '1' })).toThrow(expect.objectContaining({ code: 'native/busy' }));
+    expect(assembler.accept({ kind: 'chunk', id: 'a', index: 1, count: 2, data: '2' })).toBe(12);
+  });
+
+  it('reports a completed run that is not JSON as native/bad-json', () => {
+    const assembler = new ChunkAssembler();
+    assembler.accept({ kind: 'chunk', id: 'a', index: 0, count: 2, data: '{"a":' });
+    expect(() => assembler.accept({ kind: 'chunk', id: 'a', index: 1, count: 2, data: '' })).toThrow(expect.objectContaining({ code: 'native/bad-json' }));
+  });
+
+  it('rejects chunk frames with wrong field types', () => {
+    const assembler = new ChunkAssembler();
+    for (const bad of [
+      { kind: 'chunk', id: 5, index: 0, count: 2, data: '' },
+      { kind: 'chunk', id: 'a', index: -1, count: 2, data: '' },
+      { kind: 'chunk', id: 'a', index: 0, count: 1, data: '' },
+      { kind: 'chunk', id: 'a', index: 0, count: 2, data: 3 },
+      { kind: 'chunk', id: 'a', index: 0, count: 2, data: '', extra: true },
+    ]) {
+      expect(() => assembler.accept(bad)).toThrow(expect.objectContaining({ code: 'native/bad-frame' }));
+    }
+  });
+});
