@@ -9,14 +9,25 @@ import type { SenderClass, SenderKind } from './sender';
 
 const contentScript: readonly RuntimeCommand[] = ['frame/open-reader', 'address/status'];
 
-/** Secure frames are web-accessible, so any page can frame one: they get read-only status. */
-const secureFrame: readonly RuntimeCommand[] = ['policy/get', 'address/status'];
+/**
+ * Secure frames are web-accessible, so any page can frame one. The hosting page cannot see
+ * into them, so the reader and compose frames do their own work; they cannot change
+ * settings. What they may ask is further tied to the page they are (below).
+ */
+const secureFrame: readonly RuntimeCommand[] = [
+  'policy/get', 'address/status', 'identities/list',
+  'reader/open-frame', 'reader/validation', 'reader/attachment',
+  'compose/recipients', 'compose/build',
+];
 
 const extensionPage: readonly RuntimeCommand[] = [
   'policy/get', 'policy/set-user', 'policy/reset-user', 'native/status',
   'address-book/list', 'address-book/import', 'address-book/delete', 'address/status',
   'trust/list', 'trust/add', 'trust/remove',
   'pin/info', 'pin/provide', 'pin/cancel',
+  'identities/list',
+  'reader/open', 'reader/validation', 'reader/attachment',
+  'compose/recipients', 'compose/build',
 ];
 
 export const allowList: { readonly [K in SenderKind]: ReadonlySet<RuntimeCommand> } = {
@@ -25,15 +36,28 @@ export const allowList: { readonly [K in SenderKind]: ReadonlySet<RuntimeCommand
   'extension-page': new Set(extensionPage),
 };
 
-/** Commands only one page may send: the PIN is typed in the PIN page and nowhere else (B19). */
+/**
+ * Commands only one page may send: the PIN is typed in the PIN page and nowhere else
+ * (B19), and plaintext of a message goes only to the reader, a draft only to compose.
+ */
 const onlyFromPage: Partial<Record<RuntimeCommand, string>> = {
   'pin/info': '/pin.html',
   'pin/provide': '/pin.html',
   'pin/cancel': '/pin.html',
+  'reader/open': '/reader.html',
+  'reader/open-frame': '/reader.html',
+  'reader/validation': '/reader.html',
+  'reader/attachment': '/reader.html',
+  'compose/build': '/compose.html',
 };
+
+/** The PIN page is never framed: a page that frames it could overlay what the user types. */
+const topLevelOnly: ReadonlySet<RuntimeCommand> = new Set(['pin/info', 'pin/provide', 'pin/cancel']);
 
 export function isAllowed(sender: SenderClass, command: RuntimeCommand): boolean {
   if (!allowList[sender.kind].has(command)) return false;
   const page = onlyFromPage[command];
-  return page === undefined || (sender.kind === 'extension-page' && sender.page === page);
+  if (page === undefined) return true;
+  if (sender.kind === 'content-script' || sender.page !== page) return false;
+  return sender.kind === 'extension-page' || !topLevelOnly.has(command);
 }

@@ -7,7 +7,13 @@ import { createAddressBook } from './address-book/address-book';
 import { createHandlers } from './handlers';
 import { createNativeClient, type NativeEvent } from './native/native-client';
 import { nativeHostStatus } from './native/native-status';
+import { createComposer } from './compose/create-composer';
+import { createIdentities } from './identities';
 import { createPinPrompts } from './pin-prompts';
+import { createBrowserFetcher } from './pki/browser-fetcher';
+import { createCertificateValidation } from './pki/certificate-validation';
+import { createCrlCacheDb } from './pki/crl-cache-db';
+import { createReader } from './reader/create-reader';
 import {
   connectNativeHost, extensionVersion, nativeDisconnectReason, openPinWindow, pageUrl, randomToken, selfIdentity, startTimer,
 } from './platform';
@@ -39,22 +45,34 @@ const pins = createPinPrompts(
   openPinWindow,
 );
 
+const identities = createIdentities((type, req) => native.request(type, req), crypto.subtle);
+const addressBook = createAddressBook(lazyCertificateDb(() => openCertificateDb(indexedDB)), crypto.subtle);
+const validation = createCertificateValidation({
+  policy,
+  crypto,
+  fetcher: createBrowserFetcher(32 << 20),
+  cache: createCrlCacheDb(indexedDB),
+});
+
 function onNativeEvent(event: NativeEvent): void {
   if (event.event === 'pin/needed') pins.announce(event.data).catch(log);
   else if (event.event === 'pin/closed') pins.closed(event.data.promptId);
-  // 'pin/pad' and 'identities/changed' concern the reader and compose pages, which
-  // subscribe to them when they exist.
+  else if (event.event === 'identities/changed') identities.invalidate();
+  // 'pin/pad' asks the user to type on the reader's pad; the host's own prompt says so.
 }
 
 const router = createRouter(
   selfIdentity(),
   createHandlers({
     policy,
-    addressBook: createAddressBook(lazyCertificateDb(() => openCertificateDb(indexedDB)), crypto.subtle),
+    addressBook,
     trust: createTrustLists(policy, crypto.subtle),
     pins,
     readerFrames: createReaderFrames(pageUrl('reader.html'), randomToken),
     nativeStatus: () => nativeHostStatus(native),
+    identities,
+    reader: createReader({ identities, validation, addressBook, crypto }),
+    composer: createComposer({ policy, addressBook, identities, validation, crypto }),
   }),
   log,
 );

@@ -8,23 +8,30 @@ import { CachetError } from '../src/errors';
 interface Pending {
   readonly tabId: number;
   readonly messageId: string;
+  /** The raw message as the content script gave it: ciphertext or signed data. */
+  readonly source: Uint8Array;
+}
+
+export interface RedeemedFrame {
+  readonly messageId: string;
+  readonly source: Uint8Array;
 }
 
 /** Bounds memory if a page keeps asking; old unredeemed tokens are dropped first. */
 const maxPending = 64;
 
 export interface ReaderFrames {
-  open(tabId: number, messageId: string): string;
+  open(tabId: number, messageId: string, source: Uint8Array): string;
   /** One-time: the token is gone after this; the tab must be the one that asked. */
-  redeem(token: string, tabId: number): string;
+  redeem(token: string, tabId: number): RedeemedFrame;
 }
 
 export function createReaderFrames(readerUrl: string, randomToken: () => string): ReaderFrames {
   const pending = new Map<string, Pending>();
   return {
-    open(tabId, messageId) {
+    open(tabId, messageId, source) {
       const token = randomToken();
-      pending.set(token, { tabId, messageId });
+      pending.set(token, { tabId, messageId, source });
       while (pending.size > maxPending) {
         const oldest = pending.keys().next().value;
         if (oldest === undefined) break;
@@ -36,7 +43,7 @@ export function createReaderFrames(readerUrl: string, randomToken: () => string)
       const entry = pending.get(token);
       pending.delete(token);
       if (entry === undefined || entry.tabId !== tabId) throw new CachetError('runtime/forbidden', 'unknown reader frame');
-      return entry.messageId;
+      return { messageId: entry.messageId, source: entry.source };
     },
   };
 }

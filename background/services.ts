@@ -1,7 +1,10 @@
 import type { NativeStatus } from '../src/protocol/runtime';
 import type { AddressBook } from './address-book/address-book';
+import type { Composer } from './compose/composer';
+import type { Identities } from './identities';
 import type { PinPrompts } from './pin-prompts';
 import type { PolicyStore } from './policy-store';
+import type { Reader } from './reader/reader';
 import type { ReaderFrames } from './reader-frames';
 import type { TrustLists } from './trust-lists';
 
@@ -13,4 +16,7 @@ export interface BackgroundServices {
   readonly pins: PinPrompts;
   readonly readerFrames: ReaderFrames;
   readonly nativeStatus: () => Promise<NativeStatus>;
+  readonly identities: Identities;
+  readonly reader: Reader;
+  readonly composer: Composer;
 }

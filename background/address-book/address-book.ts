@@ -8,7 +8,7 @@ import type { AddressBookEntry, AddressStatus, CertificateSummary } from '../../
 import type { CertificateDb, StoredCertificate } from './certificate-db';
 import { certificatesFromFile } from './certificate-files';
 import { ownBuffer } from './own-buffer';
-import { normaliseAddress, summariseCertificate, type ParsedSummary } from './certificate-summary';
+import { normaliseAddress, summariseCertificate, summaryOnly } from './certificate-summary';
 
 export interface HarvestInput {
   /** DER of the signer's certificate, from a signature that verified. */
@@ -28,11 +28,6 @@ export interface AddressBook {
   /** Certificates for one address, for the recipient lookup of B6. */
   lookup(address: string): Promise<StoredCertificate[]>;
   harvest(input: HarvestInput): Promise<void>;
-}
-
-function summaryOnly(record: ParsedSummary): CertificateSummary {
-  const { fingerprint, subject, issuer, addresses, notBefore, notAfter } = record;
-  return { fingerprint, subject, issuer, addresses, notBefore, notAfter };
 }
 
 function toEntry(record: StoredCertificate): AddressBookEntry {

@@ -69,6 +69,12 @@ export interface ParsedSummary extends CertificateSummary {
   readonly notAfterMs: number;
 }
 
+/** The fields that cross the runtime boundary, without the parsed times. */
+export function summaryOnly(record: CertificateSummary): CertificateSummary {
+  const { fingerprint, subject, issuer, addresses, notBefore, notAfter } = record;
+  return { fingerprint, subject, issuer, addresses, notBefore, notAfter };
+}
+
 export async function summariseCertificate(der: Uint8Array, subtle: SubtleCrypto): Promise<ParsedSummary> {
   let cert: pkijs.Certificate;
   try {

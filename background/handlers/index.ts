@@ -4,7 +4,10 @@ import { addressBookDelete } from './address-book-delete';
 import { addressBookImport } from './address-book-import';
 import { addressBookList } from './address-book-list';
 import { addressStatus } from './address-status';
+import { composeBuild } from './compose-build';
+import { composeRecipients } from './compose-recipients';
 import { frameOpenReader } from './frame-open-reader';
+import { identitiesList } from './identities-list';
 import { nativeStatus } from './native-status';
 import { pinCancel } from './pin-cancel';
 import { pinInfo } from './pin-info';
@@ -12,6 +15,10 @@ import { pinProvide } from './pin-provide';
 import { policyGet } from './policy-get';
 import { policyResetUser } from './policy-reset-user';
 import { policySetUser } from './policy-set-user';
+import { readerAttachment } from './reader-attachment';
+import { readerOpen } from './reader-open';
+import { readerOpenFrame } from './reader-open-frame';
+import { readerValidation } from './reader-validation';
 import { trustAdd } from './trust-add';
 import { trustList } from './trust-list';
 import { trustRemove } from './trust-remove';
@@ -34,5 +41,12 @@ export function createHandlers(services: BackgroundServices): Handlers {
     'pin/info': pinInfo(services),
     'pin/provide': pinProvide(services),
     'pin/cancel': pinCancel(services),
+    'identities/list': identitiesList(services),
+    'reader/open': readerOpen(services),
+    'reader/open-frame': readerOpenFrame(services),
+    'reader/validation': readerValidation(services),
+    'reader/attachment': readerAttachment(services),
+    'compose/recipients': composeRecipients(services),
+    'compose/build': composeBuild(services),
   };
 }

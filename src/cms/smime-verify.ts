@@ -6,6 +6,7 @@
  * decryption pipeline: the walk stops at them and returns them as the inner part.
  */
 import { isCachetError, type ErrorCode } from '../errors';
+import { lfToCrlf } from '../mime/line-breaks';
 import { decodedBody, headerValue, partBytes } from '../mime/part-access';
 import { parseMessage } from '../mime/parse';
 import type { MimePart } from '../mime/types';
@@ -23,6 +24,11 @@ export interface SmimeVerifyOptions extends Omit<VerifySignedDataOptions, 'detac
    * under a new date. Default one hour.
    */
   readonly signingTimeToleranceMs?: number;
+  /**
+   * The Date of the message as received, when `root` is an inner entity (inside an
+   * encrypted layer) that has no Date of its own.
+   */
+  readonly messageDate?: string;
 }
 
 const DEFAULT_SIGNING_TIME_TOLERANCE_MS = 60 * 60 * 1000;
@@ -80,7 +86,17 @@ export async function verifySignedPart(part: MimePart, options: SmimeVerifyOptio
     }
     try {
       // RFC 8551 §3.5.3: the signature covers the first part exactly as it was received.
-      const verification = await verifySignedData(decodedBody(signature), { ...options, detachedContent: partBytes(signed) });
+      const received = partBytes(signed);
+      const signatureDer = decodedBody(signature);
+      let verification = await verifySignedData(signatureDer, { ...options, detachedContent: received });
+      if (verification.signers.some((s) => s.status === 'digest-mismatch') && hasBareLf(received)) {
+        // Signed content is in canonical form with CRLF line ends (RFC 8551 §3.1.1). Mail
+        // that was stored or encrypted with local LF line ends (as NSS does inside an
+        // envelope) is checked in that canonical form too, as every mail client does;
+        // only line ends are changed, and only when the bytes as received do not match.
+        const canonical = await verifySignedData(signatureDer, { ...options, detachedContent: lfToCrlf(received) });
+        if (!canonical.signers.some((s) => s.status === 'digest-mismatch')) verification = canonical;
+      }
       return { kind: 'multipart-signed', status: statusOf(verification), signers: verification.signers, verification, content: signed };
     } catch (error) {
       return { ...failedLayer('multipart-signed', error), content: signed };
@@ -108,6 +124,11 @@ export async function verifySignedPart(part: MimePart, options: SmimeVerifyOptio
   };
 }
 
+function hasBareLf(bytes: Uint8Array): boolean {
+  for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) if (i === 0 || bytes[i - 1] !== 0x0d) return true;
+  return false;
+}
+
 function isSigned(part: MimePart): boolean {
   return part.smimeKind === 'multipart-signed' || part.smimeKind === 'signed-data';
 }
@@ -129,7 +150,7 @@ function checkSigningTime(layer: SignedLayer, date: string | undefined, toleranc
 /** Unwraps and verifies every signed layer from `root` inwards. */
 export async function verifySmime(root: MimePart, options: SmimeVerifyOptions): Promise<SmimeVerification> {
   const layers: SignedLayer[] = [];
-  const date = headerValue(root, 'date');
+  const date = options.messageDate ?? headerValue(root, 'date');
   const tolerance = options.signingTimeToleranceMs ?? DEFAULT_SIGNING_TIME_TOLERANCE_MS;
   let current = root;
   while (isSigned(current) && layers.length < MAX_LAYERS) {

@@ -5,7 +5,7 @@
  */
 import { CachetError } from '../errors';
 import { isPolicyKey } from '../policy';
-import type { Req, RuntimeCommand, TrustList } from './runtime';
+import type { ComposeAttachment, ComposeRequest, Req, RuntimeCommand, TrustList } from './runtime';
 
 type Fields = Record<string, unknown>;
 
@@ -36,11 +36,73 @@ const promptId = /^[A-Za-z0-9_-]{1,128}$/;
 const maxFileBase64 = 4 * 1024 * 1024;
 /** A compose window has at most a few hundred recipients; more is abuse. */
 const maxAddresses = 500;
+/**
+ * Messages travel as base64 in one runtime message. Chromium's runtime messages carry
+ * up to 64 MiB of JSON; 48 MiB of base64 is a 36 MiB message, beyond what webmail sends.
+ */
+const maxMessageBase64 = 48 * 1024 * 1024;
+const sessionId = /^[A-Za-z0-9_-]{1,128}$/;
+const maxAttachments = 200;
+/** Subjects and bodies as typed: generous bounds that only stop abuse. */
+const maxSubject = 4096;
+const maxBody = 32 * 1024 * 1024;
 
 const empty = (raw: unknown): Record<string, never> => {
   record(raw ?? {}, []);
   return {};
 };
+
+function bool(fields: Fields, name: string): boolean {
+  const v = fields[name];
+  if (typeof v !== 'boolean') throw invalid(`${name} must be true or false`);
+  return v;
+}
+
+/** A string that may be empty, bounded. */
+function anyText(fields: Fields, name: string, max: number): string {
+  const v = fields[name];
+  if (typeof v !== 'string' || v.length > max) throw invalid(`${name} must be a string of at most ${max} characters`);
+  return v;
+}
+
+function addressList(value: unknown, name: string): string[] {
+  if (!Array.isArray(value) || value.length > maxAddresses) throw invalid(`${name} must be a list of at most ${maxAddresses}`);
+  return (value as unknown[]).map((a) => {
+    if (typeof a !== 'string' || a.length === 0 || a.length > 320) throw invalid(`each address in ${name} must be a string of 1 to 320 characters`);
+    return a;
+  });
+}
+
+function attachment(raw: unknown): ComposeAttachment {
+  const f = record(raw, ['fileName', 'mediaType', 'data']);
+  return {
+    fileName: text(f, 'fileName', 255),
+    mediaType: text(f, 'mediaType', 255, /^[\w.+-]+\/[\w.+-]+$/),
+    data: anyText(f, 'data', maxMessageBase64),
+  };
+}
+
+function composeRequest(raw: unknown): ComposeRequest {
+  const f = record(raw, ['identity', 'from', 'to', 'cc', 'bcc', 'subject', 'text', 'html', 'attachments', 'sign', 'encrypt', 'encryptDespiteMissing']);
+  const attachments = f['attachments'];
+  if (!Array.isArray(attachments) || attachments.length > maxAttachments) throw invalid(`attachments must be a list of at most ${maxAttachments}`);
+  const list = (attachments as unknown[]).map(attachment);
+  if (list.some((a) => !base64.test(a.data))) throw invalid('attachment data must be base64');
+  return {
+    ...(f['identity'] !== undefined ? { identity: text(f, 'identity', 512) } : {}),
+    from: text(f, 'from', 320),
+    to: addressList(f['to'], 'to'),
+    cc: addressList(f['cc'], 'cc'),
+    bcc: addressList(f['bcc'], 'bcc'),
+    subject: anyText(f, 'subject', maxSubject),
+    text: anyText(f, 'text', maxBody),
+    ...(f['html'] !== undefined ? { html: anyText(f, 'html', maxBody) } : {}),
+    attachments: list,
+    sign: bool(f, 'sign'),
+    encrypt: bool(f, 'encrypt'),
+    encryptDespiteMissing: bool(f, 'encryptDespiteMissing'),
+  };
+}
 
 function trustList(fields: Fields): TrustList {
   const list = fields['list'];
@@ -69,16 +131,11 @@ const validators: { readonly [K in RuntimeCommand]: (raw: unknown) => Req<K> } =
     return { fileName: text(f, 'fileName', 255), data: text(f, 'data', maxFileBase64, base64) };
   },
   'address-book/delete': (raw) => ({ fingerprint: text(record(raw, ['fingerprint']), 'fingerprint', 64, fingerprint) }),
-  'address/status': (raw) => {
-    const list = record(raw, ['addresses'])['addresses'];
-    if (!Array.isArray(list) || list.length > maxAddresses) throw invalid(`addresses must be a list of at most ${maxAddresses}`);
-    const addresses = (list as unknown[]).map((a) => {
-      if (typeof a !== 'string' || a.length === 0 || a.length > 320) throw invalid('each address must be a string of 1 to 320 characters');
-      return a;
-    });
-    return { addresses };
+  'address/status': (raw) => ({ addresses: addressList(record(raw, ['addresses'])['addresses'], 'addresses') }),
+  'frame/open-reader': (raw) => {
+    const f = record(raw, ['messageId', 'source']);
+    return { messageId: text(f, 'messageId', 512), source: text(f, 'source', maxMessageBase64, base64) };
   },
-  'frame/open-reader': (raw) => ({ messageId: text(record(raw, ['messageId']), 'messageId', 512) }),
   'trust/list': empty,
   'trust/add': (raw) => {
     const f = record(raw, ['list', 'data']);
@@ -95,6 +152,18 @@ const validators: { readonly [K in RuntimeCommand]: (raw: unknown) => Req<K> } =
     return { promptId: text(f, 'promptId', 128, promptId), pin: text(f, 'pin', 256) };
   },
   'pin/cancel': (raw) => ({ promptId: text(record(raw, ['promptId']), 'promptId', 128, promptId) }),
+  'identities/list': empty,
+  'reader/open': (raw) => ({ data: text(record(raw, ['data']), 'data', maxMessageBase64, base64) }),
+  'reader/open-frame': (raw) => ({ token: text(record(raw, ['token']), 'token', 128, sessionId) }),
+  'reader/validation': (raw) => ({ sessionId: text(record(raw, ['sessionId']), 'sessionId', 128, sessionId) }),
+  'reader/attachment': (raw) => {
+    const f = record(raw, ['sessionId', 'index']);
+    const index = f['index'];
+    if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0 || index >= 10_000) throw invalid('index must be a whole number');
+    return { sessionId: text(f, 'sessionId', 128, sessionId), index };
+  },
+  'compose/recipients': (raw) => ({ addresses: addressList(record(raw, ['addresses'])['addresses'], 'addresses') }),
+  'compose/build': composeRequest,
 };
 
 export function isRuntimeCommand(value: unknown): value is RuntimeCommand {

@@ -74,6 +74,104 @@ export interface PinResult {
   readonly pin: PinStatus;
 }
 
+/** One of the user's own certificates with a private key, as the native host lists it. */
+export interface IdentityView extends CertificateSummary {
+  /** The host's identity id; opaque. */
+  readonly id: string;
+  /** B4: on a smart card or other PKCS#11 token. */
+  readonly hardware: boolean;
+  readonly storeLabel: string;
+  readonly tokenLabel: string;
+  readonly canSign: boolean;
+  readonly canDecrypt: boolean;
+}
+
+/** A signer as the reader shows it in a banner (B13 step one: the signature itself). */
+export interface SignerView {
+  /** 0 for the outermost signed layer. */
+  readonly layer: number;
+  /** The CMS verdict: good, bad-signature, digest-mismatch, weak, unknown-signer, … */
+  readonly status: string;
+  readonly reason?: string;
+  readonly name: string;
+  readonly addresses: readonly string[];
+  readonly issuer: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly signingTime?: string;
+  /** The From address is one of the signer's (a good signature by someone else is not the sender's). */
+  readonly fromMatches: boolean;
+}
+
+/** B13 step two: the signer's certificate validated (RFC 5280, revocation, trust). */
+export interface SignerValidationView {
+  readonly valid: boolean;
+  /** A reason word (expired, revoked, untrusted-root, …) when not valid. */
+  readonly reason?: string;
+  readonly errors: readonly string[];
+}
+
+export interface ReaderAttachment {
+  readonly index: number;
+  readonly fileName: string;
+  readonly mediaType: string;
+  readonly size: number;
+}
+
+/** What the secure reader shows of one message; it exists only in Cachet's own pages. */
+export interface ReaderView {
+  readonly sessionId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly cc: string;
+  readonly subject: string;
+  readonly date: string;
+  readonly encrypted: boolean;
+  readonly signers: readonly SignerView[];
+  readonly text: string | null;
+  /** Untrusted HTML as the sender wrote it; the page sanitises it before showing it. */
+  readonly html: string | null;
+  readonly attachments: readonly ReaderAttachment[];
+}
+
+/** A recipient in compose: which certificate would be used, or why none (B6–B8). */
+export interface RecipientView {
+  readonly address: string;
+  readonly state: 'ok' | 'none' | 'invalid' | 'algorithm';
+  /** Where the certificate was found (B6): 'address-book' now, the directory later. */
+  readonly source?: 'address-book';
+  readonly certificate?: CertificateSummary;
+  /** Why the certificate cannot be used, for people. */
+  readonly detail?: string;
+}
+
+export interface ComposeAttachment {
+  readonly fileName: string;
+  readonly mediaType: string;
+  /** base64 */
+  readonly data: string;
+}
+
+export interface ComposeRequest {
+  /** Identity id from `identities/list`; required when signing or encrypting. */
+  readonly identity?: string;
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly cc: readonly string[];
+  readonly bcc: readonly string[];
+  readonly subject: string;
+  readonly text: string;
+  readonly html?: string;
+  readonly attachments: readonly ComposeAttachment[];
+  readonly sign: boolean;
+  readonly encrypt: boolean;
+  /**
+   * B7: the sender saw the warning and chose to send encrypted anyway to recipients who
+   * cannot read it. Refused when `alwaysEncrypt` is on.
+   */
+  readonly encryptDespiteMissing: boolean;
+}
+
 type Empty = Record<string, never>;
 
 export type RuntimeProtocol = {
@@ -86,7 +184,11 @@ export type RuntimeProtocol = {
   'address-book/import': { req: { fileName: string; data: string }; res: { added: readonly CertificateSummary[]; alreadyPresent: number } };
   'address-book/delete': { req: { fingerprint: string }; res: Empty };
   'address/status': { req: { addresses: readonly string[] }; res: { statuses: readonly AddressStatus[] } };
-  'frame/open-reader': { req: { messageId: string }; res: { url: string } };
+  /**
+   * A content script asks for a reader frame for one message; `source` is the raw message
+   * (base64), which the page holds anyway: it is ciphertext or signed data, never plaintext.
+   */
+  'frame/open-reader': { req: { messageId: string; source: string }; res: { url: string } };
   'trust/list': { req: Empty; res: TrustView };
   'trust/add': { req: { list: TrustList; data: string }; res: TrustView };
   'trust/remove': { req: { list: TrustList; fingerprint: string }; res: TrustView };
@@ -95,6 +197,17 @@ export type RuntimeProtocol = {
   /** Forwarded to the native host's `pin/provide`; the only way a PIN leaves a Cachet page. */
   'pin/provide': { req: { promptId: string; pin: string }; res: PinResult };
   'pin/cancel': { req: { promptId: string }; res: Empty };
+  'identities/list': { req: Empty; res: { identities: readonly IdentityView[] } };
+  /** A message the user dropped or picked in the reader; `data` is base64 of the raw message. */
+  'reader/open': { req: { data: string }; res: ReaderView };
+  /** The reader in a frame redeems the one-time token a content script got from `frame/open-reader`. */
+  'reader/open-frame': { req: { token: string }; res: ReaderView };
+  /** Waits for the validation of every signer of an opened message (B13 step two). */
+  'reader/validation': { req: { sessionId: string }; res: { signers: readonly SignerValidationView[] } };
+  'reader/attachment': { req: { sessionId: string; index: number }; res: { data: string } };
+  'compose/recipients': { req: { addresses: readonly string[] }; res: { recipients: readonly RecipientView[] } };
+  /** Builds the complete S/MIME message; `message` is base64 of the RFC 5322 bytes. */
+  'compose/build': { req: ComposeRequest; res: { message: string; fileName: string } };
 };
 
 export type RuntimeCommand = keyof RuntimeProtocol;

@@ -12,6 +12,10 @@ const popup: MessageSenderLike = { id: self.id, url: `${self.origin}/popup.html`
 const options: MessageSenderLike = { id: self.id, url: `${self.origin}/options.html`, frameId: 0, tab: { id: 2 } };
 const pinPage: MessageSenderLike = { id: self.id, url: `${self.origin}/pin.html#p1`, frameId: 0, tab: { id: 5 } };
 const frame: MessageSenderLike = { id: self.id, url: `${self.origin}/reader.html`, frameId: 3, tab: { id: 6 } };
+const composeFrame: MessageSenderLike = { id: self.id, url: `${self.origin}/compose.html`, frameId: 4, tab: { id: 6 } };
+const framedPin: MessageSenderLike = { id: self.id, url: `${self.origin}/pin.html#p1`, frameId: 2, tab: { id: 6 } };
+const readerPage: MessageSenderLike = { id: self.id, url: `${self.origin}/reader.html`, frameId: 0, tab: { id: 7 } };
+const composePage: MessageSenderLike = { id: self.id, url: `${self.origin}/compose.html`, frameId: 0, tab: { id: 8 } };
 const content: MessageSenderLike = { id: self.id, url: 'https://mail.example.org/', frameId: 0, tab: { id: 6 } };
 
 /** A valid request for every command, so the tests reach the allow-list and the handler. */
@@ -24,13 +28,23 @@ const validRequests: { [K in RuntimeCommand]: unknown } = {
   'address-book/import': { fileName: 'a.pem', data: 'AAAA' },
   'address-book/delete': { fingerprint: 'a'.repeat(64) },
   'address/status': { addresses: ['bob@example.org'] },
-  'frame/open-reader': { messageId: 'm1' },
+  'frame/open-reader': { messageId: 'm1', source: 'AAAA' },
   'trust/list': {},
   'trust/add': { list: 'trustedRoots', data: 'AAAA' },
   'trust/remove': { list: 'untrustedCertificates', fingerprint: 'b'.repeat(64) },
   'pin/info': { promptId: 'p1' },
   'pin/provide': { promptId: 'p1', pin: '1234' },
   'pin/cancel': { promptId: 'p1' },
+  'identities/list': {},
+  'reader/open': { data: 'AAAA' },
+  'reader/open-frame': { token: 't1' },
+  'reader/validation': { sessionId: 's1' },
+  'reader/attachment': { sessionId: 's1', index: 0 },
+  'compose/recipients': { addresses: ['bob@example.org'] },
+  'compose/build': {
+    from: 'alice@example.org', to: ['bob@example.org'], cc: [], bcc: [], subject: 's', text: 't',
+    attachments: [], sign: true, encrypt: true, encryptDespiteMissing: false,
+  },
 };
 const commands = Object.keys(validRequests) as RuntimeCommand[];
 
@@ -68,11 +82,31 @@ describe('router', () => {
     expect(calls[0]?.sender).toEqual({ kind: 'content-script', tabId: 6, frameId: 0 });
   });
 
-  it('gives a framed extension page read-only status only', async () => {
+  it('lets a framed reader read its message and a framed compose write one, and nothing else', async () => {
     const { route } = setup();
-    const allowed: string[] = [];
-    for (const type of commands) if ((await route(message(type), frame)).ok) allowed.push(type);
-    expect(allowed.sort()).toEqual(['address/status', 'policy/get']);
+    const allowedFor = async (sender: MessageSenderLike) => {
+      const allowed: string[] = [];
+      for (const type of commands) if ((await route(message(type), sender)).ok) allowed.push(type);
+      return allowed.sort();
+    };
+    const status = ['address/status', 'compose/recipients', 'identities/list', 'policy/get'];
+    expect(await allowedFor(frame)).toEqual([...status, 'reader/attachment', 'reader/open-frame', 'reader/validation'].sort());
+    expect(await allowedFor(composeFrame)).toEqual([...status, 'compose/build'].sort());
+    // The PIN page never works framed: the framing page could overlay it.
+    expect(await allowedFor(framedPin)).toEqual(status);
+  });
+
+  it('gives plaintext of a message only to the reader page, a draft only to compose', async () => {
+    const { route } = setup();
+    for (const type of ['reader/open', 'reader/validation', 'reader/attachment'] as const) {
+      expect((await route(message(type), readerPage)).ok, `${type} from the reader`).toBe(true);
+      expect((await route(message(type), options)).ok, `${type} from options`).toBe(false);
+      expect((await route(message(type), content)).ok, `${type} from content`).toBe(false);
+    }
+    // A frame token is only for a framed reader.
+    expect((await route(message('reader/open-frame'), readerPage)).ok).toBe(false);
+    expect((await route(message('compose/build'), options)).ok).toBe(false);
+    expect((await route(message('compose/build'), content)).ok).toBe(false);
   });
 
   it('accepts PIN messages only from the PIN page', async () => {
@@ -124,13 +158,21 @@ describe('router', () => {
     ['a malformed fingerprint', 'address-book/delete', { fingerprint: 'XYZ' }],
     ['addresses that are not a list', 'address/status', { addresses: 'bob@example.org' }],
     ['too many addresses', 'address/status', { addresses: Array.from({ length: 501 }, () => 'a@b.c') }],
-    ['an empty message id', 'frame/open-reader', { messageId: '' }],
+    ['an empty message id', 'frame/open-reader', { messageId: '', source: 'AAAA' }],
+    ['a message that is not base64', 'reader/open', { data: '<html>' }],
+    ['a session id with path characters', 'reader/validation', { sessionId: '../s' }],
+    ['a negative attachment index', 'reader/attachment', { sessionId: 's1', index: -1 }],
+    ['a compose request without recipients list', 'compose/build', { from: 'a@b.c', subject: '', text: '', attachments: [], sign: true, encrypt: false, encryptDespiteMissing: false }],
+    ['an attachment with a bad media type', 'compose/build', {
+      from: 'a@b.c', to: [], cc: [], bcc: [], subject: '', text: '', sign: true, encrypt: false, encryptDespiteMissing: false,
+      attachments: [{ fileName: 'x', mediaType: 'text/html; evil', data: '' }],
+    }],
     ['an unknown trust list', 'trust/add', { list: 'everything', data: '' }],
     ['an overlong PIN', 'pin/provide', { promptId: 'p1', pin: 'x'.repeat(257) }],
     ['a prompt id with path characters', 'pin/provide', { promptId: '../p1', pin: '1234' }],
   ])('refuses %s before the handler runs', async (_name, type, req) => {
     const { route, calls } = setup();
-    const sender = type.startsWith('pin/') ? pinPage : type === 'frame/open-reader' ? content : options;
+    const sender = type.startsWith('pin/') ? pinPage : type === 'frame/open-reader' ? content : type.startsWith('reader/') ? readerPage : type.startsWith('compose/') ? composePage : options;
     const reply = await route(message(type, req), sender);
     expect(reply.ok === false && reply.error.code).toBe('input/invalid');
     expect(calls).toEqual([]);

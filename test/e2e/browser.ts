@@ -34,21 +34,28 @@ export interface LaunchedBrowser {
 export interface LaunchOptions {
   /** The extension's 3rdparty policy, as an admin would set it. */
   readonly managedPolicy?: Record<string, unknown>;
-  /** Registers the built native host (dist/native-host/host.mjs) for this profile only. */
-  readonly nativeHost?: boolean;
+  /**
+   * Registers the built native host (dist/native-host/host.mjs) for this profile only;
+   * an object gives the environment the host runs with (its token, its configuration).
+   */
+  readonly nativeHost?: boolean | { readonly env: Readonly<Record<string, string>> };
 }
+
+/** Quotes a value for a POSIX shell script. */
+const shellQuote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
 
 /**
  * Chromium started with --user-data-dir reads host manifests from <dir>/NativeMessagingHosts,
  * so the test registers the host there and leaves the machine's registrations alone.
  */
-function registerNativeHost(userDataDir: string): void {
+function registerNativeHost(userDataDir: string, env: Readonly<Record<string, string>>): void {
   const hostScript = path.join(root, 'dist/native-host/host.mjs');
   if (!existsSync(hostScript)) throw new Error(`${hostScript} is missing: the build did not produce the native host`);
   const dir = path.join(userDataDir, 'NativeMessagingHosts');
   mkdirSync(dir, { recursive: true });
   const launcher = path.join(dir, 'cachet-host.sh');
-  writeFileSync(launcher, `#!/bin/sh\nexec '${process.execPath}' '${hostScript}' "$@"\n`, { mode: 0o755 });
+  const exports = Object.entries(env).map(([name, value]) => `export ${name}=${shellQuote(value)}\n`).join('');
+  writeFileSync(launcher, `#!/bin/sh\n${exports}exec ${shellQuote(process.execPath)} ${shellQuote(hostScript)} "$@"\n`, { mode: 0o755 });
   writeFileSync(path.join(dir, `${NATIVE_HOST_NAME}.json`), JSON.stringify({
     name: NATIVE_HOST_NAME,
     description: 'Cachet native host (e2e test)',
@@ -67,7 +74,7 @@ export async function launchWithExtension({ managedPolicy, nativeHost = false }:
     writeFileSync(policyFile, JSON.stringify({ '3rdparty': { extensions: { [extensionId]: managedPolicy } } }));
   }
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'cachet-chromium-'));
-  if (nativeHost) registerNativeHost(userDataDir);
+  if (nativeHost) registerNativeHost(userDataDir, nativeHost === true ? {} : nativeHost.env);
   const cleanup = () => {
     if (policyFile) rmSync(policyFile, { force: true });
     rmSync(userDataDir, { recursive: true, force: true });

@@ -16,7 +16,7 @@ import { decodedBody, decodedText } from '../../src/mime/part-access';
 import type { MimePart } from '../../src/mime/types';
 import { nodeCmsCrypto } from '../../native-host/cli/commands/node-cms-crypto';
 import { HostClient } from '../../native-host/host-client/host-client';
-import { hostKeyOperators } from '../../native-host/host-client/host-key-operator';
+import { nativeKeyOperators } from '../../src/protocol/native-key-operator';
 import { ROOT } from './helpers/host-process';
 import { corpusKey, createToken, SOFTHSM_MODULE, USER_PIN, writeHostConfig } from './helpers/token-fixtures';
 
@@ -78,7 +78,7 @@ beforeAll(async () => {
     command: path.join(ROOT, 'node_modules/.bin/tsx'), args: [path.join(ROOT, 'native-host/host/main.ts')],
     env: { ...token.env, CACHET_HOST_CONFIG: config, HOME: dir }, pin: USER_PIN,
   });
-  operators = await hostKeyOperators(client);
+  operators = await nativeKeyOperators((type, req) => client.request(type, req));
 
 });
 

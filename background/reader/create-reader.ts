@@ -1,0 +1,197 @@
+/**
+ * The secure reader's work (B13, B15, B17): unwrap every layer of a message (the host
+ * unwraps content keys, DESIGN.md invariant 2), report each signature at once, and start
+ * validating each signer's certificate, whose verdict the page asks for separately. The
+ * decrypted content leaves the background only towards the reader that opened it.
+ * Signers whose signature and certificate are good are harvested into the address book
+ * with their capabilities (B6 step 1, B8).
+ */
+import type { CmsCrypto } from '../../src/cms/cms-crypto';
+import { readMessage, type ReadResult } from '../../src/cms/read-message';
+import type { SignerVerification } from '../../src/cms/signed-data-verify';
+import { CachetError } from '../../src/errors';
+import { decodedBody, headerValue } from '../../src/mime/part-access';
+import { decodeEncodedWords } from '../../src/mime/encoded-words';
+import { displayContent, type DisplayAttachment } from '../../src/mime/display-content';
+import { fromMatches } from '../../src/pki/from-match';
+import { parseCertificate } from '../../src/pki/parsed-certificate';
+import type { ReaderView, SignerValidationView, SignerView } from '../../src/protocol/runtime';
+import type { AddressBook } from '../address-book/address-book';
+import { summariseCertificate } from '../address-book/certificate-summary';
+import type { Identities } from '../identities';
+import type { CertificateValidation } from '../pki/certificate-validation';
+import type { Reader, SessionOwner } from './reader';
+
+export interface ReaderDeps {
+  readonly identities: Identities;
+  readonly validation: CertificateValidation;
+  readonly addressBook: AddressBook;
+  readonly crypto: Crypto;
+  readonly randomId?: () => string;
+}
+
+interface Session {
+  readonly owner: SessionOwner;
+  readonly attachments: readonly DisplayAttachment[];
+  readonly validation: Promise<SignerValidationView[]>;
+}
+
+/** A few open messages per browser; older ones are dropped, and the reader reopens them. */
+const maxSessions = 16;
+
+interface FoundSigner {
+  readonly layer: number;
+  readonly signer: SignerVerification;
+  readonly certificates: readonly Uint8Array[];
+  readonly crls: readonly Uint8Array[];
+}
+
+function signersOf(result: ReadResult): FoundSigner[] {
+  const found: FoundSigner[] = [];
+  let layerIndex = 0;
+  for (const layer of result.layers) {
+    if (layer.kind !== 'signed') continue;
+    for (const signer of layer.layer.signers) {
+      found.push({
+        layer: layerIndex,
+        signer,
+        certificates: layer.layer.verification?.certificates ?? [],
+        crls: layer.layer.verification?.crls ?? [],
+      });
+    }
+    layerIndex++;
+  }
+  return found;
+}
+
+function commonName(subject: string): string {
+  return /(?:^|, )CN=([^,]+)/.exec(subject)?.[1] ?? subject;
+}
+
+async function signerView(found: FoundSigner, from: string | undefined, subtle: SubtleCrypto): Promise<SignerView> {
+  const { signer } = found;
+  const base = {
+    layer: found.layer,
+    status: signer.status,
+    ...(signer.reason === undefined ? {} : { reason: signer.reason }),
+    ...(signer.signingTime ? { signingTime: signer.signingTime.toISOString() } : {}),
+  };
+  if (!signer.certificate) {
+    return { ...base, name: '', addresses: signer.emailAddresses, issuer: '', notBefore: '', notAfter: '', fromMatches: false };
+  }
+  let parsed;
+  try {
+    parsed = parseCertificate(signer.certificate);
+  } catch {
+    parsed = undefined;
+  }
+  try {
+    const summary = await summariseCertificate(signer.certificate, subtle);
+    return {
+      ...base,
+      name: commonName(summary.subject),
+      addresses: summary.addresses,
+      issuer: summary.issuer,
+      notBefore: summary.notBefore,
+      notAfter: summary.notAfter,
+      fromMatches: fromMatches(from, parsed).matches,
+    };
+  } catch {
+    return { ...base, name: '', addresses: signer.emailAddresses, issuer: '', notBefore: '', notAfter: '', fromMatches: false };
+  }
+}
+
+export function createReader(deps: ReaderDeps): Reader {
+  const sessions = new Map<string, Session>();
+  const cms: CmsCrypto = { subtle: deps.crypto.subtle, getRandomValues: (array) => deps.crypto.getRandomValues(array) };
+  const randomId = deps.randomId ?? (() => {
+    const bytes = deps.crypto.getRandomValues(new Uint8Array(18));
+    return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_');
+  });
+
+  async function validate(found: FoundSigner): Promise<SignerValidationView> {
+    const { signer } = found;
+    if (!signer.certificate) return { valid: false, reason: 'malformed', errors: ['the message does not carry the signer certificate'] };
+    const result = await deps.validation.validate(signer.certificate, {
+      intermediates: found.certificates,
+      crls: found.crls,
+      purpose: 'sign',
+      ...(signer.signingTime ? { time: signer.signingTime } : {}),
+    });
+    if (result.valid && signer.status === 'good') {
+      // B6 step 1: a verified sender's certificate is kept with what it said it can decrypt.
+      await deps.addressBook.harvest({
+        certificate: signer.certificate,
+        capabilities: signer.capabilities ? signer.capabilities.map((c) => c.oid) : null,
+        signedAt: signer.signingTime ?? new Date(),
+      }).catch(() => undefined);
+    }
+    return {
+      valid: result.valid,
+      ...(result.reason === undefined ? {} : { reason: result.reason }),
+      errors: result.errors.map((e) => e.message),
+    };
+  }
+
+  function session(sessionId: string, owner: SessionOwner): Session {
+    const found = sessions.get(sessionId);
+    if (!found || found.owner !== owner) throw new CachetError('input/invalid', 'this message is no longer open; open it again');
+    return found;
+  }
+
+  return {
+    async open(message, owner) {
+      const result = await readMessage(message, {
+        crypto: cms,
+        subtle: deps.crypto.subtle,
+        operators: () => deps.identities.operators(),
+      });
+      const display = displayContent(result.content);
+      const found = signersOf(result);
+      const from = headerValue(result.root, 'from');
+      const signers = await Promise.all(found.map((f) => signerView(f, from, deps.crypto.subtle)));
+      // B13: the content and signature checks are returned now; validation goes on.
+      const validation = Promise.all(found.map(validate));
+      validation.catch(() => undefined);
+      const sessionId = randomId();
+      sessions.set(sessionId, { owner, attachments: display.attachments, validation });
+      while (sessions.size > maxSessions) {
+        const oldest = sessions.keys().next().value;
+        if (oldest === undefined) break;
+        sessions.delete(oldest);
+      }
+      const header = (name: string) => decodeEncodedWords(headerValue(result.root, name) ?? '');
+      const view: ReaderView = {
+        sessionId,
+        from: header('from'),
+        to: header('to'),
+        cc: header('cc'),
+        subject: header('subject'),
+        date: headerValue(result.root, 'date') ?? '',
+        encrypted: result.encrypted,
+        signers,
+        text: display.text,
+        html: display.html,
+        attachments: display.attachments.map((a, index) => ({
+          index,
+          fileName: a.fileName,
+          mediaType: a.mediaType,
+          size: a.part.bodyRange.end - a.part.bodyRange.start,
+        })),
+      };
+      return view;
+    },
+    async validation(sessionId, owner) {
+      return session(sessionId, owner).validation;
+    },
+    attachment(sessionId, index, owner) {
+      try {
+        const attachment = session(sessionId, owner).attachments[index];
+        if (!attachment) throw new CachetError('input/invalid', 'no such attachment');
+        return Promise.resolve(decodedBody(attachment.part));
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    },
+  };
+}
