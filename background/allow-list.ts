@@ -25,7 +25,7 @@ const extensionPage: readonly RuntimeCommand[] = [
   'address-book/list', 'address-book/import', 'address-book/delete', 'address/status',
   'trust/list', 'trust/add', 'trust/remove',
   'pin/info', 'pin/provide', 'pin/cancel',
-  'identities/list',
+  'identities/list', 'identities/set-default',
   'reader/open', 'reader/validation', 'reader/attachment',
   'compose/recipients', 'compose/build',
 ];

@@ -8,6 +8,7 @@ import { createHandlers } from './handlers';
 import { createNativeClient, type NativeEvent } from './native/native-client';
 import { nativeHostStatus } from './native/native-status';
 import { createComposer } from './compose/create-composer';
+import { createDefaultIdentity } from './default-identity';
 import { createIdentities } from './identities';
 import { createPinPrompts } from './pin-prompts';
 import { createBrowserFetcher } from './pki/browser-fetcher';
@@ -71,6 +72,7 @@ const router = createRouter(
     readerFrames: createReaderFrames(pageUrl('reader.html'), randomToken),
     nativeStatus: () => nativeHostStatus(native),
     identities,
+    defaultIdentity: createDefaultIdentity(identities, policy, browser.storage.local),
     reader: createReader({ identities, validation, addressBook, crypto }),
     composer: createComposer({ policy, addressBook, identities, validation, crypto }),
   }),

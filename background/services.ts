@@ -1,6 +1,7 @@
 import type { NativeStatus } from '../src/protocol/runtime';
 import type { AddressBook } from './address-book/address-book';
 import type { Composer } from './compose/composer';
+import type { DefaultIdentity } from './default-identity';
 import type { Identities } from './identities';
 import type { PinPrompts } from './pin-prompts';
 import type { PolicyStore } from './policy-store';
@@ -17,6 +18,7 @@ export interface BackgroundServices {
   readonly readerFrames: ReaderFrames;
   readonly nativeStatus: () => Promise<NativeStatus>;
   readonly identities: Identities;
+  readonly defaultIdentity: DefaultIdentity;
   readonly reader: Reader;
   readonly composer: Composer;
 }

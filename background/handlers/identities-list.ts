@@ -1,5 +1,5 @@
 import type { Handler } from '../handler';
 import type { BackgroundServices } from '../services';
 
-export const identitiesList = ({ identities }: BackgroundServices): Handler<'identities/list'> =>
-  async () => ({ identities: await identities.list() });
+export const identitiesList = ({ defaultIdentity }: BackgroundServices): Handler<'identities/list'> =>
+  () => defaultIdentity.list();

@@ -8,6 +8,7 @@ import { composeBuild } from './compose-build';
 import { composeRecipients } from './compose-recipients';
 import { frameOpenReader } from './frame-open-reader';
 import { identitiesList } from './identities-list';
+import { identitiesSetDefault } from './identities-set-default';
 import { nativeStatus } from './native-status';
 import { pinCancel } from './pin-cancel';
 import { pinInfo } from './pin-info';
@@ -42,6 +43,7 @@ export function createHandlers(services: BackgroundServices): Handlers {
     'pin/provide': pinProvide(services),
     'pin/cancel': pinCancel(services),
     'identities/list': identitiesList(services),
+    'identities/set-default': identitiesSetDefault(services),
     'reader/open': readerOpen(services),
     'reader/open-frame': readerOpenFrame(services),
     'reader/validation': readerValidation(services),

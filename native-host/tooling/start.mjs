@@ -50,6 +50,8 @@ if (hasDisplay) {
     await page.goto(startPage);
     const status = page.locator('[data-native-state]').first();
     await status.waitFor({ timeout: 30_000 });
+    // Every section has answered once nothing says "Loading…" any more.
+    await page.waitForFunction(() => !document.body.innerText.includes('Loading…'), undefined, { timeout: 30_000 }).catch(() => undefined);
     const shot = path.join(root, 'dist', 'cachet-options.png');
     await page.screenshot({ path: shot, fullPage: true });
     console.log('No display: Chromium ran headless with Cachet loaded.');

@@ -153,6 +153,7 @@ const validators: { readonly [K in RuntimeCommand]: (raw: unknown) => Req<K> } =
   },
   'pin/cancel': (raw) => ({ promptId: text(record(raw, ['promptId']), 'promptId', 128, promptId) }),
   'identities/list': empty,
+  'identities/set-default': (raw) => ({ id: text(record(raw, ['id']), 'id', 512) }),
   'reader/open': (raw) => ({ data: text(record(raw, ['data']), 'data', maxMessageBase64, base64) }),
   'reader/open-frame': (raw) => ({ token: text(record(raw, ['token']), 'token', 128, sessionId) }),
   'reader/validation': (raw) => ({ sessionId: text(record(raw, ['sessionId']), 'sessionId', 128, sessionId) }),

@@ -86,6 +86,11 @@ export interface IdentityView extends CertificateSummary {
   readonly canDecrypt: boolean;
 }
 
+export interface IdentityList {
+  readonly identities: readonly IdentityView[];
+  readonly defaultSigning: string | null;
+}
+
 /** A signer as the reader shows it in a banner (B13 step one: the signature itself). */
 export interface SignerView {
   /** 0 for the outermost signed layer. */
@@ -197,7 +202,9 @@ export type RuntimeProtocol = {
   /** Forwarded to the native host's `pin/provide`; the only way a PIN leaves a Cachet page. */
   'pin/provide': { req: { promptId: string; pin: string }; res: PinResult };
   'pin/cancel': { req: { promptId: string }; res: Empty };
-  'identities/list': { req: Empty; res: { identities: readonly IdentityView[] } };
+  /** `defaultSigning`: the user's chosen signing identity if still present, else B4's choice. */
+  'identities/list': { req: Empty; res: IdentityList };
+  'identities/set-default': { req: { id: string }; res: IdentityList };
   /** A message the user dropped or picked in the reader; `data` is base64 of the raw message. */
   'reader/open': { req: { data: string }; res: ReaderView };
   /** The reader in a frame redeems the one-time token a content script got from `frame/open-reader`. */

@@ -36,6 +36,7 @@ const validRequests: { [K in RuntimeCommand]: unknown } = {
   'pin/provide': { promptId: 'p1', pin: '1234' },
   'pin/cancel': { promptId: 'p1' },
   'identities/list': {},
+  'identities/set-default': { id: 'i1' },
   'reader/open': { data: 'AAAA' },
   'reader/open-frame': { token: 't1' },
   'reader/validation': { sessionId: 's1' },

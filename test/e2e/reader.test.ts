@@ -88,6 +88,18 @@ describe('secure reader in Chromium with the real host and a SoftHSM2 token', ()
     await page.close();
   });
 
+  it('the options page lists Bob\'s certificate on the token as hardware and signs with it by default', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${extensionOrigin}/options.html`);
+    const row = page.locator('[data-list="identities"] tbody tr');
+    await expect.poll(() => row.count(), settle).toBe(1);
+    expect(await row.getAttribute('data-hardware')).toBe('true');
+    expect(await row.textContent()).toContain('Bob@example.com');
+    expect(await row.getByRole('radio').isChecked()).toBe(true);
+    await page.screenshot({ path: artifactPath('options-identities.png'), fullPage: true });
+    await page.close();
+  });
+
   it('shows a tampered signature as bad', async () => {
     const page = await openInReader(path.join(corpus, 'alice.dsig.SHA256.multipart.bad.eml'));
     await expect.poll(() => bannerVerdicts(page), settle).toEqual(['bad']);

@@ -1,6 +1,7 @@
 /**
- * The options page: native host status with its fix, the policy with managed keys
- * locked, trust anchors and untrusted certificates, and the address book.
+ * The options page: native host status with its fix, the user's own certificates with
+ * the default signing identity, the policy with managed keys locked, trust anchors and
+ * untrusted certificates, and the address book.
  */
 import '../../styles/base.css';
 import { render } from 'preact';
@@ -13,6 +14,7 @@ import { NativeStatusView } from '../../components/native-status-view';
 import { useRequest } from '../../components/use-request';
 import type { PagePlatform } from '../../platform';
 import { AddressBookSection } from './address-book-section';
+import { IdentitiesSection } from './identities-section';
 import { PolicySection } from './policy-section';
 import { TrustSection } from './trust-section';
 
@@ -27,6 +29,7 @@ function Options({ platform }: { platform: PagePlatform }) {
   const policy = useRequest(() => send('policy/get', {}));
   const trust = useRequest(() => send('trust/list', {}));
   const book = useRequest(() => send('address-book/list', {}));
+  const identities = useRequest(() => send('identities/list', {}));
   const [announcement, setAnnouncement] = useState<Announcement>();
 
   const say = (text: string) => setAnnouncement({ kind: 'info', text });
@@ -65,6 +68,10 @@ function Options({ platform }: { platform: PagePlatform }) {
     book.set(await send('address-book/list', {}));
     say(t('addressBookImported_result', [String(result.added.length), String(result.alreadyPresent)]));
   });
+  const chooseIdentity = (id: string) => attempt(async () => {
+    identities.set(await send('identities/set-default', { id }));
+    say(t('saved'));
+  });
   const removeEntry = (entry: { fingerprint: string }) => attempt(async () => {
     await send('address-book/delete', { fingerprint: entry.fingerprint });
     // Focus leaves the removed row's button for the section heading, which stays mounted.
@@ -82,6 +89,9 @@ function Options({ platform }: { platform: PagePlatform }) {
         <h2 id="native-heading">{t('nativeHeading')}</h2>
         <NativeStatusView state={native.state} pending={native.pending} t={t} onRecheck={native.reload} />
       </section>
+      {identities.state.status === 'ready'
+        ? <IdentitiesSection list={identities.state.value} t={t} choose={chooseIdentity} />
+        : <p>{identities.state.status === 'failed' ? `${t('identitiesHeading')}: ${identities.state.message}` : t('loading')}</p>}
       {policy.state.status === 'ready'
         ? <PolicySection view={policy.state.value} t={t} save={savePolicy} reset={resetPolicy} />
         : <p>{policy.state.status === 'failed' ? policy.state.message : t('loading')}</p>}
