@@ -1,0 +1,128 @@
+/**
+ * The background reader (B13, B15, B17, B6 step 1) over the real CMS, PKI and address book,
+ * with software keys standing in for the host: content and signature checks come at once,
+ * validation after; results go only to the page or frame that opened the message; a
+ * verified signer is harvested into the address book.
+ */
+import { readFileSync } from 'node:fs';
+import { IDBFactory } from 'fake-indexeddb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createAddressBook, type AddressBook } from '../../background/address-book/address-book';
+import { openCertificateDb } from '../../background/address-book/certificate-db';
+import type { Identities } from '../../background/identities';
+import { createCertificateValidation } from '../../background/pki/certificate-validation';
+import { createPolicyStore } from '../../background/policy-store';
+import { createReader } from '../../background/reader/create-reader';
+import type { Reader } from '../../background/reader/reader';
+import { loadSoftwareKeyOperators } from '../../native-host/keys/load-software-key-operators';
+import type { KeyOperator } from '../../src/cms/key-operator';
+import { isCachetError } from '../../src/errors';
+import { MemoryCrlCache } from '../../src/pki/crl-cache';
+import { RetrievalError } from '../../src/pki/fetcher';
+import { memoryStorage } from './memory-storage';
+
+const smime = '../shared/corpora/thunderbird-smime/mailnews/test/data/smime/';
+const file = (name: string) => new Uint8Array(readFileSync(`${smime}${name}`));
+const testCa = readFileSync(`${smime}TestCA.pem`, 'utf8').replace(/-----[^-]+-----|\s+/g, '');
+const bob = loadSoftwareKeyOperators({ p12: file('Bob.p12'), password: 'nss' });
+
+function identitiesOf(operators: readonly KeyOperator[], asked: { count: number }): Identities {
+  return {
+    list: () => Promise.resolve([]),
+    operators: () => {
+      asked.count++;
+      return Promise.resolve(operators as never);
+    },
+    operator: () => Promise.reject(new Error('not used')),
+    invalidate: () => undefined,
+  };
+}
+
+let reader: Reader;
+let book: AddressBook;
+let asked: { count: number };
+let fetched: string[];
+
+beforeEach(async () => {
+  asked = { count: 0 };
+  fetched = [];
+  book = createAddressBook(await openCertificateDb(new IDBFactory()), crypto.subtle);
+  const policy = createPolicyStore(memoryStorage({ trustedRoots: [testCa] }), memoryStorage());
+  const validation = createCertificateValidation({
+    policy,
+    crypto,
+    fetcher: {
+      fetch: (url) => {
+        fetched.push(url);
+        return Promise.reject(new RetrievalError('offline'));
+      },
+    },
+    cache: new MemoryCrlCache(),
+  });
+  reader = createReader({ identities: identitiesOf(bob, asked), validation, addressBook: book, crypto });
+});
+
+describe('background reader', () => {
+  it('decrypts with the host\'s key, shows content and the signer at once, validates after', async () => {
+    const view = await reader.open(file('alice.dsig.SHA256.multipart.env.eml'), 'extension');
+    expect(asked.count).toBe(1);
+    expect(view.encrypted).toBe(true);
+    expect(view.from).toBe('Alice@example.com');
+    expect(view.text).toContain('This is a test message from Alice to Bob');
+    expect(view.signers).toHaveLength(1);
+    expect(view.signers[0]).toMatchObject({ status: 'good', name: 'Alice', fromMatches: true, addresses: ['Alice@example.com'] });
+    const [validation] = await reader.validation(view.sessionId, 'extension');
+    expect(validation).toMatchObject({ valid: true });
+    // A verified sender's certificate is now in the address book (B6 step 1).
+    expect((await book.list()).map((e) => e.addresses)).toEqual([['Alice@example.com']]);
+  });
+
+  it('does not wake the key store for a message that is only signed', async () => {
+    const view = await reader.open(file('alice.dsig.SHA256.multipart.eml'), 'extension');
+    expect(asked.count).toBe(0);
+    expect(view.encrypted).toBe(false);
+    expect(view.signers.map((s) => s.status)).toEqual(['good']);
+  });
+
+  it('reports a tampered message as bad and harvests nothing from it', async () => {
+    const view = await reader.open(file('alice.dsig.SHA256.multipart.bad.eml'), 'extension');
+    expect(view.signers.map((s) => s.status)).toEqual(['digest-mismatch']);
+    await reader.validation(view.sessionId, 'extension');
+    expect(await book.list()).toEqual([]);
+  });
+
+  it('an untrusted root makes the certificate invalid, with the reason', async () => {
+    const policy = createPolicyStore(memoryStorage(), memoryStorage());
+    const validation = createCertificateValidation({ policy, crypto, fetcher: { fetch: () => Promise.reject(new RetrievalError('offline')) }, cache: new MemoryCrlCache() });
+    const untrusting = createReader({ identities: identitiesOf(bob, asked), validation, addressBook: book, crypto });
+    const view = await untrusting.open(file('alice.sig.SHA256.opaque.eml'), 'extension');
+    const [result] = await untrusting.validation(view.sessionId, 'extension');
+    expect(result).toMatchObject({ valid: false, reason: 'untrusted-root' });
+  });
+
+  it('gives results only to the page or frame that opened the message', async () => {
+    const view = await reader.open(file('alice.dsig.SHA256.multipart.eml'), 'frame:6:3');
+    const refused = await reader.validation(view.sessionId, 'frame:7:3').catch((e: unknown) => e);
+    expect(isCachetError(refused) && refused.code).toBe('input/invalid');
+    const other = await reader.attachment(view.sessionId, 0, 'extension').catch((e: unknown) => e);
+    expect(isCachetError(other) && other.code).toBe('input/invalid');
+  });
+
+  it('says clearly that an encrypted message cannot be read without a key (B5)', async () => {
+    const keyless = createReader({ identities: identitiesOf([], asked), validation: { validate: () => Promise.reject(new Error('not used')) }, addressBook: book, crypto });
+    const error = await keyless.open(file('alice.env.eml'), 'extension').catch((e: unknown) => e);
+    expect(isCachetError(error) && error.code).toBe('key/unavailable');
+  });
+
+  it('shows bytes that are no S/MIME as an unsigned, unencrypted text, never as signed', async () => {
+    const view = await reader.open(new Uint8Array([0x30, 0x80, 0xff, 0x00, 0x01]), 'extension');
+    expect(view.encrypted).toBe(false);
+    expect(view.signers).toEqual([]);
+  });
+
+  it('refuses a broken encrypted part with a typed error', async () => {
+    const broken = new TextEncoder().encode('Content-Type: application/pkcs7-mime; smime-type=enveloped-data\r\nContent-Transfer-Encoding: base64\r\n\r\nMIAGCSqGSIb3DQEHA6CAMIACAQAx\r\n');
+    const error = await reader.open(broken, 'extension').catch((e: unknown) => e);
+    expect(isCachetError(error)).toBe(true);
+  });
+});
