@@ -36,6 +36,8 @@ interface Session {
   readonly validation: Promise<SignerValidationView[]>;
 }
 
+const TRANSPORT_NOTICE = 'a signature around the encrypted message was added on the way (not by the author) and is not shown';
+
 /** A few open messages per browser; older ones are dropped, and the reader reopens them. */
 const maxSessions = 16;
 
@@ -50,7 +52,8 @@ function signersOf(result: ReadResult): FoundSigner[] {
   const found: FoundSigner[] = [];
   let layerIndex = 0;
   for (const layer of result.layers) {
-    if (layer.kind !== 'signed') continue;
+    // A transport signature around the encrypted body is not the author's: not shown.
+    if (layer.kind !== 'signed' || !layer.shown) continue;
     for (const signer of layer.layer.signers) {
       found.push({
         layer: layerIndex,
@@ -148,7 +151,8 @@ export function createReader(deps: ReaderDeps): Reader {
       });
       const display = displayContent(result.content);
       const found = signersOf(result);
-      const from = headerValue(result.root, 'from');
+      // As mail clients do, the Sender stands for the author when there is no From.
+      const from = headerValue(result.root, 'from') ?? headerValue(result.root, 'sender');
       const signers = await Promise.all(found.map((f) => signerView(f, from, deps.crypto.subtle)));
       // B13: the content and signature checks are returned now; validation goes on.
       const validation = Promise.all(found.map(validate));
@@ -170,6 +174,7 @@ export function createReader(deps: ReaderDeps): Reader {
         date: headerValue(result.root, 'date') ?? '',
         encrypted: result.encrypted,
         signers,
+        notices: result.layers.flatMap((l) => (l.kind === 'not-opened' ? [l.reason] : l.kind === 'signed' && !l.shown ? [TRANSPORT_NOTICE] : [])),
         text: display.text,
         html: display.html,
         attachments: display.attachments.map((a, index) => ({

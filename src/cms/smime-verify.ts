@@ -134,7 +134,7 @@ function isSigned(part: MimePart): boolean {
 }
 
 /** A good signer whose signingTime is too far from the message date is not good. */
-function checkSigningTime(layer: SignedLayer, date: string | undefined, toleranceMs: number): SignedLayer {
+export function checkSigningTime(layer: SignedLayer, date: string | undefined, toleranceMs = DEFAULT_SIGNING_TIME_TOLERANCE_MS): SignedLayer {
   if (date === undefined || layer.status !== 'good') return layer;
   const sent = Date.parse(date);
   let changed = false;

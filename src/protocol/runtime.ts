@@ -133,6 +133,8 @@ export interface ReaderView {
   readonly date: string;
   readonly encrypted: boolean;
   readonly signers: readonly SignerView[];
+  /** Layers not opened or signatures not shown, and why (src/cms/read-message.ts). */
+  readonly notices: readonly string[];
   readonly text: string | null;
   /** Untrusted HTML as the sender wrote it; the page sanitises it before showing it. */
   readonly html: string | null;

@@ -27,9 +27,16 @@ describe('readMessage', () => {
     expect(displayContent(result.content).text).toMatch(/\S/);
   });
 
-  it('verifies, then decrypts (encrypted then signed)', async () => {
+  it('decrypts under a transport signature, which it checks but does not show', async () => {
     const result = await read('alice.env.sig.SHA256.opaque.eml');
     expect(result.layers.map((l) => l.kind)).toEqual(['signed', 'encrypted']);
+    expect(result.layers[0]?.kind === 'signed' && result.layers[0].shown).toBe(false);
+    expect(result.signed).toBe(false);
+  });
+
+  it('does not open encryption inside a shown signature', async () => {
+    const result = await read('../smime-manual/alice.env.mixed.dsig.SHA256.multipart.eml');
+    expect(result.encrypted).toBe(false);
   });
 
   it('asks for keys only when it reaches an encrypted layer', async () => {

@@ -1,0 +1,147 @@
+/**
+ * `cachet open`: reads a message as a mail reader does (B13, B15, B17): unwraps the layers
+ * of its body (src/cms/read-message.ts), decrypting with whichever given key fits, judges every
+ * signer a reader would show (signer-verdict.ts) and prints the innermost content, or with
+ * --json the layers and the banner a reader would show. Status lines go to standard error
+ * so that standard output is the content alone.
+ */
+import { readFile } from 'node:fs/promises';
+import { EXIT_OK, UsageError, type CliIo, type Command } from '../command';
+import { parseArgs, readInput } from './cli-input';
+import { nodeCmsCrypto } from './node-cms-crypto';
+import { layerJson, layerLines, summarize, type JudgedLayer } from './open-report';
+import { judgeSigners, type SenderHeaders } from './signer-verdict';
+import { readMessage } from '../../../src/cms/read-message';
+import type { KeyOperator } from '../../../src/cms/key-operator';
+import { CachetError, isCachetError } from '../../../src/errors';
+import { displayContent } from '../../../src/mime/display-content';
+import { headerValue, partBytes } from '../../../src/mime/part-access';
+import { parseMessage } from '../../../src/mime/parse';
+import type { MimePart } from '../../../src/mime/types';
+import { loadSoftwareKeyOperators, type SoftwareKeySources } from '../../keys/load-software-key-operators';
+import { readValidationSettings, validationOptions, VALIDATION_FLAGS, VALIDATION_USAGE, VALIDATION_VALUED_OPTIONS } from '../../pki/cli-validation';
+
+const usage = `usage: cachet open [--p12 F]... [--pass P] [--cert C.pem --key K.pem]... [--trust CA.pem]... [--json] FILE
+  Reads FILE (an RFC 5322 message; '-' reads standard input) as a mail reader does: unwraps
+  every S/MIME layer of the body, decrypting with whichever given key fits and checking
+  every signature, then prints the innermost content on standard output and one line per
+  layer on standard error. A signer is good when the signature checks out, an address of
+  the certificate is the message's From, it signed within an hour of the Date, and the
+  certificate chains to a --trust root and may sign e-mail: without --trust no signature is
+  good, and SHA-1 signatures are not good. As in Thunderbird, an outermost signature around
+  the encrypted body is a transport signature and is not shown, while encryption inside a
+  shown signature, and an opaque signature inside an opaque one, are not opened. Signer
+  status words: good, from-mismatch, signing-time-mismatch, untrusted, wrong-usage, and
+  those of cachet verify (bad-signature, digest-mismatch, weak, ...); a signed layer that
+  cannot be checked at all is content-conflict, malformed or no-signers.
+  --p12 F                a PKCS#12 file with a private key and its certificate (repeatable)
+  --pass P               password of the PKCS#12 files and of encrypted PEM keys
+  --key K.pem            a PEM or DER private key (repeatable); the file may hold its certificate
+  --cert C.pem           the certificate of a --key (repeatable; give one per --key, or none)
+  --json                 print JSON: encrypted, signed, signatureGood (every signature shown
+                         is good), signers (address and status of each), text (the decoded
+                         text of the body shown) and layers (outermost first)
+  --insecure-allow-sha1  count SHA-1 signatures as good
+${VALIDATION_USAGE}
+  Keys are only unlocked when the message is encrypted.
+  Exit status: 0 the message was read, whatever its signatures say; 2 it could not be read
+  (no given key opens it, broken input, wrong options).`;
+
+/** File errors become typed errors naming the file, so they end as exit 2, not a crash. */
+async function readOrFail<T>(what: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (isCachetError(error) || error instanceof UsageError) throw error;
+    throw new CachetError('input/invalid', `cannot read ${what}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+interface KeyFile {
+  readonly path: string;
+  readonly sources: SoftwareKeySources;
+}
+
+async function readKeyFiles(values: ReadonlyMap<string, readonly string[]>): Promise<KeyFile[]> {
+  const bytes = (path: string): Promise<Uint8Array> => readOrFail(path, async () => new Uint8Array(await readFile(path)));
+  const password = values.get('--pass')?.at(-1);
+  const withPassword = password === undefined ? {} : { password };
+  const keys = values.get('--key') ?? [];
+  const certs = values.get('--cert') ?? [];
+  if (certs.length > 0 && certs.length !== keys.length) throw new UsageError('give one --cert for each --key, or none when the key files hold the certificates');
+  const files: KeyFile[] = [];
+  for (const path of values.get('--p12') ?? []) files.push({ path, sources: { p12: await bytes(path), ...withPassword } });
+  for (const [i, path] of keys.entries()) {
+    const cert = certs[i];
+    files.push({ path, sources: { keyPem: await bytes(path), ...(cert === undefined ? {} : { certPem: await bytes(cert) }), ...withPassword } });
+  }
+  return files;
+}
+
+function unlockKeys(files: readonly KeyFile[]): KeyOperator[] {
+  if (files.length === 0) throw new CachetError('key/unavailable', 'the message is encrypted: give its recipient\'s key with --p12 F --pass P, or --key K.pem');
+  return files.flatMap((file) => {
+    try {
+      return loadSoftwareKeyOperators(file.sources);
+    } catch (error) {
+      if (!isCachetError(error)) throw error;
+      throw new CachetError(error.code, `${file.path}: ${error.message}`, { cause: error });
+    }
+  });
+}
+
+/** Input that is no message at all: no header fields, or a body that no blank line separates from them. */
+function checkIsMessage(root: MimePart): void {
+  const bodyWithoutSeparator = root.headerRange.end === root.bodyRange.start && root.bodyRange.end > root.bodyRange.start;
+  if (root.headers.length === 0 || bodyWithoutSeparator) {
+    throw new CachetError('input/invalid', 'not an e-mail message: expected header fields, a blank line, then the body');
+  }
+}
+
+function shownText(content: MimePart): string {
+  const shown = displayContent(content);
+  return shown.text ?? shown.html ?? '';
+}
+
+export const open: Command = {
+  name: 'open',
+  summary: 'read a message as a mail reader does: decrypt, verify every layer, show the content',
+  usage,
+  async run(args: readonly string[], io: CliIo): Promise<number> {
+    const fail = (m: string): Error => new UsageError(m);
+    const valued = [...VALIDATION_VALUED_OPTIONS, '--p12', '--pass', '--cert', '--key'];
+    const parsed = parseArgs(args, valued, [...VALIDATION_FLAGS, '--json', '--insecure-allow-sha1'], fail);
+    const [file, ...rest] = parsed.positionals;
+    if (file === undefined || rest.length > 0) throw new UsageError('expected exactly one FILE');
+    const keyFiles = await readKeyFiles(parsed.values);
+    const settings = await readOrFail('the validation options', () => readValidationSettings(parsed.values, parsed.flags, fail));
+    const root = parseMessage(await readOrFail(file === '-' ? 'standard input' : file, () => readInput(file, io)));
+    checkIsMessage(root);
+
+    const unwrapped = await readMessage(root, {
+      crypto: nodeCmsCrypto,
+      subtle: nodeCmsCrypto.subtle,
+      insecureAllowSha1: parsed.flags.has('--insecure-allow-sha1'),
+      // Keys are unlocked only when an encrypted layer is reached.
+      operators: () => unlockKeys(keyFiles),
+    });
+    // Every layer belongs to this message: its From (or Sender) and Date judge every signer.
+    const sender: SenderHeaders = { from: headerValue(root, 'from') ?? headerValue(root, 'sender'), date: headerValue(root, 'date') };
+    const options = validationOptions(settings);
+    const layers: JudgedLayer[] = [];
+    for (const layer of unwrapped.layers) {
+      layers.push(layer.kind === 'signed' ? { ...layer, verdicts: await judgeSigners(layer.layer, sender, options) } : layer);
+    }
+
+    const summary = summarize(layers);
+    if (parsed.flags.has('--json')) {
+      const report = { ...summary, text: shownText(unwrapped.content), contentType: unwrapped.content.contentType.mediaType, layers: layers.map(layerJson) };
+      io.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    } else {
+      const banner = summary.signed ? (summary.signatureGood ? 'signature good' : 'signature NOT good') : 'not signed';
+      io.stderr.write([...layerLines(layers), `${summary.encrypted ? 'encrypted' : 'not encrypted'}, ${banner}`].map((l) => `cachet open: ${l}\n`).join(''));
+      io.stdout.write(partBytes(unwrapped.content));
+    }
+    return EXIT_OK;
+  },
+};
