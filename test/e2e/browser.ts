@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Worker } from 'playwright-core';
 import { NATIVE_HOST_NAME } from '../../src/protocol/native';
 import { buildExtensionOnce } from './build-once';
+import { writeHostLauncher } from './host-launcher';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 export const extensionDir = path.join(root, 'dist/chrome');
@@ -41,21 +42,16 @@ export interface LaunchOptions {
   readonly nativeHost?: boolean | { readonly env: Readonly<Record<string, string>> };
 }
 
-/** Quotes a value for a POSIX shell script. */
-const shellQuote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
 
 /**
  * Chromium started with --user-data-dir reads host manifests from <dir>/NativeMessagingHosts,
  * so the test registers the host there and leaves the machine's registrations alone.
  */
 function registerNativeHost(userDataDir: string, env: Readonly<Record<string, string>>): void {
-  const hostScript = path.join(root, 'dist/native-host/host.mjs');
-  if (!existsSync(hostScript)) throw new Error(`${hostScript} is missing: the build did not produce the native host`);
   const dir = path.join(userDataDir, 'NativeMessagingHosts');
   mkdirSync(dir, { recursive: true });
   const launcher = path.join(dir, 'cachet-host.sh');
-  const exports = Object.entries(env).map(([name, value]) => `export ${name}=${shellQuote(value)}\n`).join('');
-  writeFileSync(launcher, `#!/bin/sh\n${exports}exec ${shellQuote(process.execPath)} ${shellQuote(hostScript)} "$@"\n`, { mode: 0o755 });
+  writeHostLauncher(launcher, env);
   writeFileSync(path.join(dir, `${NATIVE_HOST_NAME}.json`), JSON.stringify({
     name: NATIVE_HOST_NAME,
     description: 'Cachet native host (e2e test)',

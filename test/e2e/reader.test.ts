@@ -109,8 +109,8 @@ describe('secure reader in Chromium with the real host and a SoftHSM2 token', ()
   });
 
   it('warns when a good signature is by someone other than the sender', async () => {
-    // From is Dave; the outer signature is Dave's, the inner one Alice's.
-    const page = await openInReader(path.join(corpus, 'alice.plain.sig.SHA256.opaque.dave.sig.SHA256.opaque.eml'));
+    // From is Dave; the outer (opaque) signature is Dave's, the inner (multipart/signed) one Alice's.
+    const page = await openInReader(path.join(corpus, 'alice.plain.dsig.SHA256.multipart.dave.sig.SHA256.opaque.eml'));
     await expect.poll(() => bannerVerdicts(page), settle).toEqual(['good', 'warning']);
     expect(await page.locator('.banner').nth(1).textContent()).toMatch(/not the sender/);
     await page.screenshot({ path: artifactPath('reader-mismatch.png'), fullPage: true });
