@@ -8,7 +8,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['test/bench/**', 'test/e2e/artifacts/**', 'node_modules/**'],
     testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // Browser tests may wait for another file's browser to close (test/e2e/browser-lock.ts).
+    hookTimeout: 300_000,
     pool: 'forks',
     reporters: ['default', './test/summary-reporter.ts'],
   },

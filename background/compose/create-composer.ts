@@ -1,9 +1,11 @@
-import { CachetError } from '../../src/errors';
-import type { PolicyStore } from '../policy-store';
+import type { RecipientView } from '../../src/protocol/runtime';
 import type { AddressBook } from '../address-book/address-book';
 import type { Identities } from '../identities';
 import type { CertificateValidation } from '../pki/certificate-validation';
+import type { PolicyStore } from '../policy-store';
+import { buildSecureMessage } from './build-secure-message';
 import type { Composer } from './composer';
+import { resolveRecipient } from './recipient-lookup';
 
 export interface ComposerDeps {
   readonly policy: PolicyStore;
@@ -11,9 +13,21 @@ export interface ComposerDeps {
   readonly identities: Identities;
   readonly validation: CertificateValidation;
   readonly crypto: Crypto;
+  /** The time certificates are checked at and the Date written; tests fix it. */
+  readonly now?: () => Date;
 }
 
-export function createComposer(_deps: ComposerDeps): Composer {
-  const unavailable = () => Promise.reject(new CachetError('input/invalid', 'compose is not available in this build'));
-  return { recipients: unavailable, build: unavailable };
+export function createComposer(deps: ComposerDeps): Composer {
+  return {
+    async recipients(addresses) {
+      const { policy } = await deps.policy.view();
+      const now = deps.now?.() ?? new Date();
+      const context = { addressBook: deps.addressBook, validation: deps.validation, policy, now };
+      // The same address typed twice is looked up once; the page gets an answer for each entry.
+      const unique = [...new Set(addresses)];
+      const views = new Map(await Promise.all(unique.map(async (address) => [address, (await resolveRecipient(address, context)).view] as const)));
+      return addresses.map((address) => views.get(address) as RecipientView);
+    },
+    build: (request) => buildSecureMessage(deps, request),
+  };
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Worker } from 'playwright-core';
 import { NATIVE_HOST_NAME } from '../../src/protocol/native';
+import { acquireBrowserLock } from './browser-lock';
 import { buildExtensionOnce } from './build-once';
 import { writeHostLauncher } from './host-launcher';
 
@@ -63,6 +64,7 @@ function registerNativeHost(userDataDir: string, env: Readonly<Record<string, st
 
 export async function launchWithExtension({ managedPolicy, nativeHost = false }: LaunchOptions = {}): Promise<LaunchedBrowser> {
   if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install chromium`);
+  const release = await acquireBrowserLock();
   let policyFile: string | undefined;
   if (managedPolicy) {
     mkdirSync(policyDir, { recursive: true });
@@ -72,8 +74,12 @@ export async function launchWithExtension({ managedPolicy, nativeHost = false }:
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'cachet-chromium-'));
   if (nativeHost) registerNativeHost(userDataDir, nativeHost === true ? {} : nativeHost.env);
   const cleanup = () => {
-    if (policyFile) rmSync(policyFile, { force: true });
-    rmSync(userDataDir, { recursive: true, force: true });
+    try {
+      if (policyFile) rmSync(policyFile, { force: true });
+      rmSync(userDataDir, { recursive: true, force: true });
+    } finally {
+      release();
+    }
   };
   try {
     const context = await chromium.launchPersistentContext(userDataDir, {

@@ -3,19 +3,14 @@
  * (From, To, Subject, Date, …) stay on the outer message; its Content-* fields and body
  * become the signed entity, written in S/MIME canonical form (RFC 8551 §3.1).
  */
-import { randomBytes, webcrypto } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { EXIT_OK, EXIT_UNUSABLE, UsageError, type CliIo, type Command } from '../command';
 import { parseArgs, readInput } from './cli-input';
-import { signSmimeEntity } from '../../../src/cms/smime-sign';
+import { nodeCmsCrypto } from './node-cms-crypto';
+import { protectMessage } from '../../../src/cms/smime-protect';
 import type { SigningHash } from '../../../src/cms/signed-data-sign';
 import type { KeyOperator } from '../../../src/cms/key-operator';
 import { CachetError } from '../../../src/errors';
-import { asciiBytes, concatBytes } from '../../../src/mime/byte-sink';
-import { canonicalizeEntity, canonicalProblems, lfToCrlf } from '../../../src/mime/canonical';
-import { encodeBase64 } from '../../../src/mime/encode-base64';
-import { encodeQuotedPrintable } from '../../../src/mime/encode-quoted-printable';
-import { decodedBody, parseMessage, type HeaderField, type MimePart } from '../../../src/mime';
 import { loadPkcs12 } from '../../keys/load-pkcs12';
 import { loadSoftwareKeyOperators } from '../../keys/load-software-key-operators';
 import { readPemCertificates } from '../../keys/pem';
@@ -31,46 +26,6 @@ const usage = `usage: cachet sign (--cert C.pem --key K.pem | --p12 F --pass P) 
   the intermediates of --chain (or of the PKCS#12 file), never a self-signed root.
   --pss uses RSASSA-PSS with an RSA key. --pass also decrypts an encrypted PEM key.
   Exit status: 0 signed, 2 unusable input or key.`;
-
-function isContentField(field: HeaderField): boolean {
-  return field.name.toLowerCase().startsWith('content-');
-}
-
-function fieldBytes(source: Uint8Array, field: HeaderField): Uint8Array {
-  return source.subarray(field.range.start, field.range.end);
-}
-
-/**
- * The entity to sign: the Content-* fields and the body. A single 8-bit body is
- * re-encoded (quoted-printable for text, base64 otherwise) because RFC 8551 §3.1.3 wants
- * signed content 7-bit; 8-bit inside a multipart is refused by the canonical check.
- */
-function signedEntity(root: MimePart): Uint8Array {
-  const source = root.source;
-  const contentFields = root.headers.filter(isContentField);
-  const body = source.subarray(root.bodyRange.start, root.bodyRange.end);
-  const eightBit = canonicalProblems(lfToCrlf(body)).some((p) => p.startsWith('8-bit') || p.startsWith('a line longer'));
-  if (root.children.length === 0 && eightBit) {
-    const isText = root.contentType.mediaType.startsWith('text/');
-    const content = lfToCrlf(decodedBody(root));
-    const encoding = isText ? 'quoted-printable' : 'base64';
-    const fields = contentFields
-      .filter((f) => f.name.toLowerCase() !== 'content-transfer-encoding')
-      .map((f) => fieldBytes(source, f));
-    const encoded = isText ? encodeQuotedPrintable(content) : encodeBase64(content);
-    return canonicalizeEntity(concatBytes([
-      ...fields,
-      asciiBytes(`Content-Transfer-Encoding: ${encoding}\r\n\r\n`),
-      encoded,
-      asciiBytes(encoded.at(-1) === 0x0a ? '' : '\r\n'),
-    ]));
-  }
-  return canonicalizeEntity(concatBytes([
-    ...contentFields.map((f) => fieldBytes(source, f)),
-    asciiBytes('\r\n'),
-    body,
-  ]));
-}
 
 async function loadSigner(values: Map<string, string[]>): Promise<{ signer: KeyOperator; chain: Uint8Array[] }> {
   const one = (name: string): string | undefined => values.get(name)?.at(-1);
@@ -126,21 +81,9 @@ export const sign: Command = {
       return EXIT_UNUSABLE;
     }
     const { signer, chain } = await loadSigner(parsed.values);
-    const root = parseMessage(input);
-    const entity = signedEntity(root);
-    const smime = await signSmimeEntity(entity, {
-      subtle: webcrypto.subtle as SubtleCrypto,
-      signer,
-      hash,
-      chain,
-      opaque: parsed.flags.has('--opaque'),
-      rsaPss: parsed.flags.has('--pss'),
-      randomBytes: (n) => new Uint8Array(randomBytes(n)),
+    const message = await protectMessage(nodeCmsCrypto, input, {
+      sign: { signer, hash, chain, opaque: parsed.flags.has('--opaque'), rsaPss: parsed.flags.has('--pss') },
     });
-    const outer = root.headers
-      .filter((f) => !isContentField(f) && f.name.toLowerCase() !== 'mime-version')
-      .map((f) => lfToCrlf(fieldBytes(root.source, f)));
-    const message = concatBytes([...outer, asciiBytes('MIME-Version: 1.0\r\n'), smime]);
 
     const out = parsed.values.get('-o')?.at(-1);
     if (out === undefined || out === '-') io.stdout.write(message);

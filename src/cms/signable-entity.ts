@@ -1,0 +1,59 @@
+/**
+ * What a signature covers when a whole RFC 5322 message is signed: its Content-* fields
+ * and body, in S/MIME canonical form (RFC 8551 §3.1). The message's own header fields
+ * (From, To, Subject, Date, …) stay on the outer message, as RFC 8551 §3.1 and every
+ * agent expect; MIME-Version is written once, outside.
+ */
+import { asciiBytes, concatBytes } from '../mime/byte-sink';
+import { canonicalizeEntity, canonicalProblems, lfToCrlf } from '../mime/canonical';
+import { encodeBase64 } from '../mime/encode-base64';
+import { encodeQuotedPrintable } from '../mime/encode-quoted-printable';
+import { decodedBody } from '../mime/part-access';
+import type { HeaderField, MimePart } from '../mime/types';
+
+function isContentField(field: HeaderField): boolean {
+  return field.name.toLowerCase().startsWith('content-');
+}
+
+function fieldBytes(part: MimePart, field: HeaderField): Uint8Array {
+  return part.source.subarray(field.range.start, field.range.end);
+}
+
+/** The header fields that stay outside every S/MIME layer, with CRLF line ends. */
+export function outerFields(root: MimePart): Uint8Array[] {
+  return root.headers
+    .filter((f) => !isContentField(f) && f.name.toLowerCase() !== 'mime-version')
+    .map((f) => lfToCrlf(fieldBytes(root, f)));
+}
+
+/**
+ * The entity to sign. A single 8-bit body is re-encoded (quoted-printable for text,
+ * base64 otherwise) because RFC 8551 §3.1.3 wants signed content 7-bit; 8-bit inside a
+ * multipart is refused by the canonical check, since re-encoding it would need every
+ * part rebuilt.
+ */
+export function signableEntity(root: MimePart): Uint8Array {
+  const contentFields = root.headers.filter(isContentField);
+  const body = root.source.subarray(root.bodyRange.start, root.bodyRange.end);
+  const eightBit = canonicalProblems(lfToCrlf(body)).some((p) => p.startsWith('8-bit') || p.startsWith('a line longer'));
+  if (root.children.length === 0 && eightBit) {
+    const isText = root.contentType.mediaType.startsWith('text/');
+    const content = lfToCrlf(decodedBody(root));
+    const encoding = isText ? 'quoted-printable' : 'base64';
+    const fields = contentFields
+      .filter((f) => f.name.toLowerCase() !== 'content-transfer-encoding')
+      .map((f) => fieldBytes(root, f));
+    const encoded = isText ? encodeQuotedPrintable(content) : encodeBase64(content);
+    return canonicalizeEntity(concatBytes([
+      ...fields,
+      asciiBytes(`Content-Transfer-Encoding: ${encoding}\r\n\r\n`),
+      encoded,
+      asciiBytes(encoded.at(-1) === 0x0a ? '' : '\r\n'),
+    ]));
+  }
+  return canonicalizeEntity(concatBytes([
+    ...contentFields.map((f) => fieldBytes(root, f)),
+    asciiBytes('\r\n'),
+    body,
+  ]));
+}

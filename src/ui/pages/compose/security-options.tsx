@@ -1,0 +1,43 @@
+/**
+ * Sign and Encrypt, starting from `alwaysSign` and `alwaysEncrypt`. A switch the policy
+ * holds is shown disabled with the reason tied to it by aria-describedby: a locked
+ * `alwaysSign`, and `alwaysEncrypt` however it was set, since with it on nothing may be
+ * sent unencrypted (B7).
+ */
+import { useId } from 'preact/hooks';
+import type { Translate } from '../../platform';
+
+export interface SecurityState {
+  readonly sign: boolean;
+  readonly encrypt: boolean;
+  /** Why a switch cannot be changed, or undefined when it can. */
+  readonly signHeld: string | undefined;
+  readonly encryptHeld: string | undefined;
+}
+
+function Switch({ label, checked, held, onChange }: { label: string; checked: boolean; held: string | undefined; onChange: (on: boolean) => void }) {
+  const id = useId();
+  return (
+    <div class="field">
+      <input id={id} type="checkbox" checked={checked} disabled={held !== undefined} aria-describedby={held ? `${id}-held` : undefined}
+        onChange={(e) => onChange(e.currentTarget.checked)} />
+      <label for={id}>{label}</label>
+      {held && <span id={`${id}-held`} class="locked-note">{held}</span>}
+    </div>
+  );
+}
+
+export function SecurityOptions({ state, t, onSign, onEncrypt }: {
+  state: SecurityState;
+  t: Translate;
+  onSign: (on: boolean) => void;
+  onEncrypt: (on: boolean) => void;
+}) {
+  return (
+    <fieldset class="security">
+      <legend>{t('composeSecurity')}</legend>
+      <Switch label={t('composeSign')} checked={state.sign} held={state.signHeld} onChange={onSign} />
+      <Switch label={t('composeEncrypt')} checked={state.encrypt} held={state.encryptHeld} onChange={onEncrypt} />
+    </fieldset>
+  );
+}
