@@ -8,9 +8,10 @@ import { hostUninstall } from './commands/host-uninstall';
 import { identities } from './commands/identities';
 import { encrypt } from './commands/encrypt';
 import { inspect } from './commands/inspect';
+import { keyCommands } from './commands/key-import';
 import { open } from './commands/open';
 import { sign } from './commands/sign';
 import { verify } from './commands/verify';
 
 /** Every `cachet` subcommand, in the order `cachet help` lists them. */
-export const commands: readonly Command[] = [inspect, sign, verify, encrypt, decrypt, open, certCheck, certSelect, identities, hostInstall, hostUninstall, doctor];
+export const commands: readonly Command[] = [inspect, sign, verify, encrypt, decrypt, open, certCheck, certSelect, identities, ...keyCommands, hostInstall, hostUninstall, doctor];

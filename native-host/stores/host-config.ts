@@ -23,11 +23,13 @@ export interface HostConfig {
   readonly pinTimeoutSeconds: number;
   /** How often token presence is checked (B19). */
   readonly pollSeconds: number;
+  /** The Cachet key store's directory (imported PKCS#12 identities); null is the per-OS default. */
+  readonly keyStoreDir: string | null;
 }
 
 export const DEFAULT_HOST_CONFIG: HostConfig = {
   modules: [], nssDatabases: [], defaultModules: true, defaultNssDatabases: true,
-  pinCacheSeconds: 300, pinTimeoutSeconds: 120, pollSeconds: 2,
+  pinCacheSeconds: 300, pinTimeoutSeconds: 120, pollSeconds: 2, keyStoreDir: null,
 };
 
 export function hostConfigPath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
@@ -36,6 +38,18 @@ export function hostConfigPath(env: NodeJS.ProcessEnv = process.env, platform: N
   if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Cachet', 'host.json');
   if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'Cachet', 'host.json');
   return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'cachet', 'host.json');
+}
+
+/** Where imported identities are kept: the user's data directory (on Windows the local one, so keys do not roam). */
+export function defaultKeyStoreDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  const home = env.HOME ?? homedir();
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Cachet', 'Keys');
+  if (platform === 'win32') return path.join(env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'Cachet', 'Keys');
+  return path.join(env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'cachet', 'keys');
+}
+
+export function keyStoreDirectory(config: HostConfig): string {
+  return config.keyStoreDir ?? defaultKeyStoreDir();
 }
 
 export function loadHostConfig(file = hostConfigPath()): HostConfig {
@@ -80,9 +94,14 @@ export function parseHostConfig(raw: unknown, where: string): HostConfig {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > 86_400) throw new CachetError('input/invalid', `${where}: ${key} must be a number from ${min} to 86400`);
     return v;
   };
+  const keyStoreDir = r.keyStoreDir;
+  if (keyStoreDir !== undefined && (typeof keyStoreDir !== 'string' || !path.isAbsolute(keyStoreDir))) {
+    throw new CachetError('input/invalid', `${where}: keyStoreDir must be an absolute path`);
+  }
   return {
     modules: paths('modules'), nssDatabases: paths('nssDatabases'), defaultModules: flag('defaultModules'),
     defaultNssDatabases: flag('defaultNssDatabases'), pinCacheSeconds: seconds('pinCacheSeconds', 0),
     pinTimeoutSeconds: seconds('pinTimeoutSeconds', 1), pollSeconds: seconds('pollSeconds', 0.1),
+    keyStoreDir: keyStoreDir ?? DEFAULT_HOST_CONFIG.keyStoreDir,
   };
 }

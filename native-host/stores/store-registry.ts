@@ -1,6 +1,7 @@
 /**
  * Every key store the host serves, behind one interface: PKCS#11 modules (smart cards,
- * tokens) and the Linux NSS database through NSS's softoken. It lists identities (B5),
+ * tokens), the Linux NSS database through NSS's softoken, and the Cachet key store of
+ * imported PKCS#12 identities. It lists identities (B5),
  * runs private-key operations by identity id, and polls token presence so identities
  * appear and disappear with the card (B19).
  */
@@ -10,10 +11,12 @@ import type { NamedCurve } from '../../src/cms/key-operator';
 import type { IdentityDescription, StoreStatus, WireKeyTransportScheme, WireSignatureScheme } from '../../src/protocol/native';
 import type { CertificateInfo } from './certificate-info';
 import { defaultModules, defaultNssDatabases, nssParameters, softokenLibrary } from './default-locations';
-import type { HostConfig } from './host-config';
+import { keyStoreDirectory, type HostConfig } from './host-config';
 import { decryptKey, deriveSecret, signDigest } from './pkcs11-key-operations';
 import { Pkcs11Module, type ModuleSpec, type PresentToken } from './pkcs11-module';
 import { Pkcs11Token, type KeyOperation, type TokenContext } from './pkcs11-token';
+import { deriveWithStoredKey, signWithStoredKey, unwrapWithStoredKey } from './pkcs12-key-operations';
+import { Pkcs12Store } from './pkcs12-store';
 import { unsupportedPlatformStores } from './platform-stores';
 
 interface IndexedIdentity {
@@ -31,6 +34,7 @@ export class StoreRegistry {
   readonly #loaded: LoadedModule[] = [];
   readonly #statuses: StoreStatus[] = [];
   readonly #index = new Map<string, IndexedIdentity>();
+  #keyStore: Pkcs12Store | undefined;
   #poller: NodeJS.Timeout | undefined;
 
   constructor(private readonly config: HostConfig, private readonly context: TokenContext) {}
@@ -63,6 +67,8 @@ export class StoreRegistry {
         this.#statuses.push({ kind: spec.kind, label: spec.label, available: false, detail: error instanceof Error ? error.message : String(error) });
       }
     }
+    this.#keyStore = new Pkcs12Store(keyStoreDirectory(this.config), this.context);
+    this.#statuses.push(this.#keyStore.status());
     this.#statuses.push(...unsupportedPlatformStores());
     this.refresh();
   }
@@ -119,6 +125,10 @@ export class StoreRegistry {
         inserted++;
       }
     }
+    // An import or delete in the key store is news like a token coming or going.
+    const keyFiles = this.#keyStore?.poll() ?? { inserted: 0, removed: 0 };
+    inserted += keyFiles.inserted;
+    removed += keyFiles.removed;
     if (removed > 0) this.context.emit('identities/changed', { reason: 'token-removed' });
     else if (inserted > 0) this.context.emit('identities/changed', { reason: 'token-inserted' });
     return { inserted, removed };
@@ -161,20 +171,27 @@ export class StoreRegistry {
         }
       }
     }
+    if (this.#keyStore) identities.push(...this.#keyStore.identities());
     return identities;
   }
 
   async sign(id: string, digest: Buffer, scheme: WireSignatureScheme): Promise<Uint8Array> {
+    const stored = this.#storedKey(id);
+    if (stored) return stored.store.withKey(stored.fingerprint, 'sign', 'signing', (operator, info) => signWithStoredKey(operator, info, digest, scheme));
     const entry = await this.#resolve(id, 'sign');
     return this.#run(entry, 'signing', (handle) => signDigest(handle, entry.info, digest, scheme));
   }
 
   async decrypt(id: string, wrapped: Buffer, scheme: WireKeyTransportScheme): Promise<Uint8Array> {
+    const stored = this.#storedKey(id);
+    if (stored) return stored.store.withKey(stored.fingerprint, 'decrypt', 'key unwrapping', (operator, info) => unwrapWithStoredKey(operator, info, wrapped, scheme));
     const entry = await this.#resolve(id, 'decrypt');
     return this.#run(entry, 'key unwrapping', (handle) => decryptKey(handle, entry.info, wrapped, scheme));
   }
 
   async derive(id: string, point: Buffer, curve: NamedCurve): Promise<Uint8Array> {
+    const stored = this.#storedKey(id);
+    if (stored) return stored.store.withKey(stored.fingerprint, 'derive', 'key agreement', (operator, info) => deriveWithStoredKey(operator, info, point, curve));
     const entry = await this.#resolve(id, 'derive');
     return this.#run(entry, 'key agreement', (handle) => deriveSecret(handle, entry.info, point, curve));
   }
@@ -191,16 +208,27 @@ export class StoreRegistry {
         });
       }
     }
+    const keyStore = this.#keyStore;
+    if (keyStore && await keyStore.queue.run(() => Promise.resolve(keyStore.logout()))) count++;
     return count;
   }
 
   close(): void {
     if (this.#poller) clearInterval(this.#poller);
+    this.#keyStore?.dispose();
+    this.#keyStore = undefined;
     for (const { module, tokens } of this.#loaded) {
       for (const token of tokens.values()) token.dispose();
       module.close();
     }
     this.#loaded.length = 0;
+  }
+
+  /** The key store identity behind `id`, if it is one (ids of tokens never match). */
+  #storedKey(id: string): { store: Pkcs12Store; fingerprint: string } | undefined {
+    const store = this.#keyStore;
+    const fingerprint = this.#index.has(id) ? undefined : store?.find(id);
+    return store && fingerprint !== undefined ? { store, fingerprint } : undefined;
   }
 
   async #resolve(id: string, usage: 'sign' | 'decrypt' | 'derive'): Promise<IndexedIdentity> {

@@ -6,14 +6,18 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { EXIT_OK, EXIT_UNUSABLE, UsageError, type CliIo, type Command } from '../command';
 import { parseArgs, readInput } from './cli-input';
+import { openStoreKeys, STORE_KEY_OPTIONS, STORE_KEY_USAGE } from './store-keys';
 import { nodeCmsCrypto } from './node-cms-crypto';
 import { decryptMessage } from '../../../src/cms/smime-envelope';
 import { loadSoftwareKeyOperators, type SoftwareKeySources } from '../../keys/load-software-key-operators';
 
-const usage = `usage: cachet decrypt (--cert C.pem --key K.pem | --p12 F --pass P) [-o OUT] FILE
+const usage = `usage: cachet decrypt (--cert C.pem --key K.pem | --p12 F --pass P | --token LABEL [--module PATH]... [--pin-file F] | --nssdb DIR)
+                      [-o OUT] FILE
   Decrypts FILE (an S/MIME encrypted message; '-' reads standard input) and writes the
   message with its encrypted part replaced by the decrypted content. --key may also hold
   the certificate (as OpenSSL's test files do); --pass also decrypts an encrypted PEM key.
+  With --token or --nssdb the content key is unwrapped on the token or in the database.
+${STORE_KEY_USAGE}
   Exit status: 0 decrypted, 2 not encrypted to this key, tampered, or unusable input.`;
 
 export const decrypt: Command = {
@@ -21,7 +25,7 @@ export const decrypt: Command = {
   summary: 'decrypt an S/MIME encrypted message with a key and certificate or PKCS#12 file',
   usage,
   async run(args: readonly string[], io: CliIo): Promise<number> {
-    const parsed = parseArgs(args, ['--cert', '--key', '--p12', '--pass', '-o'], [], (message) => new UsageError(message));
+    const parsed = parseArgs(args, ['--cert', '--key', '--p12', '--pass', '-o', ...STORE_KEY_OPTIONS], [], (message) => new UsageError(message));
     const [file, ...rest] = parsed.positionals;
     if (file === undefined || rest.length > 0) throw new UsageError('expected exactly one FILE');
     const one = (name: string): string | undefined => parsed.values.get(name)?.at(-1);
@@ -29,7 +33,8 @@ export const decrypt: Command = {
     const keyPath = one('--key');
     const p12Path = one('--p12');
     const password = one('--pass');
-    if (!p12Path && !keyPath) throw new UsageError('give --cert and --key, or --p12 and --pass');
+    const fromStores = parsed.values.has('--token') || parsed.values.has('--nssdb');
+    if (!p12Path && !keyPath && !fromStores) throw new UsageError('give --cert and --key, --p12 and --pass, --token or --nssdb');
 
     let input: Uint8Array;
     let sources: SoftwareKeySources;
@@ -45,8 +50,14 @@ export const decrypt: Command = {
       io.stderr.write(`cachet decrypt: ${error instanceof Error ? error.message : String(error)}\n`);
       return EXIT_UNUSABLE;
     }
-    const operators = loadSoftwareKeyOperators(sources);
-    const { message } = await decryptMessage(nodeCmsCrypto, input, operators);
+    const stored = await openStoreKeys(parsed.values, (line) => io.stderr.write(`cachet decrypt: ${line}\n`));
+    let message: Uint8Array;
+    try {
+      const operators = stored ? stored.operators : loadSoftwareKeyOperators(sources);
+      ({ message } = await decryptMessage(nodeCmsCrypto, input, operators));
+    } finally {
+      stored?.close();
+    }
     const out = one('-o');
     if (out === undefined || out === '-') io.stdout.write(message);
     else await writeFile(out, message);

@@ -24,7 +24,7 @@ export const doctor: Command = {
 
 Checks Node.js, the host build, the host registration of each browser (or of the
 Chromium profile in DIR), the host configuration, the PKCS#11 modules, the tokens in
-them, the NSS databases and the identities found. Each line is ok, problem (with the fix)
+them, the NSS databases, the Cachet key store and the identities found. Each line is ok, problem (with the fix)
 or n/a. Exit code 0 when nothing is a problem, 1 otherwise.
 `,
   async run(args: readonly string[], io: CliIo): Promise<number> {
@@ -77,12 +77,14 @@ or n/a. Exit code 0 when nothing is a problem, 1 otherwise.
         const what = s.kind === 'pkcs11' ? `PKCS#11 module ${s.label}` : s.kind === 'nss' ? `NSS database ${s.label}` : s.label;
         if (s.available) line('ok', `${what}: ${s.detail}`);
         else if (s.kind === 'macos-keychain' || s.kind === 'windows-cng') line('n/a', `${what}: ${s.detail}`);
+        else if (s.kind === 'pkcs12') line('problem', `${what}: ${s.detail}`, `make the directory yours alone (chmod 700), or set keyStoreDir in ${hostConfigPath()}`);
         else line('problem', `${what}: ${s.detail}`, s.kind === 'nss' ? 'install libnss3 (Debian: apt-get install libnss3)' : 'install the module or remove it from the host configuration');
       }
       if (!stores.registry.statuses().some((s) => s.kind === 'pkcs11')) line('n/a', 'no PKCS#11 module found (smart cards need OpenSC: apt-get install opensc)');
       if (!stores.registry.statuses().some((s) => s.kind === 'nss')) line('n/a', 'no NSS database found (Chrome: ~/.pki/nssdb; Firefox profiles)');
       const list = await stores.registry.listIdentities();
-      const tokens = new Map(list.map((i) => [`${i.store.module}\u0000${i.token.serial}\u0000${i.token.label}`, i]));
+      // The key store was reported with the stores; only tokens have PINs to check.
+      const tokens = new Map(list.filter((i) => i.store.kind !== 'pkcs12').map((i) => [`${i.store.module}\u0000${i.token.serial}\u0000${i.token.label}`, i]));
       for (const i of tokens.values()) {
         if (i.token.pin.locked) line('problem', `token ${i.token.label}: PIN locked`, 'unblock the PIN with the card issuer\'s tool (PUK)');
         else line('ok', `token ${i.token.label} (${i.store.kind}): present${i.token.pin.finalTry ? ', one PIN try left' : i.token.pin.countLow ? ', PIN tries running low' : ''}${i.token.protectedAuthPath ? ', PIN pad' : ''}`);
@@ -99,7 +101,7 @@ or n/a. Exit code 0 when nothing is a problem, 1 otherwise.
           line('ok', `identity ${name}: ${i.usages.join(', ')}`);
         }
       }
-      if (usable === 0) line('problem', 'no usable identity: nothing to sign or decrypt with', 'insert the smart card, or import a PKCS#12 file into an NSS database (pk12util -d sql:$HOME/.pki/nssdb -i FILE)');
+      if (usable === 0) line('problem', 'no usable identity: nothing to sign or decrypt with', 'insert the smart card, or import a PKCS#12 file: cachet key import --p12 FILE');
     } finally {
       stores.close();
     }

@@ -6,34 +6,67 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { EXIT_OK, EXIT_UNUSABLE, UsageError, type CliIo, type Command } from '../command';
 import { parseArgs, readInput } from './cli-input';
+import { openStoreKeys, STORE_KEY_OPTIONS, STORE_KEY_USAGE } from './store-keys';
 import { nodeCmsCrypto } from './node-cms-crypto';
 import { protectMessage } from '../../../src/cms/smime-protect';
 import type { SigningHash } from '../../../src/cms/signed-data-sign';
 import type { KeyOperator } from '../../../src/cms/key-operator';
+import { emailAddresses, parseCertificate } from '../../../src/cms/certificate-fields';
 import { CachetError } from '../../../src/errors';
+import { headerValue, parseMessage } from '../../../src/mime';
+import { addressesEqual } from '../../../src/pki/email-address';
+import { fromAddress } from '../../../src/pki/from-match';
 import { loadPkcs12 } from '../../keys/load-pkcs12';
 import { loadSoftwareKeyOperators } from '../../keys/load-software-key-operators';
 import { readPemCertificates } from '../../keys/pem';
 
 const DIGESTS: Readonly<Record<string, SigningHash>> = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
 
-const usage = `usage: cachet sign (--cert C.pem --key K.pem | --p12 F --pass P) [--opaque] [--pss]
-                   [--chain CA.pem]... [--digest sha256|sha384|sha512] [-o OUT] FILE
+const usage = `usage: cachet sign (--cert C.pem --key K.pem | --p12 F --pass P | --token LABEL [--module PATH]... [--pin-file F] | --nssdb DIR)
+                   [--opaque] [--pss] [--chain CA.pem]... [--digest sha256|sha384|sha512] [-o OUT] FILE
   Signs FILE (an RFC 5322 message; '-' reads standard input) and writes the signed
   message: clear-signed multipart/signed by default, opaque application/pkcs7-mime with
   --opaque. From, To, Subject, Date and the other message header fields stay outside;
   the Content-* fields and the body are signed. Certificates included: the signer's and
   the intermediates of --chain (or of the PKCS#12 file), never a self-signed root.
   --pss uses RSASSA-PSS with an RSA key. --pass also decrypts an encrypted PEM key.
+  With --token or --nssdb the key never leaves the token or database: the identity there
+  that can sign and carries the From address is used (else the first that can sign).
+${STORE_KEY_USAGE}
   Exit status: 0 signed, 2 unusable input or key.`;
 
-async function loadSigner(values: Map<string, string[]>): Promise<{ signer: KeyOperator; chain: Uint8Array[] }> {
+/** The From address of the message, to pick the matching identity on a token (B1). */
+function fromOf(input: Uint8Array): string | undefined {
+  try {
+    return fromAddress(headerValue(parseMessage(input), 'from'));
+  } catch {
+    return undefined;
+  }
+}
+
+async function loadSigner(values: Map<string, string[]>, io: CliIo, from: string | undefined): Promise<{ signer: KeyOperator; chain: Uint8Array[]; close: () => void }> {
+  const stored = await openStoreKeys(values, (line) => io.stderr.write(`cachet sign: ${line}\n`));
+  if (stored) {
+    const signing = stored.operators.filter((op) => op.identity.usages.includes('sign'));
+    const matches = (op: KeyOperator): boolean => {
+      const cert = parseCertificate(op.certificate);
+      return from !== undefined && cert !== undefined && emailAddresses(cert.model).some((a) => addressesEqual(a, from));
+    };
+    const signer = signing.find(matches) ?? signing[0];
+    if (!signer) {
+      stored.close();
+      throw new CachetError('key/unavailable', 'no identity there can sign');
+    }
+    const chain: Uint8Array[] = [];
+    for (const path of values.get('--chain') ?? []) chain.push(...readPemCertificates(await readFile(path)));
+    return { signer, chain, close: () => stored.close() };
+  }
   const one = (name: string): string | undefined => values.get(name)?.at(-1);
   const certPath = one('--cert');
   const keyPath = one('--key');
   const p12Path = one('--p12');
   const password = one('--pass');
-  if (!p12Path && !keyPath) throw new UsageError('give --cert and --key, or --p12');
+  if (!p12Path && !keyPath) throw new UsageError('give --cert and --key, --p12, --token or --nssdb');
   const sources = {
     ...(certPath ? { certPem: new Uint8Array(await readFile(certPath)) } : {}),
     ...(keyPath ? { keyPem: new Uint8Array(await readFile(keyPath)) } : {}),
@@ -53,7 +86,7 @@ async function loadSigner(values: Map<string, string[]>): Promise<{ signer: KeyO
     for (const identity of contents.identities) chain.push(...identity.chain);
   }
   const own = Buffer.from(signer.certificate);
-  return { signer, chain: chain.filter((der) => !own.equals(der)) };
+  return { signer, chain: chain.filter((der) => !own.equals(der)), close: () => undefined };
 }
 
 export const sign: Command = {
@@ -63,7 +96,7 @@ export const sign: Command = {
   async run(args: readonly string[], io: CliIo): Promise<number> {
     const parsed = parseArgs(
       args,
-      ['--cert', '--key', '--p12', '--pass', '--chain', '--digest', '-o'],
+      ['--cert', '--key', '--p12', '--pass', '--chain', '--digest', '-o', ...STORE_KEY_OPTIONS],
       ['--opaque', '--pss'],
       (message) => new UsageError(message),
     );
@@ -80,10 +113,15 @@ export const sign: Command = {
       io.stderr.write(`cachet sign: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}\n`);
       return EXIT_UNUSABLE;
     }
-    const { signer, chain } = await loadSigner(parsed.values);
-    const message = await protectMessage(nodeCmsCrypto, input, {
-      sign: { signer, hash, chain, opaque: parsed.flags.has('--opaque'), rsaPss: parsed.flags.has('--pss') },
-    });
+    const { signer, chain, close } = await loadSigner(parsed.values, io, fromOf(input));
+    let message: Uint8Array;
+    try {
+      message = await protectMessage(nodeCmsCrypto, input, {
+        sign: { signer, hash, chain, opaque: parsed.flags.has('--opaque'), rsaPss: parsed.flags.has('--pss') },
+      });
+    } finally {
+      close();
+    }
 
     const out = parsed.values.get('-o')?.at(-1);
     if (out === undefined || out === '-') io.stdout.write(message);
