@@ -100,6 +100,19 @@ describe('background reader', () => {
     expect(result).toMatchObject({ valid: false, reason: 'untrusted-root' });
   });
 
+  it('lists attachments and hands one over on request, decoded', async () => {
+    const raw = [
+      'From: Alice@example.com', 'To: Bob@example.com', 'Subject: files', 'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b"', '', '--b', 'Content-Type: text/plain', '', 'see attached', '--b',
+      'Content-Type: application/pdf; name="=?UTF-8?B?QmVyaWNodC3DnC5wZGY=?="', 'Content-Disposition: attachment', 'Content-Transfer-Encoding: base64', '',
+      Buffer.from('%PDF-1.4 fake').toString('base64'), '--b--', '',
+    ].join('\r\n');
+    const view = await reader.open(new TextEncoder().encode(raw), 'extension');
+    expect(view.text).toContain('see attached');
+    expect(view.attachments).toEqual([{ index: 0, fileName: 'Bericht-Ü.pdf', mediaType: 'application/pdf', size: expect.any(Number) as number }]);
+    expect(new TextDecoder().decode(await reader.attachment(view.sessionId, 0, 'extension'))).toBe('%PDF-1.4 fake');
+  });
+
   it('gives results only to the page or frame that opened the message', async () => {
     const view = await reader.open(file('alice.dsig.SHA256.multipart.eml'), 'frame:6:3');
     const refused = await reader.validation(view.sessionId, 'frame:7:3').catch((e: unknown) => e);
