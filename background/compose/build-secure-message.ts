@@ -18,6 +18,7 @@ import { messageFileName } from './message-file-name';
 import { checkMissingCertificates } from './missing-certificates';
 import { resolveRecipient, type ResolvedRecipient } from './recipient-lookup';
 import { senderKeys, type SenderKeys } from './sender-keys';
+import { signerChain } from './signer-chain';
 
 const HASHES: Readonly<Record<SigningAlgorithm, SigningHash>> = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
 
@@ -73,7 +74,7 @@ async function planEncryption(deps: ComposerDeps, request: ComposeRequest, addre
   return { recipients: usable.filter((r) => readers.has(r)).map((r) => r.certificate), choice };
 }
 
-function protection(request: ComposeRequest, policy: Policy, keys: SenderKeys, plan: EncryptionPlan | undefined): ProtectOptions {
+function protection(request: ComposeRequest, policy: Policy, keys: SenderKeys, plan: EncryptionPlan | undefined, chain: readonly Uint8Array[]): ProtectOptions {
   const hash = HASHES[policy.signingAlgorithms[0] ?? 'sha256'];
   return {
     tripleWrap: policy.tripleWrap,
@@ -83,8 +84,9 @@ function protection(request: ComposeRequest, policy: Policy, keys: SenderKeys, p
         hash,
         opaque: !policy.clearSign,
         includeRoot: policy.includeRootCertificate,
-        // B18: the host lists leaf certificates only, so the signer's and the encryption
-        // certificate are what there is to include; intermediates join once a source has them.
+        // B18: the signer's certificate, the sender's encryption certificate, and with
+        // includeCertificateChain the intermediates (signer-chain.ts).
+        chain,
         ...(keys.encryptionCertificate ? { encryptionCertificate: keys.encryptionCertificate } : {}),
       },
     } : {}),
@@ -112,6 +114,7 @@ export async function buildSecureMessage(deps: ComposerDeps, request: ComposeReq
     date: now,
     forSigning: request.sign,
   });
-  const message = await protectMessage(deps.crypto, plain, protection(request, policy, keys, plan));
+  const chain = keys.signer && policy.includeCertificateChain ? await signerChain(deps.validation, keys.signer.certificate, now) : [];
+  const message = await protectMessage(deps.crypto, plain, protection(request, policy, keys, plan, chain));
   return { message, fileName: messageFileName(request.subject) };
 }
