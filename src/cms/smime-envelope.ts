@@ -9,10 +9,10 @@
 import { CachetError } from '../errors';
 import { concatBytes } from '../mime/byte-sink';
 import { lfToCrlf } from '../mime/canonical';
-import { encodeBase64 } from '../mime/encode-base64';
+import { base64Length, encodeBase64Into } from '../mime/encode-base64';
 import { parseMessage } from '../mime/parse';
 import { decodedBody } from '../mime/part-access';
-import type { MimePart } from '../mime/types';
+import type { HeaderField, MimePart } from '../mime/types';
 import type { CmsCrypto } from './cms-crypto';
 import { decryptEnvelope, envelopeKind, type DecryptedContent, type EnvelopeKind } from './decrypt';
 import { encryptContent, type EncryptOptions } from './encrypt';
@@ -34,26 +34,58 @@ function body(part: MimePart): Uint8Array {
   return part.source.subarray(part.bodyRange.start, part.bodyRange.end);
 }
 
-/** Content fields, blank line and body of `part`, with CRLF line ends (RFC 8551 §3.1.1). */
-export function innerEntity(part: MimePart): Uint8Array {
-  const fields = fieldBytes(part, (name) => isContentField(name) && name.toLowerCase() !== 'mime-version');
-  return lfToCrlf(concatBytes([...fields, encoder.encode('\r\n'), body(part)]));
+/**
+ * The content fields when they are the last header fields, one after another, followed by
+ * a CRLF blank line: then fields, blank line and body are one run of the source, and the
+ * entity can be a view of it instead of a copy of a message that may be tens of megabytes.
+ */
+function entityRun(part: MimePart, fields: readonly HeaderField[]): Uint8Array | undefined {
+  const first = fields[0];
+  const last = fields.at(-1);
+  if (!first || !last) return undefined;
+  for (let i = 1; i < fields.length; i++) {
+    if ((fields[i] as HeaderField).range.start !== (fields[i - 1] as HeaderField).range.end) return undefined;
+  }
+  const { source, bodyRange } = part;
+  if (bodyRange.start !== last.range.end + 2 || source[last.range.end] !== 0x0d || source[last.range.end + 1] !== 0x0a) return undefined;
+  return source.subarray(first.range.start, bodyRange.end);
 }
 
-/** The application/pkcs7-mime entity (headers and base64 body) as pieces to join once. */
-function envelopeEntityPieces(der: Uint8Array, kind: EnvelopeKind): Uint8Array[] {
+/** Content fields, blank line and body of `part`, with CRLF line ends (RFC 8551 §3.1.1). */
+export function innerEntity(part: MimePart): Uint8Array {
+  const fields = part.headers.filter((f) => isContentField(f.name) && f.name.toLowerCase() !== 'mime-version');
+  const run = entityRun(part, fields);
+  if (run) return lfToCrlf(run);
+  const bytes = fields.map((f) => part.source.subarray(f.range.start, f.range.end));
+  return lfToCrlf(concatBytes([...bytes, encoder.encode('\r\n'), body(part)]));
+}
+
+/**
+ * `prefix`, then the application/pkcs7-mime entity (headers and base64 body) for a
+ * ContentInfo, in one buffer: the base64 is written straight into it.
+ */
+function envelopeMessage(prefix: readonly Uint8Array[], der: Uint8Array, kind: EnvelopeKind): Uint8Array {
   const smimeType = kind === 'auth-enveloped-data' ? 'authEnveloped-data' : 'enveloped-data';
-  const headers =
-    `Content-Type: application/pkcs7-mime; smime-type=${smimeType};\r\n name=smime.p7m\r\n` +
-    'Content-Transfer-Encoding: base64\r\n' +
-    'Content-Disposition: attachment; filename=smime.p7m\r\n' +
-    'Content-Description: S/MIME Encrypted Message\r\n\r\n';
-  return [encoder.encode(headers), encodeBase64(der), encoder.encode('\r\n')];
+  const head = concatBytes([
+    ...prefix,
+    encoder.encode(
+      `Content-Type: application/pkcs7-mime; smime-type=${smimeType};\r\n name=smime.p7m\r\n` +
+        'Content-Transfer-Encoding: base64\r\n' +
+        'Content-Disposition: attachment; filename=smime.p7m\r\n' +
+        'Content-Description: S/MIME Encrypted Message\r\n\r\n',
+    ),
+  ]);
+  const out = new Uint8Array(head.length + base64Length(der.length) + 2);
+  out.set(head);
+  const end = encodeBase64Into(der, out, head.length);
+  out[end] = 0x0d;
+  out[end + 1] = 0x0a;
+  return out;
 }
 
 /** The application/pkcs7-mime entity (headers and base64 body) for a ContentInfo. */
 export function envelopeEntity(der: Uint8Array, kind: EnvelopeKind): Uint8Array {
-  return concatBytes(envelopeEntityPieces(der, kind));
+  return envelopeMessage([], der, kind);
 }
 
 /**
@@ -65,7 +97,7 @@ export async function encryptMessage(crypto: CmsCrypto, message: Uint8Array, opt
   const root = parseMessage(message);
   const der = await encryptContent(crypto, innerEntity(root), options);
   const outer = fieldBytes(root, (name) => !isContentField(name));
-  return concatBytes([lfToCrlf(concatBytes(outer)), encoder.encode('MIME-Version: 1.0\r\n'), ...envelopeEntityPieces(der, envelopeKind(der))]);
+  return envelopeMessage([lfToCrlf(concatBytes(outer)), encoder.encode('MIME-Version: 1.0\r\n')], der, envelopeKind(der));
 }
 
 /** Whether the header block of an entity has a MIME-Version field (only the headers are read). */

@@ -1,7 +1,8 @@
 /**
  * Base64 content transfer encoding (RFC 2045 §6.8): the standard alphabet, lines of at most
  * 76 characters separated by CRLF. The output size is computed up front and written into
- * one Uint8Array, so a 25 MiB attachment costs one allocation and one pass.
+ * one Uint8Array (the caller's, with `encodeBase64Into`), so a 25 MiB attachment costs
+ * one allocation and one pass.
  */
 
 import { CachetError } from '../errors';
@@ -23,19 +24,42 @@ export interface Base64Options {
   readonly lineLength?: number;
 }
 
-/** Encodes `data` as base64 ASCII bytes. No line break follows the last line. */
-export function encodeBase64(data: Uint8Array, options: Base64Options = {}): Uint8Array {
+function checkedLineLength(options: Base64Options): number {
   const lineLength = options.lineLength ?? BASE64_LINE_LENGTH;
   if (!Number.isInteger(lineLength) || lineLength < 0 || lineLength % 4 !== 0) {
     throw new CachetError('input/invalid', 'base64 line length must be a non-negative multiple of 4');
   }
-  const chars = Math.ceil(data.length / 3) * 4;
+  return lineLength;
+}
+
+/** How many octets `encodeBase64` writes for `byteLength` input octets. */
+export function base64Length(byteLength: number, options: Base64Options = {}): number {
+  const lineLength = checkedLineLength(options);
+  const chars = Math.ceil(byteLength / 3) * 4;
   const lines = lineLength === 0 || chars === 0 ? 1 : Math.ceil(chars / lineLength);
-  const out = new Uint8Array(chars + (lines - 1) * 2);
+  return chars + (lines - 1) * 2;
+}
+
+/** Encodes `data` as base64 ASCII bytes. No line break follows the last line. */
+export function encodeBase64(data: Uint8Array, options: Base64Options = {}): Uint8Array {
+  const out = new Uint8Array(base64Length(data.length, options));
+  encodeBase64Into(data, out, 0, options);
+  return out;
+}
+
+/**
+ * Writes what `encodeBase64` returns into `out` at `offset`, which must have room for
+ * `base64Length(data.length)` octets: a large message is encoded straight into the one
+ * buffer that holds it, with no intermediate copy. Returns the offset after the last octet.
+ */
+export function encodeBase64Into(data: Uint8Array, out: Uint8Array, offset: number, options: Base64Options = {}): number {
+  const lineLength = checkedLineLength(options);
+  const end = offset + base64Length(data.length, options);
+  if (!Number.isInteger(offset) || offset < 0 || end > out.length) throw new CachetError('input/invalid', 'no room for the base64 output');
   // Input bytes per full line; lineLength is a multiple of 4 so this is a whole number of triples.
   const bytesPerLine = lineLength === 0 ? data.length : (lineLength / 4) * 3;
 
-  let o = 0;
+  let o = offset;
   let i = 0;
   const whole = data.length - (data.length % 3);
   while (i < whole) {
@@ -48,7 +72,7 @@ export function encodeBase64(data: Uint8Array, options: Base64Options = {}): Uin
       out[o + 3] = CODES[n & 63]!;
       o += 4;
     }
-    if (o < out.length && lineLength !== 0 && i % bytesPerLine === 0) {
+    if (o < end && lineLength !== 0 && i % bytesPerLine === 0) {
       out[o++] = CR;
       out[o++] = LF;
     }
@@ -62,7 +86,7 @@ export function encodeBase64(data: Uint8Array, options: Base64Options = {}): Uin
     out[o + 2] = rest === 2 ? CODES[(n >>> 6) & 63]! : PAD;
     out[o + 3] = PAD;
   }
-  return out;
+  return end;
 }
 
 /** Base64 of `data` as one unbroken string, for short values such as RFC 2047 "B" words. */

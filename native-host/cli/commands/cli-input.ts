@@ -2,14 +2,22 @@
 import { readFile } from 'node:fs/promises';
 import type { CliIo } from '../command';
 
+/**
+ * A plain Uint8Array over a Buffer's memory, without copying it (a message may be tens
+ * of megabytes): the pipeline expects Uint8Array semantics, where slice() copies.
+ */
+function plainView(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
 async function readAll(stream: NodeJS.ReadableStream): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : Buffer.from(chunk));
-  return Buffer.concat(chunks);
+  return plainView(Buffer.concat(chunks));
 }
 
 export async function readInput(file: string, io: CliIo): Promise<Uint8Array> {
-  return file === '-' ? readAll(io.stdin) : new Uint8Array(await readFile(file));
+  return file === '-' ? readAll(io.stdin) : plainView(await readFile(file));
 }
 
 /** Splits argv into repeatable `--name value` options, boolean flags and positionals. */
