@@ -6,6 +6,7 @@
  */
 import { CachetError } from '../errors';
 import { randomBytes, type CmsCrypto } from './cms-crypto';
+import { bytesToBigInt, modPow } from '../pki/bigint-arithmetic';
 
 export interface RsaPublicKey {
   readonly modulus: bigint;
@@ -14,23 +15,6 @@ export interface RsaPublicKey {
   readonly modulusLength: number;
 }
 
-function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
-  let result = 1n;
-  let b = base % modulus;
-  let e = exponent;
-  while (e > 0n) {
-    if (e & 1n) result = (result * b) % modulus;
-    b = (b * b) % modulus;
-    e >>= 1n;
-  }
-  return result;
-}
-
-function toBigInt(bytes: Uint8Array): bigint {
-  let hex = '';
-  for (const b of bytes) hex += b.toString(16).padStart(2, '0');
-  return BigInt(`0x${hex}`);
-}
 
 function toBytes(value: bigint, length: number): Uint8Array {
   const out = new Uint8Array(length);
@@ -56,5 +40,5 @@ export function rsaPkcs1Encrypt(key: RsaPublicKey, message: Uint8Array, crypto: 
     }
   }
   em.set(message, k - message.length);
-  return toBytes(modPow(toBigInt(em), key.exponent, key.modulus), k);
+  return toBytes(modPow(bytesToBigInt(em), key.exponent, key.modulus), k);
 }

@@ -1,3 +1,4 @@
+import { bytesToBigInt, modPow } from './bigint-arithmetic';
 import { TAG, children, decodeBigInt, expectUniversal, malformed, readTlv, type Tlv } from './der';
 
 /**
@@ -23,18 +24,6 @@ export function decodeDsaParameters(params: Tlv): DsaParameters {
   return result;
 }
 
-function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
-  let result = 1n;
-  let b = base % modulus;
-  let e = exponent;
-  while (e > 0n) {
-    if (e & 1n) result = (result * b) % modulus;
-    b = (b * b) % modulus;
-    e >>= 1n;
-  }
-  return result;
-}
-
 function modInverse(a: bigint, m: bigint): bigint {
   let [oldR, r] = [((a % m) + m) % m, m];
   let [oldS, s] = [1n, 0n];
@@ -45,12 +34,6 @@ function modInverse(a: bigint, m: bigint): bigint {
   }
   if (oldR !== 1n) throw malformed('DSA: value not invertible');
   return ((oldS % m) + m) % m;
-}
-
-function bytesToBigInt(bytes: Uint8Array): bigint {
-  let n = 0n;
-  for (const b of bytes) n = (n << 8n) | BigInt(b);
-  return n;
 }
 
 /** Verifies `signature` (DER Dss-Sig-Value) over a message whose hash is `digest`. */
