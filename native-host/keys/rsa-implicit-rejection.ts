@@ -6,21 +6,12 @@
  * (Bleichenbacher 1998, Marvin 2023): the CMS layer then fails on content decryption.
  */
 import { createHash, createHmac } from 'node:crypto';
+import { bigIntToBytes } from '../../src/pki/bigint-arithmetic';
 
-/** Bytes of `value` as a big-endian number of exactly `length` bytes. */
-function bigEndian(value: bigint, length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let v = value;
-  for (let i = length - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
-}
 
 /** Key derivation key secret: SHA-256 of the private exponent as k bytes. */
 export function implicitRejectionSecret(privateExponent: bigint, modulusLength: number): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(bigEndian(privateExponent, modulusLength)).digest());
+  return new Uint8Array(createHash('sha256').update(bigIntToBytes(privateExponent, modulusLength)).digest());
 }
 
 /** The draft's PRF: HMAC-SHA-256(kdk, counter || label || bitLength) blocks, truncated. */

@@ -6,7 +6,7 @@
  */
 import { CachetError } from '../errors';
 import { randomBytes, type CmsCrypto } from './cms-crypto';
-import { bytesToBigInt, modPow } from '../pki/bigint-arithmetic';
+import { bigIntToBytes, bytesToBigInt, modPow } from '../pki/bigint-arithmetic';
 
 export interface RsaPublicKey {
   readonly modulus: bigint;
@@ -15,16 +15,6 @@ export interface RsaPublicKey {
   readonly modulusLength: number;
 }
 
-
-function toBytes(value: bigint, length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let v = value;
-  for (let i = length - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
-}
 
 export function rsaPkcs1Encrypt(key: RsaPublicKey, message: Uint8Array, crypto: CmsCrypto): Uint8Array {
   const k = key.modulusLength;
@@ -40,5 +30,5 @@ export function rsaPkcs1Encrypt(key: RsaPublicKey, message: Uint8Array, crypto: 
     }
   }
   em.set(message, k - message.length);
-  return toBytes(modPow(bytesToBigInt(em), key.exponent, key.modulus), k);
+  return bigIntToBytes(modPow(bytesToBigInt(em), key.exponent, key.modulus), k);
 }

@@ -22,3 +22,14 @@ export function bytesToBigInt(bytes: Uint8Array): bigint {
   for (const b of bytes) hex += b.toString(16).padStart(2, '0');
   return BigInt(`0x${hex}`);
 }
+
+/** `value` as big-endian unsigned bytes of exactly `length` bytes (higher bytes dropped). */
+export function bigIntToBytes(value: bigint, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let v = value;
+  for (let i = length - 1; i >= 0; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}
