@@ -10,7 +10,8 @@ import { ChunkAssembler, encodeFrames } from '../../src/protocol/framing';
 import {
   NATIVE_PROTOCOL_VERSION, type NativeEvents, type NativeEventType, type NativeReq, type NativeRequestType, type NativeRes,
 } from '../../src/protocol/native';
-import { parseNativeMessage, validateNativeEvent, validateNativeResponse } from '../../src/protocol/native-validators';
+import { settleResponse } from '../../src/protocol/native-response';
+import { parseNativeMessage, validateNativeEvent } from '../../src/protocol/native-validators';
 import type { NativePort } from './native-port';
 
 export type NativeEvent = { [E in NativeEventType]: { readonly event: E; readonly data: NativeEvents[E] } }[NativeEventType];
@@ -105,15 +106,7 @@ export function createNativeClient(options: NativeClientOptions): NativeClient {
     if (pending === undefined) return;
     connection.pending.delete(message.id);
     pending.cancelTimer();
-    if (!message.ok) {
-      pending.reject(new CachetError(message.error.code, message.error.message));
-      return;
-    }
-    try {
-      pending.resolve(validateNativeResponse(pending.type, message.res));
-    } catch (error) {
-      pending.reject(error);
-    }
+    settleResponse(pending, message);
   }
 
   function open(): Connection {

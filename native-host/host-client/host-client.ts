@@ -10,7 +10,8 @@ import { ChunkAssembler, encodeFrames, MAX_FRAME_BYTES } from '../../src/protoco
 import {
   NATIVE_PROTOCOL_VERSION, type NativeEventType, type NativeEvents, type NativeReq, type NativeRequestType, type NativeRes,
 } from '../../src/protocol/native';
-import { parseNativeMessage, validateNativeEvent, validateNativeResponse } from '../../src/protocol/native-validators';
+import { settleResponse } from '../../src/protocol/native-response';
+import { parseNativeMessage, validateNativeEvent } from '../../src/protocol/native-validators';
 import { encodeFrame, FrameReader } from '../host/frame-reader';
 import { CHROMIUM_EXTENSION_IDS } from '../install/extension-ids';
 
@@ -103,15 +104,7 @@ export class HostClient {
     const pending = this.#pending.get(message.id);
     if (!pending) return;
     this.#pending.delete(message.id);
-    if (!message.ok) {
-      pending.reject(new CachetError(message.error.code, message.error.message));
-      return;
-    }
-    try {
-      pending.resolve(validateNativeResponse(pending.type, message.res));
-    } catch (error) {
-      pending.reject(error instanceof Error ? error : new Error(String(error)));
-    }
+    settleResponse(pending, message);
   }
 
   #onEvent<E extends NativeEventType>(event: E, data: NativeEvents[E]): void {
