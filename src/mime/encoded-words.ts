@@ -1,5 +1,6 @@
 import { decodeBytes, isKnownCharset } from './charset';
 import { decodeBase64 } from './transfer-decoding';
+import { concatBytes } from './byte-sink';
 
 /**
  * RFC 2047 encoded-word decoding for display: `=?charset?B|Q?text?=`. Whitespace between
@@ -47,18 +48,6 @@ interface Word {
   readonly bytes: Uint8Array;
 }
 
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const c of chunks) length += c.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
-}
-
 export function decodeEncodedWords(value: string): string {
   if (!value.includes('=?')) return value;
   const words: Word[] = [];
@@ -88,7 +77,7 @@ export function decodeEncodedWords(value: string): string {
       run.push(next.bytes);
       last = next;
     }
-    out.push(decodeBytes(concat(run), first.charset));
+    out.push(decodeBytes(concatBytes(run), first.charset));
     cursor = last.end;
     // Whitespace between words of different charsets is dropped too (§6.2).
     const following = words[j];
