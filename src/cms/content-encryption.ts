@@ -93,10 +93,83 @@ async function aesKey(crypto: CmsCrypto, mode: 'AES-CBC' | 'AES-GCM', key: Uint8
   return crypto.subtle.importKey('raw', ownBytes(key), mode, false, [usage]);
 }
 
-/** CBC encryption with RFC 5652 §6.3 padding (WebCrypto's AES-CBC pads the same way). */
-export async function encryptCbc(crypto: CmsCrypto, algorithm: ContentAlgorithm, key: Uint8Array, content: Uint8Array): Promise<Uint8Array> {
+/** CBC ciphertext length for `contentLength` octets: RFC 5652 §6.3 padding adds 1 to 16 octets. */
+export function cbcCiphertextLength(contentLength: number): number {
+  return contentLength - (contentLength % 16) + 16;
+}
+
+/**
+ * Octets per WebCrypto call when encrypting in slices: WebCrypto copies its whole input and
+ * returns its whole output, so a slice bounds that extra memory instead of the message.
+ */
+const CBC_SLICE = 1 << 20;
+
+/** Hands out `length` octets at a time from a list of pieces: a view when one piece holds them. */
+function sliceReader(pieces: readonly Uint8Array[]): (length: number) => Uint8Array {
+  let index = 0;
+  let at = 0;
+  return (length) => {
+    const piece = pieces[index];
+    if (piece && at + length <= piece.length) {
+      const view = piece.subarray(at, at + length);
+      at += length;
+      return view;
+    }
+    const out = new Uint8Array(length);
+    for (let filled = 0; filled < length; ) {
+      const current = pieces[index] as Uint8Array;
+      const n = Math.min(length - filled, current.length - at);
+      out.set(current.subarray(at, at + n), filled);
+      filled += n;
+      at += n;
+      if (at === current.length) {
+        index++;
+        at = 0;
+      }
+    }
+    return out;
+  };
+}
+
+/**
+ * CBC encryption with RFC 5652 §6.3 padding of the pieces' concatenation, handed to `sink`
+ * slice by slice. WebCrypto's AES-CBC always pads, so each slice but the last is a whole
+ * number of blocks encrypted with the previous slice's last ciphertext block as IV, and
+ * its padding block dropped: the same chain, and so the same ciphertext, as one call.
+ * The key is imported before this returns, so the caller can wipe its copy at once.
+ */
+export async function cbcEncryptor(
+  crypto: CmsCrypto,
+  algorithm: ContentAlgorithm,
+  key: Uint8Array,
+): Promise<(content: readonly Uint8Array[], sink: (ciphertext: Uint8Array) => void) => Promise<void>> {
   const cryptoKey = await aesKey(crypto, 'AES-CBC', key, 'encrypt');
-  return new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-CBC', iv: ownBytes(algorithm.iv) }, cryptoKey, content as Uint8Array<ArrayBuffer>));
+  return async (content, sink) => {
+    const take = sliceReader(content);
+    let left = 0;
+    for (const piece of content) left += piece.length;
+    const start = (iv: Uint8Array<ArrayBuffer>) => {
+      const last = left <= CBC_SLICE;
+      const length = last ? left : CBC_SLICE;
+      left -= length;
+      const sealed = crypto.subtle.encrypt({ name: 'AES-CBC', iv }, cryptoKey, take(length) as Uint8Array<ArrayBuffer>);
+      // Awaited below unless the sink throws first; then its outcome no longer matters.
+      sealed.catch(() => undefined);
+      return { last, length, sealed };
+    };
+    let slice = start(ownBytes(algorithm.iv));
+    for (;;) {
+      const sealed = new Uint8Array(await slice.sealed);
+      if (slice.last) {
+        sink(sealed);
+        return;
+      }
+      const chained = sealed.subarray(0, slice.length);
+      // The next slice is encrypted off the main thread while the sink writes this one.
+      slice = start(chained.slice(slice.length - 16));
+      sink(chained);
+    }
+  };
 }
 
 /** GCM encryption; returns ciphertext and tag separately, as AuthEnvelopedData stores them. */

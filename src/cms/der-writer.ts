@@ -101,7 +101,38 @@ export function piecesLength(pieces: readonly Uint8Array[]): number {
   return n;
 }
 
-/** Wraps pieces in one element with the given identifier octet. */
-export function wrapPieces(tag: number, pieces: readonly Uint8Array[]): Pieces {
-  return [tlvHeader(tag, piecesLength(pieces)), ...pieces];
+/**
+ * Wraps pieces in one element with the given identifier octet. `trailingLength` counts
+ * content that follows the pieces but is written later, as a large ciphertext is, slice by
+ * slice, straight into the output.
+ */
+export function wrapPieces(tag: number, pieces: readonly Uint8Array[], trailingLength = 0): Pieces {
+  return [tlvHeader(tag, piecesLength(pieces) + trailingLength), ...pieces];
+}
+
+/**
+ * DER whose last octets (a ciphertext, the last element at every level) are produced
+ * later, slice by slice: `head` is everything before them, `tailLength` their count.
+ */
+export interface StreamedDer {
+  readonly head: Uint8Array;
+  readonly tailLength: number;
+  writeTail(sink: (piece: Uint8Array) => void): Promise<void>;
+}
+
+/** A finished encoding as a StreamedDer with nothing left to write. */
+export function wholeDer(der: Uint8Array): StreamedDer {
+  return { head: der, tailLength: 0, writeTail: () => Promise.resolve() };
+}
+
+/** The whole encoding in one buffer. */
+export async function joinStreamedDer(der: StreamedDer): Promise<Uint8Array> {
+  const out = new Uint8Array(der.head.length + der.tailLength);
+  out.set(der.head);
+  let offset = der.head.length;
+  await der.writeTail((piece) => {
+    out.set(piece, offset);
+    offset += piece.length;
+  });
+  return out;
 }

@@ -21,7 +21,12 @@ export interface EncryptedContentInfo {
 }
 
 export function encodeEncryptedContentInfo(contentType: string, algorithm: ContentAlgorithm, ciphertext: Uint8Array): Pieces {
-  return wrapPieces(0x30, [oid(contentType), encodeContentAlgorithm(algorithm), tlvHeader(0x80, ciphertext.length), ciphertext]);
+  return [...encryptedContentInfoHead(contentType, algorithm, ciphertext.length), ciphertext];
+}
+
+/** Everything of the EncryptedContentInfo before its ciphertext, which comes last. */
+export function encryptedContentInfoHead(contentType: string, algorithm: ContentAlgorithm, ciphertextLength: number): Pieces {
+  return wrapPieces(0x30, [oid(contentType), encodeContentAlgorithm(algorithm), tlvHeader(0x80, ciphertextLength)], ciphertextLength);
 }
 
 export function readEncryptedContentInfo(block: Block | undefined): EncryptedContentInfo {

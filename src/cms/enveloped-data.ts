@@ -13,9 +13,9 @@
 import { CachetError } from '../errors';
 import { randomBytes, type CmsCrypto } from './cms-crypto';
 import { isContext, sequenceOf, setOf, smallIntOf, type Block } from './der-reader';
-import { concatBytes, integer, oid, setOf as encodeSetOf, wrapPieces } from './der-writer';
-import { encryptCbc, keyLengthOf, newContentAlgorithm, type WritableCbcCipher } from './content-encryption';
-import { encodeEncryptedContentInfo, readEncryptedContentInfo, type EncryptedContentInfo } from './encrypted-content-info';
+import { concatBytes, integer, oid, piecesLength, setOf as encodeSetOf, wrapPieces, type StreamedDer } from './der-writer';
+import { cbcCiphertextLength, cbcEncryptor, keyLengthOf, newContentAlgorithm, type WritableCbcCipher } from './content-encryption';
+import { encryptedContentInfoHead, readEncryptedContentInfo, type EncryptedContentInfo } from './encrypted-content-info';
 import { OID_DATA, OID_ENVELOPED_DATA } from './oids';
 import type { RecipientCertificate } from './recipient-certificate';
 import { buildRecipientInfos, readRecipientInfos, type ParsedRecipientInfo, type RecipientOptions } from './recipient-infos';
@@ -24,27 +24,32 @@ export interface EnvelopeOptions extends RecipientOptions {
   readonly cipher: WritableCbcCipher;
 }
 
-/** Encrypts `content` (the MIME entity, id-data) to every recipient; returns ContentInfo DER. */
-export async function buildEnvelopedData(
+/**
+ * Encrypts `content` (the MIME entity, id-data, as pieces of one run) to every recipient;
+ * returns the ContentInfo with its ciphertext still to be written, so that it can go
+ * straight into the output slice by slice.
+ */
+export async function streamEnvelopedData(
   crypto: CmsCrypto,
-  content: Uint8Array,
+  content: readonly Uint8Array[],
   recipients: readonly RecipientCertificate[],
   options: EnvelopeOptions,
-): Promise<Uint8Array> {
+): Promise<StreamedDer> {
   const cek = randomBytes(crypto, keyLengthOf(options.cipher));
   const infos = await buildRecipientInfos(crypto, recipients, cek, options);
   const algorithm = newContentAlgorithm(crypto, options.cipher);
-  const ciphertext = await encryptCbc(crypto, algorithm, cek, content);
+  const encrypt = await cbcEncryptor(crypto, algorithm, cek);
   cek.fill(0);
+  const ciphertextLength = cbcCiphertextLength(piecesLength(content));
   // RFC 5652 §6.1: version 0 only when every RecipientInfo is version 0 and nothing optional is present.
   const version = infos.allVersion0 ? 0 : 2;
-  const envelopedData = wrapPieces(0x30, [
-    integer(version),
-    encodeSetOf(infos.encoded),
-    ...encodeEncryptedContentInfo(OID_DATA, algorithm, ciphertext),
-  ]);
-  const contentInfo = wrapPieces(0x30, [oid(OID_ENVELOPED_DATA), ...wrapPieces(0xa0, envelopedData)]);
-  return concatBytes(contentInfo);
+  const envelopedData = wrapPieces(
+    0x30,
+    [integer(version), encodeSetOf(infos.encoded), ...encryptedContentInfoHead(OID_DATA, algorithm, ciphertextLength)],
+    ciphertextLength,
+  );
+  const contentInfo = wrapPieces(0x30, [oid(OID_ENVELOPED_DATA), ...wrapPieces(0xa0, envelopedData, ciphertextLength)], ciphertextLength);
+  return { head: concatBytes(contentInfo), tailLength: ciphertextLength, writeTail: (sink) => encrypt(content, sink) };
 }
 
 export interface ParsedEnvelopedData {

@@ -19,6 +19,23 @@ function fieldBytes(part: MimePart, field: HeaderField): Uint8Array {
   return part.source.subarray(field.range.start, field.range.end);
 }
 
+/**
+ * The content fields when they are the last header fields, one after another, followed by
+ * a CRLF blank line: then fields, blank line and body are one run of the source, and the
+ * entity can be a view of it instead of a copy of a message that may be tens of megabytes.
+ */
+export function entityRun(part: MimePart, fields: readonly HeaderField[]): Uint8Array | undefined {
+  const first = fields[0];
+  const last = fields.at(-1);
+  if (!first || !last) return undefined;
+  for (let i = 1; i < fields.length; i++) {
+    if ((fields[i] as HeaderField).range.start !== (fields[i - 1] as HeaderField).range.end) return undefined;
+  }
+  const { source, bodyRange } = part;
+  if (bodyRange.start !== last.range.end + 2 || source[last.range.end] !== 0x0d || source[last.range.end + 1] !== 0x0a) return undefined;
+  return source.subarray(first.range.start, bodyRange.end);
+}
+
 /** The header fields that stay outside every S/MIME layer, with CRLF line ends. */
 export function outerFields(root: MimePart): Uint8Array[] {
   return root.headers
@@ -34,6 +51,9 @@ export function outerFields(root: MimePart): Uint8Array[] {
  */
 export function signableEntity(root: MimePart): Uint8Array {
   const contentFields = root.headers.filter(isContentField);
+  // Already canonical where it stands in the message: a view, checked once, not a copy.
+  const run = entityRun(root, contentFields);
+  if (run && canonicalProblems(run).length === 0) return run;
   const body = root.source.subarray(root.bodyRange.start, root.bodyRange.end);
   const eightBit = canonicalProblems(lfToCrlf(body)).some((p) => p.startsWith('8-bit') || p.startsWith('a line longer'));
   if (root.children.length === 0 && eightBit) {

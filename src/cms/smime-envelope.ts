@@ -9,13 +9,14 @@
 import { CachetError } from '../errors';
 import { concatBytes } from '../mime/byte-sink';
 import { lfToCrlf } from '../mime/canonical';
-import { base64Length, encodeBase64Into } from '../mime/encode-base64';
+import { Base64Writer, base64Length } from '../mime/encode-base64';
 import { parseMessage } from '../mime/parse';
 import { decodedBody } from '../mime/part-access';
-import type { HeaderField, MimePart } from '../mime/types';
+import type { MimePart } from '../mime/types';
 import type { CmsCrypto } from './cms-crypto';
-import { decryptEnvelope, envelopeKind, type DecryptedContent, type EnvelopeKind } from './decrypt';
-import { encryptContent, type EncryptOptions } from './encrypt';
+import { decryptEnvelope, type DecryptedContent } from './decrypt';
+import { streamEncryptedContent, type EncryptOptions } from './encrypt';
+import { entityRun } from './signable-entity';
 import type { KeyOperator } from './key-operator';
 
 const encoder = new TextEncoder();
@@ -34,23 +35,6 @@ function body(part: MimePart): Uint8Array {
   return part.source.subarray(part.bodyRange.start, part.bodyRange.end);
 }
 
-/**
- * The content fields when they are the last header fields, one after another, followed by
- * a CRLF blank line: then fields, blank line and body are one run of the source, and the
- * entity can be a view of it instead of a copy of a message that may be tens of megabytes.
- */
-function entityRun(part: MimePart, fields: readonly HeaderField[]): Uint8Array | undefined {
-  const first = fields[0];
-  const last = fields.at(-1);
-  if (!first || !last) return undefined;
-  for (let i = 1; i < fields.length; i++) {
-    if ((fields[i] as HeaderField).range.start !== (fields[i - 1] as HeaderField).range.end) return undefined;
-  }
-  const { source, bodyRange } = part;
-  if (bodyRange.start !== last.range.end + 2 || source[last.range.end] !== 0x0d || source[last.range.end + 1] !== 0x0a) return undefined;
-  return source.subarray(first.range.start, bodyRange.end);
-}
-
 /** Content fields, blank line and body of `part`, with CRLF line ends (RFC 8551 §3.1.1). */
 export function innerEntity(part: MimePart): Uint8Array {
   const fields = part.headers.filter((f) => isContentField(f.name) && f.name.toLowerCase() !== 'mime-version');
@@ -61,10 +45,17 @@ export function innerEntity(part: MimePart): Uint8Array {
 }
 
 /**
- * `prefix`, then the application/pkcs7-mime entity (headers and base64 body) for a
- * ContentInfo, in one buffer: the base64 is written straight into it.
+ * `prefix`, then the application/pkcs7-mime entity (headers and base64 body) holding
+ * `content` (pieces of one run) encrypted, in one buffer: the ciphertext is base64-encoded
+ * straight into it as it is produced, so neither the ciphertext nor the DER exists whole.
  */
-function envelopeMessage(prefix: readonly Uint8Array[], der: Uint8Array, kind: EnvelopeKind): Uint8Array {
+export async function encryptedEntity(
+  crypto: CmsCrypto,
+  content: readonly Uint8Array[],
+  options: EncryptOptions,
+  prefix: readonly Uint8Array[],
+): Promise<Uint8Array> {
+  const { der, kind } = await streamEncryptedContent(crypto, content, options);
   const smimeType = kind === 'auth-enveloped-data' ? 'authEnveloped-data' : 'enveloped-data';
   const head = concatBytes([
     ...prefix,
@@ -75,17 +66,15 @@ function envelopeMessage(prefix: readonly Uint8Array[], der: Uint8Array, kind: E
         'Content-Description: S/MIME Encrypted Message\r\n\r\n',
     ),
   ]);
-  const out = new Uint8Array(head.length + base64Length(der.length) + 2);
+  const out = new Uint8Array(head.length + base64Length(der.head.length + der.tailLength) + 2);
   out.set(head);
-  const end = encodeBase64Into(der, out, head.length);
+  const base64 = new Base64Writer(out, head.length);
+  base64.write(der.head);
+  await der.writeTail((piece) => base64.write(piece));
+  const end = base64.finish();
   out[end] = 0x0d;
   out[end + 1] = 0x0a;
   return out;
-}
-
-/** The application/pkcs7-mime entity (headers and base64 body) for a ContentInfo. */
-export function envelopeEntity(der: Uint8Array, kind: EnvelopeKind): Uint8Array {
-  return envelopeMessage([], der, kind);
 }
 
 /**
@@ -95,9 +84,8 @@ export function envelopeEntity(der: Uint8Array, kind: EnvelopeKind): Uint8Array 
  */
 export async function encryptMessage(crypto: CmsCrypto, message: Uint8Array, options: EncryptOptions): Promise<Uint8Array> {
   const root = parseMessage(message);
-  const der = await encryptContent(crypto, innerEntity(root), options);
   const outer = fieldBytes(root, (name) => !isContentField(name));
-  return envelopeMessage([lfToCrlf(concatBytes(outer)), encoder.encode('MIME-Version: 1.0\r\n')], der, envelopeKind(der));
+  return encryptedEntity(crypto, [innerEntity(root)], options, [lfToCrlf(concatBytes(outer)), encoder.encode('MIME-Version: 1.0\r\n')]);
 }
 
 /** Whether the header block of an entity has a MIME-Version field (only the headers are read). */

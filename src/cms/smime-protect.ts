@@ -13,10 +13,10 @@
 import { asciiBytes, concatBytes } from '../mime/byte-sink';
 import { parseMessage } from '../mime/parse';
 import { randomBytes, type CmsCrypto } from './cms-crypto';
-import { encryptContent, type EncryptOptions } from './encrypt';
+import type { EncryptOptions } from './encrypt';
 import { outerFields, signableEntity } from './signable-entity';
-import { envelopeEntity, innerEntity } from './smime-envelope';
-import { signSmimeEntity, type SmimeSignOptions } from './smime-sign';
+import { encryptedEntity, innerEntity } from './smime-envelope';
+import { signedEntityPieces, type CanonicalEntity, type SmimeSignOptions } from './smime-sign';
 
 /** Signing as `signSmimeEntity` does it; the platform crypto comes from `protectMessage`. */
 export type ProtectSignOptions = Omit<SmimeSignOptions, 'subtle' | 'randomBytes'>;
@@ -34,20 +34,18 @@ export async function protectMessage(crypto: CmsCrypto, message: Uint8Array, opt
   if (!sign && !encrypt) return message;
   const root = parseMessage(message);
 
-  const signed = (entity: Uint8Array, signing: ProtectSignOptions) =>
-    signSmimeEntity(entity, { ...signing, subtle: crypto.subtle, randomBytes: (length) => randomBytes(crypto, length) });
-  const encrypted = async (entity: Uint8Array, encryption: EncryptOptions) => {
-    const der = await encryptContent(crypto, entity, encryption);
-    // encryptContent writes AuthEnvelopedData exactly for the GCM ciphers (RFC 5083, RFC 5084).
-    const gcm = encryption.cipher === 'aes-128-gcm' || encryption.cipher === 'aes-256-gcm';
-    return envelopeEntity(der, gcm ? 'auth-enveloped-data' : 'enveloped-data');
-  };
+  const signed = (entity: Uint8Array, signing: ProtectSignOptions, canonical: CanonicalEntity) =>
+    signedEntityPieces(entity, { ...signing, subtle: crypto.subtle, randomBytes: (length) => randomBytes(crypto, length) }, canonical);
+  const prefix = [...outerFields(root), asciiBytes('MIME-Version: 1.0\r\n')];
 
-  // Content to be signed must be 7-bit canonical (RFC 8551 §3.1); content that is only
-  // encrypted travels inside base64 and keeps its own encoding.
-  let entity = sign ? signableEntity(root) : innerEntity(root);
-  if (sign) entity = await signed(entity, sign);
-  if (encrypt) entity = await encrypted(entity, encrypt);
-  if (sign && encrypt && options.tripleWrap) entity = await signed(entity, sign);
-  return concatBytes([...outerFields(root), asciiBytes('MIME-Version: 1.0\r\n'), entity]);
+  // Content to be signed must be 7-bit canonical (RFC 8551 §3.1), which signableEntity
+  // has checked; content that is only encrypted travels inside base64 and keeps its own
+  // encoding. Each layer hands the next a list of pieces (views where it can), joined once.
+  let pieces = sign ? await signed(signableEntity(root), sign, 'known-canonical') : [innerEntity(root)];
+  if (!encrypt) return concatBytes([...prefix, ...pieces]);
+  if (!sign || !options.tripleWrap) return encryptedEntity(crypto, pieces, encrypt, prefix);
+  // The envelope entity is Cachet's own output, canonical by construction.
+  const envelope = await encryptedEntity(crypto, pieces, encrypt, []);
+  pieces = await signed(envelope, sign, 'known-canonical');
+  return concatBytes([...prefix, ...pieces]);
 }

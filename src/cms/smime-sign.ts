@@ -57,13 +57,32 @@ function chooseBoundary(entity: Uint8Array, randomBytes: (length: number) => Uin
 
 /** Signs `entity` (canonical MIME entity bytes) and returns the S/MIME entity. */
 export async function signSmimeEntity(entity: Uint8Array, options: SmimeSignOptions): Promise<Uint8Array> {
-  requireCanonical(entity);
+  return concatBytes(await signedEntityPieces(entity, options, 'check'));
+}
+
+/**
+ * Where the entity to sign comes from: from outside, so it is checked to be canonical; or
+ * checked already, or written by Cachet in canonical form (an envelope entity: CRLF lines
+ * of base64 under fixed header fields), so a second scan of megabytes would find nothing.
+ */
+export type CanonicalEntity = 'check' | 'known-canonical';
+
+/**
+ * The S/MIME entity as pieces, `entity` itself one of them for multipart/signed: the
+ * caller joins them once into the final message instead of every layer copying them.
+ */
+export async function signedEntityPieces(entity: Uint8Array, options: SmimeSignOptions, canonical: CanonicalEntity): Promise<Uint8Array[]> {
+  if (canonical === 'check') requireCanonical(entity);
+  else if (entity.length === 0) throw new CachetError('input/invalid', 'the entity to sign is empty');
   const { opaque = false, randomBytes, ...signOptions } = options;
-  const cms = await signSignedData({ ...signOptions, content: entity, detached: !opaque });
-  const base64 = encodeBase64(cms);
+  const signing = signSignedData({ ...signOptions, content: entity, detached: !opaque });
+  signing.catch(() => undefined); // awaited below, unless choosing the boundary throws first
+  // The boundary search reads the whole entity, as the digest does off the main thread: in parallel.
+  const boundary = opaque ? '' : chooseBoundary(entity, randomBytes);
+  const base64 = encodeBase64(await signing);
 
   if (opaque) {
-    return concatBytes([
+    return [
       asciiBytes([
         'Content-Type: application/pkcs7-mime; smime-type=signed-data;',
         ' name="smime.p7m"',
@@ -75,12 +94,11 @@ export async function signSmimeEntity(entity: Uint8Array, options: SmimeSignOpti
       ].join(CRLF)),
       base64,
       asciiBytes(CRLF),
-    ]);
+    ];
   }
 
-  const boundary = chooseBoundary(entity, randomBytes);
   const micalg = MICALG_NAMES[options.hash ?? 'SHA-256'];
-  return concatBytes([
+  return [
     asciiBytes([
       `Content-Type: multipart/signed; protocol="application/pkcs7-signature";`,
       ` micalg=${micalg}; boundary="${boundary}"`,
@@ -104,5 +122,5 @@ export async function signSmimeEntity(entity: Uint8Array, options: SmimeSignOpti
     ].join(CRLF)),
     base64,
     asciiBytes(`${CRLF}--${boundary}--${CRLF}`),
-  ]);
+  ];
 }

@@ -99,3 +99,51 @@ export function base64String(data: Uint8Array): string {
   }
   return text;
 }
+
+/**
+ * Base64 written piece by piece into one buffer, with exactly the octets `encodeBase64Into`
+ * writes for the pieces' concatenation: content produced in slices (ciphertext) goes
+ * straight into the message without first being joined. Whole 76-character lines are
+ * encoded directly from each piece; only the few octets that straddle two pieces are held.
+ */
+export class Base64Writer {
+  private readonly bytesPerLine = (BASE64_LINE_LENGTH / 4) * 3;
+  private readonly held = new Uint8Array(this.bytesPerLine);
+  private heldLength = 0;
+  /** A line has ended and its CRLF is written only once more data follows it. */
+  private lineEnded = false;
+
+  constructor(private readonly out: Uint8Array, private offset: number) {}
+
+  write(piece: Uint8Array): void {
+    let from = 0;
+    if (this.heldLength > 0) {
+      from = Math.min(piece.length, this.bytesPerLine - this.heldLength);
+      this.held.set(piece.subarray(0, from), this.heldLength);
+      this.heldLength += from;
+      if (this.heldLength < this.bytesPerLine) return;
+      this.writeLines(this.held);
+      this.heldLength = 0;
+    }
+    const whole = from + Math.floor((piece.length - from) / this.bytesPerLine) * this.bytesPerLine;
+    if (whole > from) this.writeLines(piece.subarray(from, whole));
+    this.held.set(piece.subarray(whole), 0);
+    this.heldLength = piece.length - whole;
+  }
+
+  /** Writes the last, partial line; returns the offset after the last octet. */
+  finish(): number {
+    if (this.heldLength > 0) this.writeLines(this.held.subarray(0, this.heldLength));
+    this.heldLength = 0;
+    return this.offset;
+  }
+
+  private writeLines(data: Uint8Array): void {
+    if (this.lineEnded) {
+      this.out[this.offset++] = CR;
+      this.out[this.offset++] = LF;
+    }
+    this.offset = encodeBase64Into(data, this.out, this.offset);
+    this.lineEnded = true;
+  }
+}

@@ -5,11 +5,13 @@
  * `openssl pkeyutl`, RSAES-OAEP-params against OpenSSL's encoding, AES key wrap.
  */
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { desEde3CbcDecrypt } from '../../src/cms/ciphers/des-ede3-cbc';
 import { desEde3KeyUnwrap } from '../../src/cms/ciphers/des-ede3-key-unwrap';
 import { aesKeyUnwrap, aesKeyWrap } from '../../src/cms/aes-key-wrap';
 import { eccCmsSharedInfo, x963Kdf } from '../../src/cms/ecdh-kdf';
+import { cbcCiphertextLength, cbcEncryptor } from '../../src/cms/content-encryption';
 import { algorithmIdentifier } from '../../src/cms/der-writer';
 import { parseBer } from '../../src/cms/der-reader';
 import { decodeOaepParams, encodeOaepParams } from '../../src/cms/rsaes-oaep-params';
@@ -128,5 +130,30 @@ describe('RSAES-OAEP-params', () => {
     // hashFunc SHA-256 with the default (SHA-1) MGF1, as `-keyopt rsa_oaep_md:sha256` writes.
     const mixed = decodeOaepParams(parseBer(Buffer.from('300fa00d300b0609608648016503040201', 'hex'), 'params'));
     expect(mixed).toMatchObject({ hash: 'SHA-256', mgf1Hash: 'SHA-1' });
+  });
+});
+
+describe('AES-CBC in slices', () => {
+  const MiB = 1 << 20;
+  // Lengths around the 1 MiB slice: one slice, exactly one, one and a block, two and a bit.
+  const lengths = [0, 15, 16, MiB - 1, MiB, MiB + 16, 2 * MiB + 5];
+  it('gives the ciphertext of one call, from any split of the content, that OpenSSL decrypts', async () => {
+    for (const length of lengths) {
+      const key = new Uint8Array(randomBytes(32));
+      const iv = new Uint8Array(randomBytes(16));
+      const plain = new Uint8Array(randomBytes(length));
+      const oneCall = createCipheriv('aes-256-cbc', key, iv);
+      const expected = Buffer.concat([oneCall.update(plain), oneCall.final()]);
+      const cut = Math.floor(length / 3);
+      const pieces = [plain.subarray(0, cut), plain.subarray(cut, cut + 7), plain.subarray(cut + 7)];
+      const encrypt = await cbcEncryptor(crypto, { cipher: 'aes-256-cbc', iv, icvLength: 0 }, key);
+      const chunks: Uint8Array[] = [];
+      await encrypt(pieces, (chunk) => chunks.push(chunk.slice()));
+      const sealed = Buffer.concat(chunks);
+      expect(sealed.length).toBe(cbcCiphertextLength(length));
+      expect(sealed.equals(expected)).toBe(true);
+      const opened = execFileSync('openssl', ['enc', '-d', '-aes-256-cbc', '-K', hex(key), '-iv', hex(iv)], { input: sealed, maxBuffer: 4 * MiB });
+      expect(opened.equals(plain)).toBe(true);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { base64String, encodeBase64 } from '../../src/mime/encode-base64';
+import { Base64Writer, base64Length, base64String, encodeBase64 } from '../../src/mime/encode-base64';
 
 const ascii = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1');
 
@@ -85,5 +85,28 @@ describe('encodeBase64', () => {
   it('base64String gives one unbroken line', () => {
     const data = new Uint8Array(200).fill(0xff);
     expect(base64String(data)).toBe(Buffer.from(data).toString('base64'));
+  });
+});
+
+describe('Base64Writer', () => {
+  it('writes any split of the data exactly as encodeBase64 writes it whole', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 8 }), fc.nat(8), (pieces, offset) => {
+        const whole = Buffer.concat(pieces);
+        const out = new Uint8Array(offset + base64Length(whole.length));
+        const writer = new Base64Writer(out, offset);
+        for (const piece of pieces) writer.write(piece);
+        expect(writer.finish()).toBe(out.length);
+        expect(ascii(out.subarray(offset))).toBe(reference(whole));
+      }),
+    );
+  });
+  it('ends without a line break when the last line is full', () => {
+    const out = new Uint8Array(base64Length(114));
+    const writer = new Base64Writer(out, 0);
+    writer.write(new Uint8Array(57));
+    writer.write(new Uint8Array(57));
+    expect(writer.finish()).toBe(out.length);
+    expect(ascii(out)).toBe(reference(new Uint8Array(114)));
   });
 });
