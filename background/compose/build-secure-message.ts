@@ -6,6 +6,7 @@
  * recipient and the sender (B14), triple-wrapped per `tripleWrap` (B16).
  */
 import { chooseContentCipher, type CipherChoice } from '../../src/cms/content-cipher-choice';
+import type { EncryptRecipient } from '../../src/cms/encrypt';
 import type { SigningHash } from '../../src/cms/signed-data-sign';
 import { protectMessage, type ProtectOptions } from '../../src/cms/smime-protect';
 import { CachetError } from '../../src/errors';
@@ -52,7 +53,7 @@ function uniqueRecipients(addresses: MessageAddresses): string[] {
 }
 
 interface EncryptionPlan {
-  readonly recipients: readonly Uint8Array[];
+  readonly recipients: readonly EncryptRecipient[];
   readonly choice: CipherChoice;
 }
 
@@ -71,7 +72,9 @@ async function planEncryption(deps: ComposerDeps, request: ComposeRequest, addre
   const readers = new Set<ResolvedRecipient>(usable.filter((_, index) => !choice.unreadableBy.includes(index)));
   const missing = resolved.filter((r) => !readers.has(r)).map((r) => r.view.address);
   checkMissingCertificates(missing, policy.alwaysEncrypt, request.encryptDespiteMissing);
-  return { recipients: usable.filter((r) => readers.has(r)).map((r) => r.certificate), choice };
+  const recipients = usable.filter((r) => readers.has(r))
+    .map((r) => (r.keyTransport ? { certificate: r.certificate, keyTransport: r.keyTransport } : { certificate: r.certificate }));
+  return { recipients, choice };
 }
 
 function protection(request: ComposeRequest, policy: Policy, keys: SenderKeys, plan: EncryptionPlan | undefined, chain: readonly Uint8Array[]): ProtectOptions {

@@ -17,6 +17,8 @@ import type { AddressBook } from '../address-book/address-book';
 import type { StoredCertificate } from '../address-book/certificate-db';
 import { summaryOnly } from '../address-book/certificate-summary';
 import type { CertificateValidation } from '../pki/certificate-validation';
+import { OID_RSAES_OAEP } from '../../src/cms/oids';
+import type { KeyTransportChoice } from '../../src/cms/recipient-info-ktri';
 
 export interface ResolvedRecipient {
   readonly view: RecipientView;
@@ -24,6 +26,17 @@ export interface ResolvedRecipient {
   readonly certificate?: Uint8Array;
   /** The allowed algorithms this recipient can read, in policy order (B8). */
   readonly algorithms: readonly EncryptionAlgorithm[];
+  /**
+   * RSAES-OAEP when the holder announced it in SMIMECapabilities (DESIGN.md, Choices),
+   * else absent (RSAES-PKCS1-v1_5). The address book keeps the announced OIDs, not their
+   * parameters, so OAEP is written with RFC 4055's default parameters (SHA-1, MGF1-SHA-1),
+   * which every OAEP implementation reads.
+   */
+  readonly keyTransport?: KeyTransportChoice;
+}
+
+function announcedKeyTransport(capabilities: readonly string[] | null): KeyTransportChoice | undefined {
+  return capabilities?.includes(OID_RSAES_OAEP) ? { name: 'RSA-OAEP', hash: 'SHA-1' } : undefined;
 }
 
 export interface LookupContext {
@@ -111,7 +124,10 @@ export async function resolveRecipient(typed: string, context: LookupContext): P
   for (const model of selection.ranked) {
     const { record, base } = found(model);
     const algorithms = acceptableAlgorithms(policy.encryptionAlgorithms, record.capabilities);
-    if (algorithms.length > 0) return { view: { ...base, state: 'ok' }, certificate: record.der, algorithms };
+    if (algorithms.length > 0) {
+      const keyTransport = announcedKeyTransport(record.capabilities);
+      return { view: { ...base, state: 'ok' }, certificate: record.der, algorithms, ...(keyTransport ? { keyTransport } : {}) };
+    }
   }
   const first = selection.ranked[0];
   if (first !== undefined) {

@@ -3,13 +3,14 @@
  * and software keys behind a scripted native host. Every message it creates is read by
  * `openssl cms` with the keys of the people it is for, and by Cachet.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MissingCertificatesError } from '../../background/compose/missing-certificates';
 import { messageFileName } from '../../background/compose/message-file-name';
 import { ENCRYPTION_ALGORITHM_OIDS } from '../../src/cms/content-cipher-choice';
-import { HASH_OIDS } from '../../src/cms/oids';
+import { HASH_OIDS, OID_RSAES_OAEP } from '../../src/cms/oids';
 import { isCachetError } from '../../src/errors';
 import { decodedText, fileName, headerValue } from '../../src/mime/part-access';
 import { parseMessage } from '../../src/mime/parse';
@@ -245,6 +246,18 @@ describe('build: the message everyone it is for can read', () => {
     const bothKnown = await made.composer.build(fullRequest({ bcc: [], sign: false }));
     expect(latin1(bothKnown.message)).toContain('smime-type=authEnveloped-data');
     expect(opensslUnwrap(bothKnown.message, reader(erin.certPath, erin.keyPath)).layers).toEqual(['enveloped']);
+  });
+  it('RSAES-OAEP to a recipient who announced it, PKCS #1 v1.5 to the others (DESIGN Choices)', async () => {
+    const made = await world();
+    await made.addressBook.harvest({ certificate: dave.certificate, capabilities: [ENCRYPTION_ALGORITHM_OIDS['aes256-cbc'], OID_RSAES_OAEP], signedAt: new Date() });
+    const { message } = await made.composer.build(fullRequest({ bcc: [], sign: false }));
+    const file = join(pki.dir, 'oaep.eml');
+    writeFileSync(file, message);
+    const printed = execFileSync('openssl', ['cms', '-cmsout', '-print', '-in', file]).toString();
+    // Only Dave's RecipientInfo uses OAEP; Erin's key agreement and the sender's are as before.
+    expect(printed.match(/algorithm: rsaesOaep/g)).toHaveLength(1);
+    expect(opensslUnwrap(message, reader(dave.certPath, dave.keyPath)).layers).toEqual(['enveloped']);
+    expect(opensslUnwrap(message, reader(erin.certPath, erin.keyPath)).layers).toEqual(['enveloped']);
   });
 });
 
