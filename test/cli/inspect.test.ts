@@ -1,10 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../native-host/cli/command';
-import { main } from '../../native-host/cli/main';
+import { runCachet } from '../support/run-cachet';
 import { DEFAULT_MAX_PARTS } from '../../src/mime';
 
 const corpora = fileURLToPath(new URL('../../../shared/corpora/', import.meta.url));
@@ -16,21 +14,7 @@ function allFiles(dir: string): string[] {
   }).sort();
 }
 
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function run(argv: string[], stdin: Uint8Array = new Uint8Array()): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const io: CliIo = { stdout, stderr, stdin: Readable.from([Buffer.from(stdin)]) };
-  const code = await main(argv, io);
-  return { code, out: stdout.text, err: stderr.text };
-}
+const run = (argv: string[], stdin: Uint8Array = new Uint8Array()) => runCachet(argv, stdin);
 
 interface RangeJson { start: number; end: number; size: number }
 interface PartJson {

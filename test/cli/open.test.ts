@@ -4,10 +4,8 @@
  * line entry point, plus the ways a message cannot be read.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { PassThrough, Readable } from 'node:stream';
-import { text } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../native-host/cli/main';
+import { runCachet } from '../support/run-cachet';
 import { VALIDATION_FLAGS, VALIDATION_VALUED_OPTIONS } from '../../native-host/pki/cli-validation';
 
 const TB = '../shared/corpora/thunderbird-smime';
@@ -47,14 +45,7 @@ interface OpenJson {
   layers: { kind: string; shown?: boolean; status?: string; reason?: string }[];
 }
 
-async function cachet(argv: readonly string[], stdin: Uint8Array = new Uint8Array()): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const code = await main(argv, { stdout, stderr, stdin: Readable.from([Buffer.from(stdin)]) });
-  stdout.end();
-  stderr.end();
-  return { code, out: await text(stdout), err: await text(stderr) };
-}
+const cachet = (argv: readonly string[], stdin: Uint8Array = new Uint8Array()) => runCachet(argv, stdin);
 
 async function openJson(path: string, ...extra: string[]): Promise<OpenJson> {
   const run = await cachet(['open', ...READER, ...extra, '--json', path]);

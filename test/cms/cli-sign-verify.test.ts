@@ -1,30 +1,16 @@
 /** `cachet sign` and `cachet verify` end to end, with OpenSSL as the independent checker. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../native-host/cli/command';
-import { main } from '../../native-host/cli/main';
+import { runCachet } from '../support/run-cachet';
 import { headerValue } from '../../src/mime/part-access';
 import { parseMessage } from '../../src/mime/parse';
 import { makeTestPki, openssl, type TestPki } from './support/openssl-pki';
 import { opensslCertsDir, thunderbirdDir } from './support/env';
 
-class Sink extends Writable {
-  chunks: Buffer[] = [];
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
-    this.chunks.push(Buffer.from(chunk));
-    done();
-  }
-  get bytes(): Buffer { return Buffer.concat(this.chunks); }
-}
-
 async function run(argv: string[], stdin: Uint8Array = new Uint8Array()): Promise<{ code: number; out: Buffer; err: string }> {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const io: CliIo = { stdout, stderr, stdin: Readable.from([Buffer.from(stdin)]) };
-  const code = await main(argv, io);
-  return { code, out: stdout.bytes, err: stderr.bytes.toString() };
+  const result = await runCachet(argv, stdin);
+  return { code: result.code, out: result.bytes, err: result.err };
 }
 
 interface VerifyJson {

@@ -1,24 +1,17 @@
 /** `cachet encrypt` and `cachet decrypt` through the command-line entry point. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCachet } from '../support/run-cachet';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
-import { main } from '../../native-host/cli/main';
 
 const CERTS = '../shared/corpora/openssl/smime-certs';
 const TB = '../shared/corpora/thunderbird-smime/mailnews/test/data/smime';
 
 async function cachet(args: string[], stdin: Uint8Array = new Uint8Array(0)): Promise<{ code: number; stdout: Buffer; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const code = await main(args, { stdout, stderr, stdin: Readable.from([Buffer.from(stdin)]) });
-  return { code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString() };
+  const run = await runCachet(args, stdin);
+  return { code: run.code, stdout: run.bytes, stderr: run.err };
 }
 
 let dir: string;

@@ -5,9 +5,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../native-host/cli/main';
+import { runCachet } from '../support/run-cachet';
 import { installHost, planInstall, uninstallHost } from '../../native-host/install/install-host';
 import { HostProcess, ROOT } from './helpers/host-process';
 import { writeHostConfig } from './helpers/token-fixtures';
@@ -16,16 +15,7 @@ let dir: string;
 const hostScript = path.join(ROOT, 'native-host/host/main.ts');
 const target = { node: process.execPath, hostScript, root: ROOT };
 
-async function cachet(args: readonly string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => { out += c.toString(); });
-  stderr.on('data', (c: Buffer) => { err += c.toString(); });
-  const code = await main(args, { stdout, stderr, stdin: new PassThrough() });
-  return { code, out, err };
-}
+const cachet = (args: readonly string[]) => runCachet(args);
 
 function readJson(file: string): Record<string, unknown> {
   return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;

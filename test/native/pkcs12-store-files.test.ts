@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeKeyFile, encodeKeyFile } from '../../native-host/stores/key-store-file';
 import { openLocalStores } from '../../native-host/stores/local-stores';
 import { isCachetError } from '../../src/errors';
-import { runCachet } from './helpers/cli-output';
+import { runCachet } from '../support/run-cachet';
 import { CORPUS, corpusKey, writeHostConfig, type KeyMaterial } from './helpers/token-fixtures';
 
 const PASSPHRASE = 'tr0ub4dor & 3, not really';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { IdentityDescription } from '../../src/protocol/native';
-import { runCachet } from './helpers/cli-output';
+import { runCachet } from '../support/run-cachet';
 import { HostProcess } from './helpers/host-process';
 import { CORPUS, corpusKey, writeHostConfig, type KeyMaterial } from './helpers/token-fixtures';
 

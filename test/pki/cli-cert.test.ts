@@ -1,9 +1,8 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCachet } from '../support/run-cachet';
 
-import { main } from '../../native-host/cli/main';
 import { TestPki, openssl, type TestCa } from './helpers/openssl-pki';
 
 // `cachet cert check` and `cachet cert select` end to end, in process.
@@ -11,16 +10,7 @@ const pkits = '../shared/corpora/pkits';
 const cert = (name: string): string => `${pkits}/certs/${name}.crt`;
 const crl = (name: string): string => `${pkits}/crls/${name}.crl`;
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => { out += c.toString(); });
-  stderr.on('data', (c: Buffer) => { err += c.toString(); });
-  const code = await main(argv, { stdout, stderr, stdin: new PassThrough() });
-  return { code, out, err };
-}
+const run = (...argv: string[]) => runCachet(argv);
 
 const pkitsArgs = ['--trust', cert('TrustAnchorRootCertificate'), '--intermediate', cert('GoodCACert'), '--crl', crl('GoodCACRL'), '--crl', crl('TrustAnchorRootCRL'), '--at', '2020-01-01T00:00:00Z', '--offline'];
 
