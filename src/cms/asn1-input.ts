@@ -6,6 +6,7 @@
  */
 import * as asn1js from 'asn1js';
 import { CachetError, type ErrorCode } from '../errors';
+import { concatBytes } from '../mime/byte-sink';
 
 /**
  * Nodes grow with the input, but far slower than one per two bytes (what hostile input
@@ -79,15 +80,7 @@ export function octetStringBytes(value: asn1js.BaseBlock, what: string): Uint8Ar
     for (const child of node.valueBlock.value) walk(child, depth + 1);
   };
   walk(value, 0);
-  let total = 0;
-  for (const piece of pieces) total += piece.length;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const piece of pieces) {
-    out.set(piece, offset);
-    offset += piece.length;
-  }
-  return out;
+  return concatBytes(pieces);
 }
 
 /** The exact received encoding of an element (tag, length and value). */

@@ -5,6 +5,7 @@
  */
 import * as asn1js from 'asn1js';
 import { CachetError, type ErrorCode } from '../errors';
+import { concatBytes } from '../mime/byte-sink';
 
 export { parseBer } from './asn1-input';
 
@@ -67,13 +68,10 @@ export function octetsOf(block: Block | undefined, what: string, code: ErrorCode
   if (!block) fail(what, code);
   if (!block.idBlock.isConstructed) return primitiveBytes(block, what, code);
   const parts: Uint8Array[] = [];
-  let total = 0;
   const collect = (b: Block): void => {
     if (!b.idBlock.isConstructed) {
       if (!isTag(b, TAG_CLASS_UNIVERSAL, 4)) fail(what, code);
-      const bytes = primitiveBytes(b, what, code);
-      parts.push(bytes);
-      total += bytes.length;
+      parts.push(primitiveBytes(b, what, code));
       return;
     }
     for (const child of childrenOf(b, what, code)) {
@@ -82,14 +80,8 @@ export function octetsOf(block: Block | undefined, what: string, code: ErrorCode
     }
   };
   collect(block);
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  // A single piece is returned as the view it is: no copy of what may be the whole message.
+  return parts.length === 1 ? parts[0]! : concatBytes(parts);
 }
 
 export function octetStringOf(block: Block | undefined, what: string, code: ErrorCode = 'cms/malformed'): Uint8Array {

@@ -5,6 +5,8 @@
  * with exactly one copy of the ciphertext.
  */
 
+import { concatBytes } from '../mime/byte-sink';
+
 function lengthBytes(length: number): Uint8Array {
   if (length < 0x80) return Uint8Array.of(length);
   const bytes: number[] = [];
@@ -12,17 +14,7 @@ function lengthBytes(length: number): Uint8Array {
   return Uint8Array.of(0x80 | bytes.length, ...bytes);
 }
 
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
+export { concatBytes };
 
 /** One element: identifier octet, definite length, contents (X.690 §8.1). */
 export function tlv(tag: number, ...contents: Uint8Array[]): Uint8Array {
