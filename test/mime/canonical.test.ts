@@ -2,8 +2,8 @@ import { webcrypto } from 'node:crypto';
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectCachetError } from '../support/expect-cachet-error';
 
-import { isCachetError } from '../../src/errors';
 import type { MimeNode, RandomSource } from '../../src/mime/build-types';
 import { buildCanonicalEntity, canonicalizeEntity, canonicalProblems, lfToCrlf } from '../../src/mime/canonical';
 
@@ -16,15 +16,7 @@ function encodingOf(entity: Uint8Array): string | undefined {
   return /Content-Transfer-Encoding: (\S+)/.exec(latin1(entity))?.[1];
 }
 
-function expectInvalid(action: () => unknown): void {
-  try {
-    action();
-  } catch (error) {
-    expect(isCachetError(error) && error.code === 'input/invalid').toBe(true);
-    return;
-  }
-  throw new Error('expected a CachetError input/invalid');
-}
+const expectInvalid = (action: () => unknown): void => expectCachetError(action, 'input/invalid');
 
 describe('lfToCrlf', () => {
   it('turns bare LF into CRLF and leaves CRLF alone', () => {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { addressParser, decodeWords } from 'postal-mime';
 import { describe, expect, it } from 'vitest';
+import { expectCachetError } from '../support/expect-cachet-error';
 
-import { isCachetError } from '../../src/errors';
 import { encodeWords } from '../../src/mime/encoded-word-writer';
 import {
   encodeAddressField,
@@ -17,15 +17,7 @@ import { checkFieldLines, decodeEncodedWords, decodeParameters, fieldValue } fro
 const subject = (text: string) => encodeUnstructuredField('Subject', text);
 const decodedSubject = (text: string) => decodeEncodedWords(fieldValue(subject(text), 'Subject'));
 
-function expectInvalid(action: () => unknown): void {
-  try {
-    action();
-  } catch (error) {
-    expect(isCachetError(error) && error.code === 'input/invalid').toBe(true);
-    return;
-  }
-  throw new Error('expected a CachetError input/invalid');
-}
+const expectInvalid = (action: () => unknown): void => expectCachetError(action, 'input/invalid');
 
 describe('RFC 2047 encoded words', () => {
   it('leaves plain ASCII text as it is', () => {

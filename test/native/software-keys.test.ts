@@ -1,4 +1,5 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import { expectCachetError } from '../support/expect-cachet-error';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,16 +29,7 @@ function openssl(args: string[], input?: Uint8Array): Buffer {
   return execFileSync('openssl', args, { input, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
-function expectCode(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(isCachetError(error)).toBe(true);
-    expect((error as { code: string }).code).toBe(code);
-    return;
-  }
-  throw new Error('expected an error');
-}
+const expectCode = (fn: () => unknown, code: string): void => expectCachetError(fn, code);
 
 describe('PKCS#12 from NSS (corpus)', () => {
   it('finds the p12 files', () => {
