@@ -189,16 +189,48 @@ export async function encryptGcm(
 
 const DECRYPT_FAILED = 'content decryption failed (wrong key or tampered message)';
 
+/**
+ * RFC 5652 §6.3 padding: 1 to `blockSize` octets, each holding their count. Anything else
+ * is the same failure as a wrong key, as WebCrypto reports it.
+ */
+function withoutPadding(blocks: Uint8Array, blockSize: number): Uint8Array {
+  const count = blocks.at(-1) ?? 0;
+  if (count < 1 || count > blockSize || count > blocks.length) throw new CachetError('cms/decrypt-failed', DECRYPT_FAILED);
+  for (let i = blocks.length - count; i < blocks.length; i++) {
+    if (blocks[i] !== count) throw new CachetError('cms/decrypt-failed', DECRYPT_FAILED);
+  }
+  return blocks.subarray(0, blocks.length - count);
+}
+
+/**
+ * Ciphertext to decrypt; `owned` when nothing else will read these octets again, so the
+ * plaintext may take their place.
+ */
+export interface CbcCiphertext {
+  readonly bytes: Uint8Array;
+  readonly owned: boolean;
+}
+
 /** Decrypts CBC content (AES or 3DES); any failure is 'cms/decrypt-failed'. */
-export async function decryptCbc(crypto: CmsCrypto, algorithm: ContentAlgorithm, key: Uint8Array, ciphertext: Uint8Array): Promise<Uint8Array> {
+export async function decryptCbc(crypto: CmsCrypto, algorithm: ContentAlgorithm, key: Uint8Array, ciphertext: CbcCiphertext): Promise<Uint8Array> {
   const info = CIPHERS[algorithm.cipher];
+  const { bytes } = ciphertext;
   if (key.length !== info.keyLength) throw new CachetError('cms/decrypt-failed', DECRYPT_FAILED);
-  if (info.mode === 'des') return desEde3CbcDecrypt(key, algorithm.iv, ciphertext);
+  if (info.mode === 'des') return desEde3CbcDecrypt(key, algorithm.iv, bytes);
   if (info.mode !== 'cbc') throw new CachetError('cms/malformed', 'GCM is only valid inside AuthEnvelopedData');
-  if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) throw new CachetError('cms/decrypt-failed', DECRYPT_FAILED);
+  if (bytes.length === 0 || bytes.length % 16 !== 0) throw new CachetError('cms/decrypt-failed', DECRYPT_FAILED);
+  if (crypto.aesCbcDecryptInPlace) {
+    const blocks = ciphertext.owned ? ciphertext.bytes : ciphertext.bytes.slice();
+    try {
+      crypto.aesCbcDecryptInPlace(key, algorithm.iv, blocks);
+    } catch (error) {
+      throw new CachetError('cms/decrypt-failed', DECRYPT_FAILED, { cause: error });
+    }
+    return withoutPadding(blocks, 16);
+  }
   const cryptoKey = await aesKey(crypto, 'AES-CBC', key, 'decrypt');
   try {
-    return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-CBC', iv: ownBytes(algorithm.iv) }, cryptoKey, ciphertext as Uint8Array<ArrayBuffer>));
+    return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-CBC', iv: ownBytes(algorithm.iv) }, cryptoKey, bytes as Uint8Array<ArrayBuffer>));
   } catch (error) {
     throw new CachetError('cms/decrypt-failed', DECRYPT_FAILED, { cause: error });
   }

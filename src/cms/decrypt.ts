@@ -81,7 +81,20 @@ function candidatesFor(infos: readonly ParsedRecipientInfo[], operators: readonl
 
 const FAILED = 'the message could not be decrypted (wrong key or tampered message)';
 
-export async function decryptEnvelope(crypto: CmsCrypto, der: Uint8Array, operators: readonly KeyOperator[]): Promise<DecryptedContent> {
+export interface DecryptEnvelopeOptions {
+  /**
+   * `der` is a buffer of the caller's own that nothing reads after this call (base64
+   * just decoded), so the plaintext may be written over the ciphertext in it.
+   */
+  readonly derOwned?: boolean;
+}
+
+export async function decryptEnvelope(
+  crypto: CmsCrypto,
+  der: Uint8Array,
+  operators: readonly KeyOperator[],
+  options: DecryptEnvelopeOptions = {},
+): Promise<DecryptedContent> {
   const { kind, content } = readContentInfo(der);
   const parsed =
     kind === 'enveloped-data'
@@ -98,14 +111,18 @@ export async function decryptEnvelope(crypto: CmsCrypto, der: Uint8Array, operat
     throw new CachetError('cms/no-recipient', 'the message is not encrypted to any available key');
   }
   const { contentType, algorithm, ciphertext } = parsed.encryptedContentInfo;
+  // A ciphertext joined from BER pieces is a buffer of its own.
+  const ciphertextOwned = options.derOwned === true || ciphertext.buffer !== der.buffer;
   let lastError: unknown;
-  for (const candidate of candidates) {
+  for (const [index, candidate] of candidates.entries()) {
     let cek: Uint8Array | undefined;
     try {
       cek = await candidate.unwrap(crypto);
+      // Only the last key to try may decrypt in place: a wrong key before it must leave the ciphertext intact.
+      const owned = ciphertextOwned && index === candidates.length - 1;
       const plain = parsed.auth
         ? await decryptGcm(crypto, algorithm, cek, ciphertext, parsed.auth.mac, parsed.auth.aad)
-        : await decryptCbc(crypto, algorithm, cek, ciphertext);
+        : await decryptCbc(crypto, algorithm, cek, { bytes: ciphertext, owned });
       return { content: plain, contentType, authenticated: parsed.auth !== undefined, cipher: algorithm.cipher, operator: candidate.operator };
     } catch (error) {
       if (isCachetError(error) && error.code !== 'cms/decrypt-failed' && error.code !== 'key/operation-failed') throw error;

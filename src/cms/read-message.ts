@@ -74,7 +74,8 @@ export async function readMessage(message: Uint8Array | MimePart, options: ReadO
   const root = message instanceof Uint8Array ? parseMessage(message) : message;
   const date = headerValue(root, 'date');
   const from = headerValue(root, 'from');
-  const { crypto, operators: keys, signingTimeToleranceMs, ...verifyOptions } = options;
+  const { crypto, operators: keys, signingTimeToleranceMs, ...given } = options;
+  const verifyOptions = crypto.incrementalDigest ? { ...given, incrementalDigest: crypto.incrementalDigest } : given;
   let operators: readonly KeyOperator[] | undefined = typeof keys === 'function' ? undefined : keys;
   const layers: ReadLayer[] = [];
   let current = root;

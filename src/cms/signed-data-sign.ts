@@ -41,6 +41,11 @@ export interface SignSignedDataOptions {
   readonly signer: KeyOperator;
   /** The exact bytes to sign: for S/MIME the canonical MIME entity (RFC 8551 §3.1.1). */
   readonly content: Uint8Array;
+  /**
+   * The digest of `content` under `hash` when the caller has it already, having hashed
+   * the content while writing it; otherwise the content is hashed here.
+   */
+  readonly contentDigest?: Uint8Array;
   /** Detached (for multipart/signed) or encapsulated (opaque signed-data). */
   readonly detached: boolean;
   readonly hash?: SigningHash;
@@ -134,6 +139,13 @@ function sortForDer(attributes: readonly pkijs.Attribute[]): pkijs.Attribute[] {
     .map((entry) => entry.attribute);
 }
 
+async function contentDigest(options: SignSignedDataOptions, hash: SigningHash): Promise<Uint8Array> {
+  const given = options.contentDigest;
+  if (!given) return digest(options.subtle, hash, options.content);
+  if (given.length !== HASH_LENGTHS[hash]) throw new CachetError('input/invalid', `a ${hash} digest has ${HASH_LENGTHS[hash]} octets`);
+  return given;
+}
+
 /** Returns the DER ContentInfo holding the SignedData. */
 export async function signSignedData(options: SignSignedDataOptions): Promise<Uint8Array> {
   const hash = options.hash ?? 'SHA-256';
@@ -156,7 +168,7 @@ export async function signSignedData(options: SignSignedDataOptions): Promise<Ui
     new pkijs.Attribute({ type: OID_ATTR_CONTENT_TYPE, values: [new asn1js.ObjectIdentifier({ value: OID_DATA })] }),
     new pkijs.Attribute({
       type: OID_ATTR_MESSAGE_DIGEST,
-      values: [new asn1js.OctetString({ valueHex: await digest(options.subtle, hash, options.content) })],
+      values: [new asn1js.OctetString({ valueHex: await contentDigest(options, hash) })],
     }),
     encodeSigningTime(options.signingTime ?? new Date()),
     encodeSmimeCapabilities(options.capabilities ?? DEFAULT_SMIME_CAPABILITIES),

@@ -19,6 +19,7 @@ import {
   type ParsedCertificate,
 } from './certificate-fields';
 import { bytesEqual, digest } from './digest';
+import type { CmsCrypto } from './cms-crypto';
 import type { HashName } from './key-operator';
 import {
   BROKEN_HASH_OIDS,
@@ -90,6 +91,11 @@ export interface SignedDataVerification {
 
 export interface VerifySignedDataOptions {
   readonly subtle: SubtleCrypto;
+  /**
+   * The platform's incremental digest, where it has one: the signed content is then
+   * hashed where it lies, where WebCrypto's digest first copies it whole.
+   */
+  readonly incrementalDigest?: CmsCrypto['incrementalDigest'];
   /** The exact received bytes a detached signature covers. */
   readonly detachedContent?: Uint8Array;
   /** Certificates to look for signers in besides those in the message (address book, token). */
@@ -164,14 +170,21 @@ export function parseSignedData(cms: Uint8Array): ParsedSignedData {
 
 class DigestCache {
   private readonly cache = new Map<HashName, Promise<Uint8Array>>();
-  constructor(private readonly subtle: SubtleCrypto, private readonly content: Uint8Array) {}
+  constructor(private readonly options: VerifySignedDataOptions, private readonly content: Uint8Array) {}
   get(hash: HashName): Promise<Uint8Array> {
     let entry = this.cache.get(hash);
     if (!entry) {
-      entry = digest(this.subtle, hash, this.content);
+      entry = this.compute(hash);
       this.cache.set(hash, entry);
     }
     return entry;
+  }
+
+  private async compute(hash: HashName): Promise<Uint8Array> {
+    const incremental = this.options.incrementalDigest?.(hash);
+    if (!incremental) return digest(this.options.subtle, hash, this.content);
+    incremental.update(this.content);
+    return incremental.finish();
   }
 }
 
@@ -336,7 +349,7 @@ export async function verifySignedData(cms: Uint8Array, options: VerifySignedDat
     const cert = parseCertificate(der);
     if (cert) pool.push(cert);
   }
-  const digests = new DigestCache(options.subtle, content);
+  const digests = new DigestCache(options, content);
   const signers: SignerVerification[] = [];
   for (const info of parsed.model.signerInfos) {
     signers.push(await verifySigner(info, eContentType, digests, content, pool, options));

@@ -45,35 +45,67 @@ export function innerEntity(part: MimePart): Uint8Array {
 }
 
 /**
- * `prefix`, then the application/pkcs7-mime entity (headers and base64 body) holding
- * `content` (pieces of one run) encrypted, in one buffer: the ciphertext is base64-encoded
- * straight into it as it is produced, so neither the ciphertext nor the DER exists whole.
+ * An application/pkcs7-mime entity (headers and base64 body) whose size is known and whose
+ * octets are written on request: the ciphertext is base64-encoded straight into the
+ * caller's buffer as it is produced, so neither the ciphertext nor the DER exists whole.
  */
+export interface PendingEntity {
+  readonly length: number;
+  /**
+   * Writes the entity into `out` at `offset` (room for `length` octets), telling
+   * `written` about each run of octets as it is finished, in order.
+   */
+  writeInto(out: Uint8Array, offset: number, written?: (octets: Uint8Array) => void): Promise<void>;
+}
+
+/** The encrypted entity holding `content` (pieces of one run), ready to be written. */
+export async function pendingEncryptedEntity(crypto: CmsCrypto, content: readonly Uint8Array[], options: EncryptOptions): Promise<PendingEntity> {
+  const { der, kind } = await streamEncryptedContent(crypto, content, options);
+  const smimeType = kind === 'auth-enveloped-data' ? 'authEnveloped-data' : 'enveloped-data';
+  const head = encoder.encode(
+    `Content-Type: application/pkcs7-mime; smime-type=${smimeType};\r\n name=smime.p7m\r\n` +
+      'Content-Transfer-Encoding: base64\r\n' +
+      'Content-Disposition: attachment; filename=smime.p7m\r\n' +
+      'Content-Description: S/MIME Encrypted Message\r\n\r\n',
+  );
+  const length = head.length + base64Length(der.head.length + der.tailLength) + 2;
+  return {
+    length,
+    async writeInto(out, offset, written) {
+      if (offset + length > out.length) throw new CachetError('input/invalid', 'no room for the encrypted entity');
+      out.set(head, offset);
+      const base64 = new Base64Writer(out, offset + head.length);
+      let reported = offset;
+      const report = (): void => {
+        if (written && base64.offset > reported) written(out.subarray(reported, base64.offset));
+        reported = base64.offset;
+      };
+      base64.write(der.head);
+      report();
+      await der.writeTail((piece) => {
+        base64.write(piece);
+        report();
+      });
+      const end = base64.finish();
+      out[end] = 0x0d;
+      out[end + 1] = 0x0a;
+      if (written) written(out.subarray(reported, end + 2));
+    },
+  };
+}
+
+/** `prefix`, then the encrypted entity holding `content` (pieces of one run), in one buffer. */
 export async function encryptedEntity(
   crypto: CmsCrypto,
   content: readonly Uint8Array[],
   options: EncryptOptions,
   prefix: readonly Uint8Array[],
 ): Promise<Uint8Array> {
-  const { der, kind } = await streamEncryptedContent(crypto, content, options);
-  const smimeType = kind === 'auth-enveloped-data' ? 'authEnveloped-data' : 'enveloped-data';
-  const head = concatBytes([
-    ...prefix,
-    encoder.encode(
-      `Content-Type: application/pkcs7-mime; smime-type=${smimeType};\r\n name=smime.p7m\r\n` +
-        'Content-Transfer-Encoding: base64\r\n' +
-        'Content-Disposition: attachment; filename=smime.p7m\r\n' +
-        'Content-Description: S/MIME Encrypted Message\r\n\r\n',
-    ),
-  ]);
-  const out = new Uint8Array(head.length + base64Length(der.head.length + der.tailLength) + 2);
+  const entity = await pendingEncryptedEntity(crypto, content, options);
+  const head = concatBytes(prefix);
+  const out = new Uint8Array(head.length + entity.length);
   out.set(head);
-  const base64 = new Base64Writer(out, head.length);
-  base64.write(der.head);
-  await der.writeTail((piece) => base64.write(piece));
-  const end = base64.finish();
-  out[end] = 0x0d;
-  out[end + 1] = 0x0a;
+  await entity.writeInto(out, head.length);
   return out;
 }
 
@@ -108,21 +140,34 @@ export function isEncryptedPart(part: MimePart): boolean {
 /** Decrypts an application/pkcs7-mime enveloped part; the content is the inner MIME entity. */
 export async function decryptPart(crypto: CmsCrypto, part: MimePart, operators: readonly KeyOperator[]): Promise<DecryptedContent> {
   if (!isEncryptedPart(part)) throw new CachetError('cms/unsupported', 'this part is not an encrypted S/MIME entity');
-  return decryptEnvelope(crypto, decodedBody(part), operators);
+  const der = decodedBody(part);
+  // Decoded base64 is a new buffer nothing else holds: the plaintext may take its place.
+  return decryptEnvelope(crypto, der, operators, { derOwned: der.buffer !== part.source.buffer });
 }
 
 /**
- * Decrypts an encrypted message and returns a complete message: the outer header fields
- * other than Content-* and MIME-Version, then the decrypted entity.
+ * Decrypts an encrypted message into a complete message, as pieces to be written one
+ * after another: the outer header fields other than Content-* and MIME-Version, then the
+ * decrypted entity, which is not copied once more to join them.
  */
+export async function decryptMessagePieces(
+  crypto: CmsCrypto,
+  message: Uint8Array,
+  operators: readonly KeyOperator[],
+): Promise<{ pieces: Uint8Array[]; decrypted: DecryptedContent }> {
+  const root = parseMessage(message);
+  const decrypted = await decryptPart(crypto, root, operators);
+  const outer = fieldBytes(root, (name) => !isContentField(name));
+  const mimeVersion = hasMimeVersion(decrypted.content) ? [] : [encoder.encode('MIME-Version: 1.0\r\n')];
+  return { pieces: [lfToCrlf(concatBytes(outer)), ...mimeVersion, decrypted.content], decrypted };
+}
+
+/** `decryptMessagePieces` joined into one buffer. */
 export async function decryptMessage(
   crypto: CmsCrypto,
   message: Uint8Array,
   operators: readonly KeyOperator[],
 ): Promise<{ message: Uint8Array; decrypted: DecryptedContent }> {
-  const root = parseMessage(message);
-  const decrypted = await decryptPart(crypto, root, operators);
-  const outer = fieldBytes(root, (name) => !isContentField(name));
-  const mimeVersion = hasMimeVersion(decrypted.content) ? [] : [encoder.encode('MIME-Version: 1.0\r\n')];
-  return { message: concatBytes([lfToCrlf(concatBytes(outer)), ...mimeVersion, decrypted.content]), decrypted };
+  const { pieces, decrypted } = await decryptMessagePieces(crypto, message, operators);
+  return { message: concatBytes(pieces), decrypted };
 }

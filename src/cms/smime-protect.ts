@@ -15,6 +15,7 @@ import { parseMessage } from '../mime/parse';
 import { randomBytes, type CmsCrypto } from './cms-crypto';
 import type { EncryptOptions } from './encrypt';
 import { outerFields, signableEntity } from './signable-entity';
+import { signedEnvelopeMessage } from './signed-envelope';
 import { encryptedEntity, innerEntity } from './smime-envelope';
 import { signedEntityPieces, type CanonicalEntity, type SmimeSignOptions } from './smime-sign';
 
@@ -44,6 +45,8 @@ export async function protectMessage(crypto: CmsCrypto, message: Uint8Array, opt
   let pieces = sign ? await signed(signableEntity(root), sign, 'known-canonical') : [innerEntity(root)];
   if (!encrypt) return concatBytes([...prefix, ...pieces]);
   if (!sign || !options.tripleWrap) return encryptedEntity(crypto, pieces, encrypt, prefix);
+  const { opaque, ...clearSigning } = sign;
+  if (!opaque) return signedEnvelopeMessage(crypto, prefix, pieces, encrypt, clearSigning);
   // The envelope entity is Cachet's own output, canonical by construction.
   const envelope = await encryptedEntity(crypto, pieces, encrypt, []);
   pieces = await signed(envelope, sign, 'known-canonical');

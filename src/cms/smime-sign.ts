@@ -9,7 +9,7 @@ import { CachetError } from '../errors';
 import { asciiBytes, concatBytes } from '../mime/byte-sink';
 import { encodeBase64 } from '../mime/encode-base64';
 import { MICALG_NAMES } from './oids';
-import { signSignedData, type SignSignedDataOptions } from './signed-data-sign';
+import { signSignedData, type SignSignedDataOptions, type SigningHash } from './signed-data-sign';
 
 export interface SmimeSignOptions extends Omit<SignSignedDataOptions, 'content' | 'detached'> {
   /** Opaque signed-data instead of multipart/signed (B12, `clearSign` off). */
@@ -47,12 +47,53 @@ function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/**
+ * A fresh random boundary. Its "=_" cannot occur in base64 or quoted-printable text, so an
+ * entity written by Cachet in those encodings under fixed header fields (an envelope)
+ * cannot hold it; any other entity is searched (`chooseBoundary`).
+ */
+export function randomBoundary(randomBytes: (length: number) => Uint8Array): string {
+  return `----=_cachet_${hex(randomBytes(12))}`;
+}
+
 /** A boundary that does not occur in the entity (RFC 2046 §5.1.1). */
 function chooseBoundary(entity: Uint8Array, randomBytes: (length: number) => Uint8Array): string {
   for (;;) {
-    const boundary = `----=_cachet_${hex(randomBytes(12))}`;
+    const boundary = randomBoundary(randomBytes);
     if (!contains(entity, asciiBytes(`--${boundary}`))) return boundary;
   }
+}
+
+/** multipart/signed up to its first part (RFC 1847 §2.1, RFC 8551 §3.5.3). */
+export function multipartSignedHead(boundary: string, hash: SigningHash): Uint8Array {
+  return asciiBytes([
+    `Content-Type: multipart/signed; protocol="application/pkcs7-signature";`,
+    ` micalg=${MICALG_NAMES[hash]}; boundary="${boundary}"`,
+    '',
+    'This is a cryptographically signed message in MIME format.',
+    '',
+    `--${boundary}`,
+    '',
+  ].join(CRLF));
+}
+
+/** multipart/signed after its first part: the signature part, base64, and the close delimiter. */
+export function multipartSignedTail(boundary: string, signatureBase64: Uint8Array): Uint8Array[] {
+  return [
+    asciiBytes([
+      // RFC 1847 §2.1: the CRLF before the next delimiter belongs to the delimiter, not the signed part.
+      '',
+      `--${boundary}`,
+      'Content-Type: application/pkcs7-signature; name="smime.p7s"',
+      'Content-Transfer-Encoding: base64',
+      'Content-Disposition: attachment; filename="smime.p7s"',
+      'Content-Description: S/MIME Cryptographic Signature',
+      '',
+      '',
+    ].join(CRLF)),
+    signatureBase64,
+    asciiBytes(`${CRLF}--${boundary}--${CRLF}`),
+  ];
 }
 
 /** Signs `entity` (canonical MIME entity bytes) and returns the S/MIME entity. */
@@ -97,30 +138,5 @@ export async function signedEntityPieces(entity: Uint8Array, options: SmimeSignO
     ];
   }
 
-  const micalg = MICALG_NAMES[options.hash ?? 'SHA-256'];
-  return [
-    asciiBytes([
-      `Content-Type: multipart/signed; protocol="application/pkcs7-signature";`,
-      ` micalg=${micalg}; boundary="${boundary}"`,
-      '',
-      'This is a cryptographically signed message in MIME format.',
-      '',
-      `--${boundary}`,
-      '',
-    ].join(CRLF)),
-    // RFC 1847 §2.1: the CRLF before the next delimiter belongs to the delimiter, not the signed part.
-    entity,
-    asciiBytes([
-      '',
-      `--${boundary}`,
-      'Content-Type: application/pkcs7-signature; name="smime.p7s"',
-      'Content-Transfer-Encoding: base64',
-      'Content-Disposition: attachment; filename="smime.p7s"',
-      'Content-Description: S/MIME Cryptographic Signature',
-      '',
-      '',
-    ].join(CRLF)),
-    base64,
-    asciiBytes(`${CRLF}--${boundary}--${CRLF}`),
-  ];
+  return [multipartSignedHead(boundary, options.hash ?? 'SHA-256'), entity, ...multipartSignedTail(boundary, base64)];
 }

@@ -58,35 +58,86 @@ export function encodeBase64Into(data: Uint8Array, out: Uint8Array, offset: numb
   if (!Number.isInteger(offset) || offset < 0 || end > out.length) throw new CachetError('input/invalid', 'no room for the base64 output');
   // Input bytes per full line; lineLength is a multiple of 4 so this is a whole number of triples.
   const bytesPerLine = lineLength === 0 ? data.length : (lineLength / 4) * 3;
-
-  let o = offset;
-  let i = 0;
   const whole = data.length - (data.length % 3);
-  while (i < whole) {
-    const lineEnd = Math.min(i + bytesPerLine, whole);
-    for (; i < lineEnd; i += 3) {
-      const n = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
-      out[o] = CODES[n >>> 18]!;
-      out[o + 1] = CODES[(n >>> 12) & 63]!;
-      out[o + 2] = CODES[(n >>> 6) & 63]!;
-      out[o + 3] = CODES[n & 63]!;
-      o += 4;
-    }
-    if (o < end && lineLength !== 0 && i % bytesPerLine === 0) {
-      out[o++] = CR;
-      out[o++] = LF;
-    }
-  }
+  const o = (out.byteOffset + offset) % 2 === 0
+    ? encodeTriplesAligned(data, whole, bytesPerLine, lineLength !== 0, out, offset, end)
+    : encodeTriples(data, whole, bytesPerLine, lineLength !== 0, out, offset, end);
   const rest = data.length - whole;
   if (rest > 0) {
     // Final quantum of one or two octets, padded with '=' (RFC 2045 §6.8).
-    const n = (data[i]! << 16) | (rest === 2 ? data[i + 1]! << 8 : 0);
+    const n = (data[whole]! << 16) | (rest === 2 ? data[whole + 1]! << 8 : 0);
     out[o] = CODES[n >>> 18]!;
     out[o + 1] = CODES[(n >>> 12) & 63]!;
     out[o + 2] = rest === 2 ? CODES[(n >>> 6) & 63]! : PAD;
     out[o + 3] = PAD;
   }
   return end;
+}
+
+/**
+ * Two base64 characters for every 12-bit value, as one 16-bit word in the platform's byte
+ * order: half as many table lookups as one character at a time, and whole words written.
+ */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const PAIRS = Uint16Array.from({ length: 4096 }, (_, n) => {
+  const first = CODES[n >>> 6]!;
+  const second = CODES[n & 63]!;
+  return LITTLE_ENDIAN ? first | (second << 8) : (first << 8) | second;
+});
+const CRLF_WORD = LITTLE_ENDIAN ? CR | (LF << 8) : (CR << 8) | LF;
+
+/**
+ * The whole triples of `data` (up to `whole`) as lines (with `breakLines`), when the output starts on an even
+ * address: written through a 16-bit view, two characters (or the CRLF) per store. Lines of
+ * 76 characters and CRLF are 78 octets, so every line starts even too. Returns the offset
+ * after the last character written.
+ */
+function encodeTriplesAligned(data: Uint8Array, whole: number, bytesPerLine: number, breakLines: boolean, out: Uint8Array, offset: number, end: number): number {
+  const words = new Uint16Array(out.buffer, out.byteOffset + offset, (end - offset) >> 1);
+  let w = 0;
+  let i = 0;
+  while (i < whole) {
+    const lineEnd = Math.min(i + bytesPerLine, whole);
+    for (; i + 6 <= lineEnd; i += 6) {
+      const a = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
+      const b = (data[i + 3]! << 16) | (data[i + 4]! << 8) | data[i + 5]!;
+      words[w] = PAIRS[a >>> 12]!;
+      words[w + 1] = PAIRS[a & 4095]!;
+      words[w + 2] = PAIRS[b >>> 12]!;
+      words[w + 3] = PAIRS[b & 4095]!;
+      w += 4;
+    }
+    for (; i < lineEnd; i += 3) {
+      const a = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
+      words[w] = PAIRS[a >>> 12]!;
+      words[w + 1] = PAIRS[a & 4095]!;
+      w += 2;
+    }
+    if (offset + w * 2 < end && breakLines && i % bytesPerLine === 0) words[w++] = CRLF_WORD;
+  }
+  return offset + w * 2;
+}
+
+/** As `encodeTriplesAligned`, octet by octet, for output starting on an odd address. */
+function encodeTriples(data: Uint8Array, whole: number, bytesPerLine: number, breakLines: boolean, out: Uint8Array, offset: number, end: number): number {
+  let o = offset;
+  let i = 0;
+  while (i < whole) {
+    const lineEnd = Math.min(i + bytesPerLine, whole);
+    for (; i < lineEnd; i += 3) {
+      const a = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
+      out[o] = CODES[a >>> 18]!;
+      out[o + 1] = CODES[(a >>> 12) & 63]!;
+      out[o + 2] = CODES[(a >>> 6) & 63]!;
+      out[o + 3] = CODES[a & 63]!;
+      o += 4;
+    }
+    if (o < end && breakLines && i % bytesPerLine === 0) {
+      out[o++] = CR;
+      out[o++] = LF;
+    }
+  }
+  return o;
 }
 
 /** Base64 of `data` as one unbroken string, for short values such as RFC 2047 "B" words. */
@@ -113,7 +164,12 @@ export class Base64Writer {
   /** A line has ended and its CRLF is written only once more data follows it. */
   private lineEnded = false;
 
-  constructor(private readonly out: Uint8Array, private offset: number) {}
+  constructor(private readonly out: Uint8Array, private at: number) {}
+
+  /** Where the next octet goes: everything before it is final. */
+  get offset(): number {
+    return this.at;
+  }
 
   write(piece: Uint8Array): void {
     let from = 0;
@@ -135,15 +191,15 @@ export class Base64Writer {
   finish(): number {
     if (this.heldLength > 0) this.writeLines(this.held.subarray(0, this.heldLength));
     this.heldLength = 0;
-    return this.offset;
+    return this.at;
   }
 
   private writeLines(data: Uint8Array): void {
     if (this.lineEnded) {
-      this.out[this.offset++] = CR;
-      this.out[this.offset++] = LF;
+      this.out[this.at++] = CR;
+      this.out[this.at++] = LF;
     }
-    this.offset = encodeBase64Into(data, this.out, this.offset);
+    this.at = encodeBase64Into(data, this.out, this.at);
     this.lineEnded = true;
   }
 }

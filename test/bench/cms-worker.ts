@@ -14,6 +14,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import type { CliIo, Command } from '../../native-host/cli/command';
 import { anchorTrust, type ValidateSigner } from '../../native-host/cli/commands/anchor-trust';
+import { readInput } from '../../native-host/cli/commands/cli-input';
 import { decrypt } from '../../native-host/cli/commands/decrypt';
 import { encrypt } from '../../native-host/cli/commands/encrypt';
 import { nodeCmsCrypto } from '../../native-host/cli/commands/node-cms-crypto';
@@ -48,11 +49,11 @@ async function requireTrusted(layer: SignedLayer, validate: ValidateSigner): Pro
 /**
  * Reading a triple-wrapped message as the extension's reader does (`readMessage`: outer
  * signature checked, the part it wraps decrypted, the inner signature checked), keys
- * loaded and input read as the CLI does, then each signature held to the trust anchor and
- * the shown content written out.
+ * loaded and input read as `cachet open` does (a view of the file's bytes), then each
+ * signature held to the trust anchor and the shown content written out.
  */
 async function openTripleWrapped(job: CmsJob): Promise<void> {
-  const source = new Uint8Array(await readFile(job.input));
+  const source = await readInput(job.input, io);
   const operators = loadSoftwareKeyOperators({
     certPem: new Uint8Array(await readFile(job.keys.cert)),
     keyPem: new Uint8Array(await readFile(job.keys.key)),
@@ -69,7 +70,7 @@ async function openTripleWrapped(job: CmsJob): Promise<void> {
  * Triple wrap in memory, as the compose pipeline does it (background/compose): one
  * `protectMessage` call signs, encrypts to the recipient and signs again. Keys and the
  * chain are loaded as `cachet sign` loads them; the message is used as read (the composer
- * has it in memory already), not copied as the CLI's readInput does.
+ * has it in memory already).
  */
 async function tripleWrap(job: CmsJob): Promise<void> {
   const input = await readFile(job.input);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { Base64Writer, base64Length, base64String, encodeBase64 } from '../../src/mime/encode-base64';
+import { Base64Writer, base64Length, base64String, encodeBase64, encodeBase64Into } from '../../src/mime/encode-base64';
 
 const ascii = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1');
 
@@ -75,6 +75,19 @@ describe('encodeBase64', () => {
     expect(encoded.length).toBe(Math.ceil(data.length / 3) * 4 + 2 * (Math.ceil(Math.ceil(data.length / 3) * 4 / 76) - 1));
     const decoded = Buffer.from(Buffer.from(encoded).toString('latin1'), 'base64');
     expect(decoded.equals(Buffer.from(data))).toBe(true);
+  });
+
+  it('writes the same octets at odd and even offsets of a shared buffer', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), fc.integer({ min: 0, max: 7 }), fc.constantFrom(0, 4, 76), (data, offset, width) => {
+        const room = new Uint8Array(new ArrayBuffer(offset + base64Length(data.length, { lineLength: width }) + 3), 1);
+        room.fill(0x2a);
+        const end = encodeBase64Into(data, room, offset, { lineLength: width });
+        expect(ascii(room.subarray(offset, end))).toBe(reference(data, width));
+        expect(room.subarray(0, offset).every((b) => b === 0x2a)).toBe(true);
+        expect(room.subarray(end).every((b) => b === 0x2a)).toBe(true);
+      }),
+    );
   });
 
   it('refuses line lengths that would split a quantum', () => {

@@ -8,7 +8,7 @@ import { EXIT_OK, EXIT_UNUSABLE, UsageError, type CliIo, type Command } from '..
 import { parseArgs, readInput } from './cli-input';
 import { openStoreKeys, STORE_KEY_OPTIONS, STORE_KEY_USAGE } from './store-keys';
 import { nodeCmsCrypto } from './node-cms-crypto';
-import { decryptMessage } from '../../../src/cms/smime-envelope';
+import { decryptMessagePieces } from '../../../src/cms/smime-envelope';
 import { loadSoftwareKeyOperators, type SoftwareKeySources } from '../../keys/load-software-key-operators';
 
 const usage = `usage: cachet decrypt (--cert C.pem --key K.pem | --p12 F --pass P | --token LABEL [--module PATH]... [--pin-file F] | --nssdb DIR)
@@ -51,16 +51,17 @@ export const decrypt: Command = {
       return EXIT_UNUSABLE;
     }
     const stored = await openStoreKeys(parsed.values, (line) => io.stderr.write(`cachet decrypt: ${line}\n`));
-    let message: Uint8Array;
+    let pieces: Uint8Array[];
     try {
       const operators = stored ? stored.operators : loadSoftwareKeyOperators(sources);
-      ({ message } = await decryptMessage(nodeCmsCrypto, input, operators));
+      ({ pieces } = await decryptMessagePieces(nodeCmsCrypto, input, operators));
     } finally {
       stored?.close();
     }
     const out = one('-o');
-    if (out === undefined || out === '-') io.stdout.write(message);
-    else await writeFile(out, message);
+    // Written piece by piece: joining them would copy the whole decrypted message once more.
+    if (out === undefined || out === '-') for (const piece of pieces) io.stdout.write(piece);
+    else await writeFile(out, pieces);
     return EXIT_OK;
   },
 };

@@ -3,11 +3,12 @@
  * layer and signer with a status word. Exit 0 when every signature is good, 1 when any
  * is not, 2 when the input is unusable or carries no signature at all.
  */
-import { X509Certificate, webcrypto } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { EXIT_NOT_GOOD, EXIT_OK, EXIT_UNUSABLE, UsageError, type CliIo, type Command } from '../command';
 import { parseArgs, readInput } from './cli-input';
 import { anchorTrust, type ValidateSigner } from './anchor-trust';
+import { nodeCmsCrypto } from './node-cms-crypto';
 import { verifySignedData, type SignerVerification } from '../../../src/cms/signed-data-verify';
 import { verifySmime, type SignedLayer } from '../../../src/cms/smime-verify';
 import { hashNameFromOid } from '../../../src/cms/oids';
@@ -90,7 +91,7 @@ async function layerJson(layer: SignedLayer, validate: ValidateSigner | undefine
 /** Layers of a raw DER/BER SignedData file (no MIME around it). */
 async function rawCmsLayers(source: Uint8Array, insecureAllowSha1: boolean): Promise<SignedLayer[]> {
   try {
-    const verification = await verifySignedData(source, { subtle: webcrypto.subtle as SubtleCrypto, insecureAllowSha1 });
+    const verification = await verifySignedData(source, { subtle: nodeCmsCrypto.subtle, incrementalDigest: nodeCmsCrypto.incrementalDigest, insecureAllowSha1 });
     const status = verification.signers.length === 0 ? 'no-signers' : verification.allGood ? 'good' : 'signer-not-good';
     return [{ kind: 'signed-data', status, signers: verification.signers, verification }];
   } catch (error) {
@@ -140,7 +141,7 @@ export function createVerifyCommand(makeValidator: (anchors: readonly Uint8Array
       if (sniffContentInfo(source.subarray(0, 32)) === 'signed-data') {
         layers = await rawCmsLayers(source, insecureAllowSha1);
       } else {
-        const result = await verifySmime(parseMessage(source), { subtle: webcrypto.subtle as SubtleCrypto, insecureAllowSha1 });
+        const result = await verifySmime(parseMessage(source), { subtle: nodeCmsCrypto.subtle, incrementalDigest: nodeCmsCrypto.incrementalDigest, insecureAllowSha1 });
         layers = result.layers;
       }
       if (layers.length === 0) {

@@ -74,7 +74,7 @@ export async function cachetUnwrap(message: Uint8Array, crypto: CmsCrypto, opera
   let part = parseMessage(message);
   for (let depth = 0; depth < MAX_LAYERS; depth++) {
     if (part.smimeKind === 'multipart-signed' || part.smimeKind === 'signed-data') {
-      const verified = await verifySmime(part, { subtle: crypto.subtle });
+      const verified = await verifySmime(part, { subtle: crypto.subtle, ...(crypto.incrementalDigest ? { incrementalDigest: crypto.incrementalDigest } : {}) });
       for (const layer of verified.layers) {
         layers.push('signed');
         signers.push(...layer.signers);
