@@ -6,6 +6,7 @@
 import { CachetError } from '../errors';
 import { desEde3CbcDecrypt } from './ciphers/des-ede3-cbc';
 import { ownBytes, randomBytes, type CmsCrypto } from './cms-crypto';
+import { contentReader, type ContentRun } from './content-run';
 import { octetStringOf, sequenceOf, smallIntOf, type AlgorithmIdentifierView } from './der-reader';
 import { algorithmIdentifier, integer, octetString, sequence } from './der-writer';
 import {
@@ -104,55 +105,31 @@ export function cbcCiphertextLength(contentLength: number): number {
  */
 const CBC_SLICE = 1 << 20;
 
-/** Hands out `length` octets at a time from a list of pieces: a view when one piece holds them. */
-function sliceReader(pieces: readonly Uint8Array[]): (length: number) => Uint8Array {
-  let index = 0;
-  let at = 0;
-  return (length) => {
-    const piece = pieces[index];
-    if (piece && at + length <= piece.length) {
-      const view = piece.subarray(at, at + length);
-      at += length;
-      return view;
-    }
-    const out = new Uint8Array(length);
-    for (let filled = 0; filled < length; ) {
-      const current = pieces[index] as Uint8Array;
-      const n = Math.min(length - filled, current.length - at);
-      out.set(current.subarray(at, at + n), filled);
-      filled += n;
-      at += n;
-      if (at === current.length) {
-        index++;
-        at = 0;
-      }
-    }
-    return out;
-  };
-}
-
 /**
- * CBC encryption with RFC 5652 §6.3 padding of the pieces' concatenation, handed to `sink`
- * slice by slice. WebCrypto's AES-CBC always pads, so each slice but the last is a whole
- * number of blocks encrypted with the previous slice's last ciphertext block as IV, and
- * its padding block dropped: the same chain, and so the same ciphertext, as one call.
+ * CBC encryption with RFC 5652 §6.3 padding of the content run, handed to `sink` slice by
+ * slice. WebCrypto's AES-CBC always pads, so each slice but the last is a whole number of
+ * blocks encrypted with the previous slice's last ciphertext block as IV, and its padding
+ * block dropped: the same chain, and so the same ciphertext, as one call. A slice that
+ * reaches into content still to come waits for it; the slices before it go on meanwhile.
  * The key is imported before this returns, so the caller can wipe its copy at once.
  */
 export async function cbcEncryptor(
   crypto: CmsCrypto,
   algorithm: ContentAlgorithm,
   key: Uint8Array,
-): Promise<(content: readonly Uint8Array[], sink: (ciphertext: Uint8Array) => void) => Promise<void>> {
+): Promise<(content: ContentRun, sink: (ciphertext: Uint8Array) => void) => Promise<void>> {
   const cryptoKey = await aesKey(crypto, 'AES-CBC', key, 'encrypt');
   return async (content, sink) => {
-    const take = sliceReader(content);
-    let left = 0;
-    for (const piece of content) left += piece.length;
+    const take = contentReader(content);
+    let left = content.length;
     const start = (iv: Uint8Array<ArrayBuffer>) => {
       const last = left <= CBC_SLICE;
       const length = last ? left : CBC_SLICE;
       left -= length;
-      const sealed = crypto.subtle.encrypt({ name: 'AES-CBC', iv }, cryptoKey, take(length) as Uint8Array<ArrayBuffer>);
+      const plain = take(length);
+      // Submitted at once when the octets are there, so it runs while the sink works.
+      const encrypt = (octets: Uint8Array) => crypto.subtle.encrypt({ name: 'AES-CBC', iv }, cryptoKey, octets as Uint8Array<ArrayBuffer>);
+      const sealed = plain instanceof Uint8Array ? encrypt(plain) : plain.then(encrypt);
       // Awaited below unless the sink throws first; then its outcome no longer matters.
       sealed.catch(() => undefined);
       return { last, length, sealed };

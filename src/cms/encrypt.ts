@@ -9,7 +9,8 @@ import { buildAuthEnvelopedData } from './auth-enveloped-data';
 import type { WritableCbcCipher, WritableGcmCipher } from './content-encryption';
 import { bytesEqual } from './digest';
 import type { EnvelopeKind } from './decrypt';
-import { concatBytes, joinStreamedDer, wholeDer, type StreamedDer } from './der-writer';
+import { contentRun, wholeContent, type ContentRun } from './content-run';
+import { joinStreamedDer, wholeDer, type StreamedDer } from './der-writer';
 import { streamEnvelopedData } from './enveloped-data';
 import type { HashName } from './key-operator';
 import { readRecipientCertificate, type RecipientCertificate } from './recipient-certificate';
@@ -40,17 +41,17 @@ export const MAX_RECIPIENTS = 1000;
 
 /** Returns the DER ContentInfo (EnvelopedData or AuthEnvelopedData). */
 export async function encryptContent(crypto: CmsCrypto, content: Uint8Array, options: EncryptOptions): Promise<Uint8Array> {
-  return joinStreamedDer((await streamEncryptedContent(crypto, [content], options)).der);
+  return joinStreamedDer((await streamEncryptedContent(crypto, contentRun([content]), options)).der);
 }
 
 /**
- * The ContentInfo for `content`, given as pieces of one run, with its ciphertext written
+ * The ContentInfo for `content`, a run of pieces, with its ciphertext written
  * when the caller asks for it (CBC: slice by slice, straight into the caller's output), and
  * which of the two structures it is.
  */
 export async function streamEncryptedContent(
   crypto: CmsCrypto,
-  content: readonly Uint8Array[],
+  content: ContentRun,
   options: EncryptOptions,
 ): Promise<{ der: StreamedDer; kind: EnvelopeKind }> {
   const entries: EncryptRecipient[] = [];
@@ -76,7 +77,7 @@ export async function streamEncryptedContent(
   };
   if (cipher === 'aes-128-gcm' || cipher === 'aes-256-gcm') {
     // WebCrypto's AES-GCM cannot be chained across calls: the content is joined, once.
-    const whole = content.length === 1 ? (content[0] as Uint8Array) : concatBytes(content);
+    const whole = await wholeContent(content);
     return { der: wholeDer(await buildAuthEnvelopedData(crypto, whole, recipients, { ...common, cipher })), kind: 'auth-enveloped-data' };
   }
   return { der: await streamEnvelopedData(crypto, content, recipients, { ...common, cipher }), kind: 'enveloped-data' };

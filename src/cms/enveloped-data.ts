@@ -13,7 +13,8 @@
 import { CachetError } from '../errors';
 import { randomBytes, type CmsCrypto } from './cms-crypto';
 import { isContext, sequenceOf, setOf, smallIntOf, type Block } from './der-reader';
-import { concatBytes, integer, oid, piecesLength, setOf as encodeSetOf, wrapPieces, type StreamedDer } from './der-writer';
+import type { ContentRun } from './content-run';
+import { concatBytes, integer, oid, setOf as encodeSetOf, wrapPieces, type StreamedDer } from './der-writer';
 import { cbcCiphertextLength, cbcEncryptor, keyLengthOf, newContentAlgorithm, type WritableCbcCipher } from './content-encryption';
 import { encryptedContentInfoHead, readEncryptedContentInfo, type EncryptedContentInfo } from './encrypted-content-info';
 import { OID_DATA, OID_ENVELOPED_DATA } from './oids';
@@ -25,13 +26,13 @@ export interface EnvelopeOptions extends RecipientOptions {
 }
 
 /**
- * Encrypts `content` (the MIME entity, id-data, as pieces of one run) to every recipient;
+ * Encrypts `content` (the MIME entity, id-data, as a run of pieces) to every recipient;
  * returns the ContentInfo with its ciphertext still to be written, so that it can go
  * straight into the output slice by slice.
  */
 export async function streamEnvelopedData(
   crypto: CmsCrypto,
-  content: readonly Uint8Array[],
+  content: ContentRun,
   recipients: readonly RecipientCertificate[],
   options: EnvelopeOptions,
 ): Promise<StreamedDer> {
@@ -40,7 +41,7 @@ export async function streamEnvelopedData(
   const algorithm = newContentAlgorithm(crypto, options.cipher);
   const encrypt = await cbcEncryptor(crypto, algorithm, cek);
   cek.fill(0);
-  const ciphertextLength = cbcCiphertextLength(piecesLength(content));
+  const ciphertextLength = cbcCiphertextLength(content.length);
   // RFC 5652 §6.1: version 0 only when every RecipientInfo is version 0 and nothing optional is present.
   const version = infos.allVersion0 ? 0 : 2;
   const envelopedData = wrapPieces(

@@ -146,13 +146,35 @@ async function contentDigest(options: SignSignedDataOptions, hash: SigningHash):
   return given;
 }
 
-/** Returns the DER ContentInfo holding the SignedData. */
-export async function signSignedData(options: SignSignedDataOptions): Promise<Uint8Array> {
-  const hash = options.hash ?? 'SHA-256';
-  const signerCert = requireCertificate(options.signer.certificate, 'the signer certificate');
-  const choice = chooseSignature(signerCert.model, hash, options.rsaPss ?? false);
+/** Everything about a signature that is settled before the content is hashed. */
+interface SignaturePlan {
+  readonly hash: SigningHash;
+  readonly signer: ParsedCertificate;
+  readonly choice: SignatureChoice;
+  readonly included: readonly ParsedCertificate[];
+  readonly preferred: ParsedCertificate;
+  readonly signingTime: Date;
+  /** RSA signatures are exactly as long as the modulus (RFC 8017 §8.2.1); ECDSA's DER varies. */
+  readonly signatureLength: number | undefined;
+}
 
-  const included: ParsedCertificate[] = [signerCert];
+/** Octets in the RSA modulus of `spki`; undefined for other keys. */
+function rsaModulusLength(spki: pkijs.PublicKeyInfo): number | undefined {
+  if (spki.algorithm.algorithmId !== OID_RSA_ENCRYPTION && spki.algorithm.algorithmId !== OID_RSASSA_PSS) return undefined;
+  const parsed = asn1js.fromBER(spki.subjectPublicKey.valueBlock.valueHexView);
+  const modulus = parsed.offset === -1 ? undefined : (parsed.result as asn1js.Sequence).valueBlock.value?.[0];
+  if (!(modulus instanceof asn1js.Integer)) throw new CachetError('pki/malformed', 'the signer certificate holds a malformed RSA key');
+  const octets = modulus.valueBlock.valueHexView;
+  let first = 0;
+  while (first < octets.length - 1 && octets[first] === 0) first++;
+  return octets.length - first;
+}
+
+function planSignature(options: SignSignedDataOptions): SignaturePlan {
+  const hash = options.hash ?? 'SHA-256';
+  const signer = requireCertificate(options.signer.certificate, 'the signer certificate');
+  const choice = chooseSignature(signer.model, hash, options.rsaPss ?? false);
+  const included: ParsedCertificate[] = [signer];
   const extra = [
     ...(options.encryptionCertificate ? [requireCertificate(options.encryptionCertificate, 'the encryption certificate')] : []),
     ...(options.chain ?? []).map((der, i) => requireCertificate(der, `chain certificate ${i + 1}`)),
@@ -162,39 +184,32 @@ export async function signSignedData(options: SignSignedDataOptions): Promise<Ui
     if (included.some((c) => compareBytes(c.der, cert.der) === 0)) continue;
     included.push(cert);
   }
+  const preferred = options.encryptionCertificate ? (extra[0] as ParsedCertificate) : signer;
+  const signatureLength = choice.scheme.name === 'ECDSA' ? undefined : rsaModulusLength(signer.model.subjectPublicKeyInfo);
+  return { hash, signer, choice, included, preferred, signingTime: options.signingTime ?? new Date(), signatureLength };
+}
 
-  const preferred = options.encryptionCertificate ? (extra[0] as ParsedCertificate) : signerCert;
+function signedAttributes(plan: SignaturePlan, options: SignSignedDataOptions, messageDigest: Uint8Array): pkijs.SignedAndUnsignedAttributes {
   const attributes = sortForDer([
     new pkijs.Attribute({ type: OID_ATTR_CONTENT_TYPE, values: [new asn1js.ObjectIdentifier({ value: OID_DATA })] }),
-    new pkijs.Attribute({
-      type: OID_ATTR_MESSAGE_DIGEST,
-      values: [new asn1js.OctetString({ valueHex: await contentDigest(options, hash) })],
-    }),
-    encodeSigningTime(options.signingTime ?? new Date()),
+    new pkijs.Attribute({ type: OID_ATTR_MESSAGE_DIGEST, values: [new asn1js.OctetString({ valueHex: messageDigest })] }),
+    encodeSigningTime(plan.signingTime),
     encodeSmimeCapabilities(options.capabilities ?? DEFAULT_SMIME_CAPABILITIES),
-    ...encodeEncryptionKeyPreference(preferred.model),
+    ...encodeEncryptionKeyPreference(plan.preferred.model),
   ]);
-  const signedAttrs = new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes });
-  // RFC 5652 §5.4: the digest covers the attributes with an EXPLICIT SET OF tag, not [0].
-  const toSign = new Uint8Array(signedAttrs.toSchema().toBER(false));
-  toSign[0] = 0x31;
-  const signature = await options.signer.sign(await digest(options.subtle, hash, toSign), choice.scheme);
-  // A token with the wrong key selected, or a faulty signing operation, must not produce a
-  // message that every reader will call bad: check the signature before it leaves.
-  const check = await verifySignatureValue(options.subtle, signerCert.model.subjectPublicKeyInfo, choice.algorithm, hash, toSign, signature);
-  if (check.outcome !== 'valid') {
-    throw new CachetError('key/operation-failed', 'the signature made by the key does not verify with the signer certificate');
-  }
+  return new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes });
+}
 
+/** The ContentInfo around one SignerInfo. */
+function assemble(plan: SignaturePlan, options: SignSignedDataOptions, signedAttrs: pkijs.SignedAndUnsignedAttributes, signature: Uint8Array): Uint8Array {
   const signerInfo = new pkijs.SignerInfo({
     version: 1,
-    sid: new pkijs.IssuerAndSerialNumber({ issuer: signerCert.model.issuer, serialNumber: signerCert.model.serialNumber }),
-    digestAlgorithm: hashAlgorithm(hash),
+    sid: new pkijs.IssuerAndSerialNumber({ issuer: plan.signer.model.issuer, serialNumber: plan.signer.model.serialNumber }),
+    digestAlgorithm: hashAlgorithm(plan.hash),
     signedAttrs,
-    signatureAlgorithm: choice.algorithm,
+    signatureAlgorithm: plan.choice.algorithm,
     signature: new asn1js.OctetString({ valueHex: signature }),
   });
-
   const encapContentInfo = new pkijs.EncapsulatedContentInfo({ eContentType: OID_DATA });
   if (!options.detached) {
     // Assigned after construction: PKI.js' constructor would copy the content into 64 KiB pieces.
@@ -202,11 +217,67 @@ export async function signSignedData(options: SignSignedDataOptions): Promise<Ui
   }
   const signedData = new pkijs.SignedData({
     version: 1,
-    digestAlgorithms: [hashAlgorithm(hash)],
+    digestAlgorithms: [hashAlgorithm(plan.hash)],
     encapContentInfo,
-    certificates: included.map((c) => c.model),
+    certificates: plan.included.map((c) => c.model),
     signerInfos: [signerInfo],
   });
   const contentInfo = new pkijs.ContentInfo({ contentType: OID_SIGNED_DATA, content: signedData.toSchema(true) });
   return new Uint8Array(contentInfo.toSchema().toBER(false));
+}
+
+/** RFC 8017 §5.2.1 I2OSP: an RSA signature is written with exactly as many octets as the modulus. */
+function fullLength(signature: Uint8Array, length: number | undefined): Uint8Array {
+  if (length === undefined || signature.length >= length) return signature;
+  const padded = new Uint8Array(length);
+  padded.set(signature, length - signature.length);
+  return padded;
+}
+
+/**
+ * A SignedData about to be made, whose DER length is known before the content is hashed
+ * when the signature's length is fixed (RSA): a layer around a signed entity can then be
+ * written while the signature is still being made. Undefined for ECDSA.
+ */
+export interface PlannedSignedData {
+  readonly length: number | undefined;
+  sign(): Promise<Uint8Array>;
+}
+
+export function planSignedData(options: SignSignedDataOptions): PlannedSignedData {
+  const plan = planSignature(options);
+  const { signatureLength } = plan;
+  const length = signatureLength === undefined
+    ? undefined
+    : assemble(plan, options, signedAttributes(plan, options, new Uint8Array(HASH_LENGTHS[plan.hash])), new Uint8Array(signatureLength)).length;
+  return {
+    length,
+    sign: async () => {
+      const signed = await signPlanned(plan, options);
+      if (length !== undefined && signed.length !== length) throw new CachetError('key/operation-failed', 'the signature is longer than the key allows');
+      return signed;
+    },
+  };
+}
+
+async function signPlanned(plan: SignaturePlan, options: SignSignedDataOptions): Promise<Uint8Array> {
+  const { hash, choice } = plan;
+  const signedAttrs = signedAttributes(plan, options, await contentDigest(options, hash));
+  // RFC 5652 §5.4: the digest covers the attributes with an EXPLICIT SET OF tag, not [0].
+  const toSign = new Uint8Array(signedAttrs.toSchema().toBER(false));
+  toSign[0] = 0x31;
+  // Some tokens drop an RSA signature's leading zero octets; readers want all of them.
+  const signature = fullLength(await options.signer.sign(await digest(options.subtle, hash, toSign), choice.scheme), plan.signatureLength);
+  // A token with the wrong key selected, or a faulty signing operation, must not produce a
+  // message that every reader will call bad: check the signature before it leaves.
+  const check = await verifySignatureValue(options.subtle, plan.signer.model.subjectPublicKeyInfo, choice.algorithm, hash, toSign, signature);
+  if (check.outcome !== 'valid') {
+    throw new CachetError('key/operation-failed', 'the signature made by the key does not verify with the signer certificate');
+  }
+  return assemble(plan, options, signedAttrs, signature);
+}
+
+/** Returns the DER ContentInfo holding the SignedData. */
+export async function signSignedData(options: SignSignedDataOptions): Promise<Uint8Array> {
+  return signPlanned(planSignature(options), options);
 }

@@ -9,6 +9,7 @@
 import { concatBytes } from '../mime/byte-sink';
 import { encodeBase64 } from '../mime/encode-base64';
 import { randomBytes, type CmsCrypto } from './cms-crypto';
+import type { ContentRun } from './content-run';
 import type { EncryptOptions } from './encrypt';
 import { piecesLength } from './der-writer';
 import { signSignedData } from './signed-data-sign';
@@ -28,11 +29,11 @@ function signaturePartReserve(options: EnvelopeSignOptions): number {
   return Math.ceil(signedData / 3) * 4 + Math.ceil(signedData / 57) * 2 + 512;
 }
 
-/** `prefix`, then multipart/signed over the encrypted entity holding `content` (pieces of one run). */
+/** `prefix`, then multipart/signed over the encrypted entity holding `content`. */
 export async function signedEnvelopeMessage(
   crypto: CmsCrypto,
   prefix: readonly Uint8Array[],
-  content: readonly Uint8Array[],
+  content: ContentRun | readonly Uint8Array[],
   encrypt: EncryptOptions,
   sign: EnvelopeSignOptions,
 ): Promise<Uint8Array> {

@@ -14,6 +14,7 @@ import { parseMessage } from '../mime/parse';
 import { decodedBody } from '../mime/part-access';
 import type { MimePart } from '../mime/types';
 import type { CmsCrypto } from './cms-crypto';
+import { asContentRun, type ContentRun } from './content-run';
 import { decryptEnvelope, type DecryptedContent } from './decrypt';
 import { streamEncryptedContent, type EncryptOptions } from './encrypt';
 import { entityRun } from './signable-entity';
@@ -58,9 +59,9 @@ export interface PendingEntity {
   writeInto(out: Uint8Array, offset: number, written?: (octets: Uint8Array) => void): Promise<void>;
 }
 
-/** The encrypted entity holding `content` (pieces of one run), ready to be written. */
-export async function pendingEncryptedEntity(crypto: CmsCrypto, content: readonly Uint8Array[], options: EncryptOptions): Promise<PendingEntity> {
-  const { der, kind } = await streamEncryptedContent(crypto, content, options);
+/** The encrypted entity holding `content`, ready to be written. */
+export async function pendingEncryptedEntity(crypto: CmsCrypto, content: ContentRun | readonly Uint8Array[], options: EncryptOptions): Promise<PendingEntity> {
+  const { der, kind } = await streamEncryptedContent(crypto, asContentRun(content), options);
   const smimeType = kind === 'auth-enveloped-data' ? 'authEnveloped-data' : 'enveloped-data';
   const head = encoder.encode(
     `Content-Type: application/pkcs7-mime; smime-type=${smimeType};\r\n name=smime.p7m\r\n` +
@@ -94,10 +95,10 @@ export async function pendingEncryptedEntity(crypto: CmsCrypto, content: readonl
   };
 }
 
-/** `prefix`, then the encrypted entity holding `content` (pieces of one run), in one buffer. */
+/** `prefix`, then the encrypted entity holding `content`, in one buffer. */
 export async function encryptedEntity(
   crypto: CmsCrypto,
-  content: readonly Uint8Array[],
+  content: ContentRun | readonly Uint8Array[],
   options: EncryptOptions,
   prefix: readonly Uint8Array[],
 ): Promise<Uint8Array> {

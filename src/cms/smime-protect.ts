@@ -17,7 +17,8 @@ import type { EncryptOptions } from './encrypt';
 import { outerFields, signableEntity } from './signable-entity';
 import { signedEnvelopeMessage } from './signed-envelope';
 import { encryptedEntity, innerEntity } from './smime-envelope';
-import { signedEntityPieces, type CanonicalEntity, type SmimeSignOptions } from './smime-sign';
+import { signedEntityPieces, signedEntityRun, type SmimeSignOptions } from './smime-sign';
+import { contentRun } from './content-run';
 
 /** Signing as `signSmimeEntity` does it; the platform crypto comes from `protectMessage`. */
 export type ProtectSignOptions = Omit<SmimeSignOptions, 'subtle' | 'randomBytes'>;
@@ -35,20 +36,24 @@ export async function protectMessage(crypto: CmsCrypto, message: Uint8Array, opt
   if (!sign && !encrypt) return message;
   const root = parseMessage(message);
 
-  const signed = (entity: Uint8Array, signing: ProtectSignOptions, canonical: CanonicalEntity) =>
-    signedEntityPieces(entity, { ...signing, subtle: crypto.subtle, randomBytes: (length) => randomBytes(crypto, length) }, canonical);
+  const signing = (options: ProtectSignOptions): SmimeSignOptions =>
+    ({ ...options, subtle: crypto.subtle, randomBytes: (length) => randomBytes(crypto, length) });
   const prefix = [...outerFields(root), asciiBytes('MIME-Version: 1.0\r\n')];
 
   // Content to be signed must be 7-bit canonical (RFC 8551 §3.1), which signableEntity
   // has checked; content that is only encrypted travels inside base64 and keeps its own
   // encoding. Each layer hands the next a list of pieces (views where it can), joined once.
-  let pieces = sign ? await signed(signableEntity(root), sign, 'known-canonical') : [innerEntity(root)];
-  if (!encrypt) return concatBytes([...prefix, ...pieces]);
-  if (!sign || !options.tripleWrap) return encryptedEntity(crypto, pieces, encrypt, prefix);
+  if (!sign) return encrypt ? encryptedEntity(crypto, [innerEntity(root)], encrypt, prefix) : message;
+  const entity = signableEntity(root);
+  if (!encrypt) return concatBytes([...prefix, ...(await signedEntityPieces(entity, signing(sign), 'known-canonical'))]);
+  // Encryption starts on the signed entity while its signature is still being made, when
+  // the signature's length is known in advance (RSA); otherwise it waits for the signature.
+  const content = signedEntityRun(entity, signing(sign), 'known-canonical') ??
+    contentRun(await signedEntityPieces(entity, signing(sign), 'known-canonical'));
+  if (!options.tripleWrap) return encryptedEntity(crypto, content, encrypt, prefix);
   const { opaque, ...clearSigning } = sign;
-  if (!opaque) return signedEnvelopeMessage(crypto, prefix, pieces, encrypt, clearSigning);
+  if (!opaque) return signedEnvelopeMessage(crypto, prefix, content, encrypt, clearSigning);
   // The envelope entity is Cachet's own output, canonical by construction.
-  const envelope = await encryptedEntity(crypto, pieces, encrypt, []);
-  pieces = await signed(envelope, sign, 'known-canonical');
-  return concatBytes([...prefix, ...pieces]);
+  const envelope = await encryptedEntity(crypto, content, encrypt, []);
+  return concatBytes([...prefix, ...(await signedEntityPieces(envelope, signing(sign), 'known-canonical'))]);
 }

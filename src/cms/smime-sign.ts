@@ -7,9 +7,11 @@
  */
 import { CachetError } from '../errors';
 import { asciiBytes, concatBytes } from '../mime/byte-sink';
-import { encodeBase64 } from '../mime/encode-base64';
+import { base64Length, encodeBase64 } from '../mime/encode-base64';
+import type { ContentRun } from './content-run';
+import { piecesLength } from './der-writer';
 import { MICALG_NAMES } from './oids';
-import { signSignedData, type SignSignedDataOptions, type SigningHash } from './signed-data-sign';
+import { planSignedData, signSignedData, type SignSignedDataOptions, type SigningHash } from './signed-data-sign';
 
 export interface SmimeSignOptions extends Omit<SignSignedDataOptions, 'content' | 'detached'> {
   /** Opaque signed-data instead of multipart/signed (B12, `clearSign` off). */
@@ -99,6 +101,28 @@ export function multipartSignedTail(boundary: string, signatureBase64: Uint8Arra
 /** Signs `entity` (canonical MIME entity bytes) and returns the S/MIME entity. */
 export async function signSmimeEntity(entity: Uint8Array, options: SmimeSignOptions): Promise<Uint8Array> {
   return concatBytes(await signedEntityPieces(entity, options, 'check'));
+}
+
+/**
+ * multipart/signed over `entity` as a run of pieces whose signature part follows once the
+ * signature is made, so that encryption around it can start at once; undefined when the
+ * signature part's length is not known before the signature is (opaque, or ECDSA).
+ */
+export function signedEntityRun(entity: Uint8Array, options: SmimeSignOptions, canonical: CanonicalEntity): ContentRun | undefined {
+  const { opaque = false, randomBytes, ...signOptions } = options;
+  if (opaque) return undefined;
+  if (canonical === 'check') requireCanonical(entity);
+  else if (entity.length === 0) throw new CachetError('input/invalid', 'the entity to sign is empty');
+  const planned = planSignedData({ ...signOptions, signingTime: options.signingTime ?? new Date(), content: entity, detached: true });
+  if (planned.length === undefined) return undefined;
+  const signing = planned.sign();
+  signing.catch(() => undefined); // awaited through `rest`, unless choosing the boundary throws first
+  const boundary = chooseBoundary(entity, randomBytes);
+  const head = multipartSignedHead(boundary, options.hash ?? 'SHA-256');
+  const tailLength = piecesLength(multipartSignedTail(boundary, new Uint8Array(base64Length(planned.length))));
+  const rest = signing.then((der) => multipartSignedTail(boundary, encodeBase64(der)));
+  rest.catch(() => undefined); // its reader sees the failure
+  return { length: head.length + entity.length + tailLength, pieces: [head, entity], rest };
 }
 
 /**

@@ -12,6 +12,7 @@ import { desEde3KeyUnwrap } from '../../src/cms/ciphers/des-ede3-key-unwrap';
 import { aesKeyUnwrap, aesKeyWrap } from '../../src/cms/aes-key-wrap';
 import { eccCmsSharedInfo, x963Kdf } from '../../src/cms/ecdh-kdf';
 import { cbcCiphertextLength, cbcEncryptor } from '../../src/cms/content-encryption';
+import { contentRun } from '../../src/cms/content-run';
 import { algorithmIdentifier } from '../../src/cms/der-writer';
 import { parseBer } from '../../src/cms/der-reader';
 import { decodeOaepParams, encodeOaepParams } from '../../src/cms/rsaes-oaep-params';
@@ -137,7 +138,7 @@ describe('AES-CBC in slices', () => {
   const MiB = 1 << 20;
   // Lengths around the 1 MiB slice: one slice, exactly one, one and a block, two and a bit.
   const lengths = [0, 15, 16, MiB - 1, MiB, MiB + 16, 2 * MiB + 5];
-  it('gives the ciphertext of one call, from any split of the content, that OpenSSL decrypts', async () => {
+  it('gives the ciphertext of one call, from any split of the content, some of it given later, that OpenSSL decrypts', async () => {
     for (const length of lengths) {
       const key = new Uint8Array(randomBytes(32));
       const iv = new Uint8Array(randomBytes(16));
@@ -148,10 +149,15 @@ describe('AES-CBC in slices', () => {
       const pieces = [plain.subarray(0, cut), plain.subarray(cut, cut + 7), plain.subarray(cut + 7)];
       const encrypt = await cbcEncryptor(crypto, { cipher: 'aes-256-cbc', iv, icvLength: 0 }, key);
       const chunks: Uint8Array[] = [];
-      await encrypt(pieces, (chunk) => chunks.push(chunk.slice()));
+      await encrypt(contentRun(pieces), (chunk) => chunks.push(chunk.slice()));
       const sealed = Buffer.concat(chunks);
       expect(sealed.length).toBe(cbcCiphertextLength(length));
       expect(sealed.equals(expected)).toBe(true);
+      // The last piece arriving later (a signature still being made) changes nothing.
+      const later: Uint8Array[] = [];
+      const rest = new Promise<Uint8Array[]>((resolve) => setTimeout(() => resolve(pieces.slice(2)), 5));
+      await encrypt({ length, pieces: pieces.slice(0, 2), rest }, (chunk) => later.push(chunk.slice()));
+      expect(Buffer.concat(later).equals(expected)).toBe(true);
       const opened = execFileSync('openssl', ['enc', '-d', '-aes-256-cbc', '-K', hex(key), '-iv', hex(iv)], { input: sealed, maxBuffer: 4 * MiB });
       expect(opened.equals(plain)).toBe(true);
     }
