@@ -98,7 +98,7 @@ export async function decryptEnvelope(
   const { kind, content } = readContentInfo(der);
   const parsed =
     kind === 'enveloped-data'
-      ? { ...readEnvelopedData(content), auth: undefined }
+      ? { ...readEnvelopedData(content, options.derOwned === true), auth: undefined }
       : (() => {
           const { mac, aad, ...rest } = readAuthEnvelopedData(content);
           return { ...rest, auth: { mac, aad } };

@@ -1,7 +1,8 @@
 /**
  * Small accessors over asn1js blocks that turn "this is not the shape the RFC says" into
  * a typed CachetError instead of a TypeError deep inside a caller. Values are views into
- * the input, never copies, except where a constructed (chunked) OCTET STRING is joined.
+ * the input, never copies, except where a constructed (chunked) OCTET STRING is joined
+ * (in place, when the caller owns the input).
  */
 import * as asn1js from 'asn1js';
 import { CachetError, type ErrorCode } from '../errors';
@@ -64,7 +65,7 @@ export function primitiveBytes(block: Block | undefined, what: string, code: Err
  * Content of an OCTET STRING, or of an implicitly tagged one, in either primitive or
  * constructed (BER chunked, as NSS writes encrypted content) form.
  */
-export function octetsOf(block: Block | undefined, what: string, code: ErrorCode = 'cms/malformed'): Uint8Array {
+export function octetsOf(block: Block | undefined, what: string, code: ErrorCode = 'cms/malformed', joinInPlace = false): Uint8Array {
   if (!block) fail(what, code);
   if (!block.idBlock.isConstructed) return primitiveBytes(block, what, code);
   const parts: Uint8Array[] = [];
@@ -81,7 +82,26 @@ export function octetsOf(block: Block | undefined, what: string, code: ErrorCode
   };
   collect(block);
   // A single piece is returned as the view it is: no copy of what may be the whole message.
-  return parts.length === 1 ? parts[0]! : concatBytes(parts);
+  if (parts.length === 1) return parts[0]!;
+  return (joinInPlace ? joinedInPlace(parts) : undefined) ?? concatBytes(parts);
+}
+
+/**
+ * Pieces of one buffer, in order, moved together over the headers between them: the
+ * joined octets start where the first piece did, and no second buffer is needed. Only for
+ * a buffer the caller owns and reads nothing else from after this point. Undefined when
+ * the pieces are not laid out so (then the caller copies).
+ */
+function joinedInPlace(parts: readonly Uint8Array[]): Uint8Array | undefined {
+  const first = parts[0] as Uint8Array;
+  const whole = new Uint8Array(first.buffer);
+  let to = first.byteOffset;
+  for (const part of parts) {
+    if (part.buffer !== first.buffer || part.byteOffset < to) return undefined;
+    whole.copyWithin(to, part.byteOffset, part.byteOffset + part.length);
+    to += part.length;
+  }
+  return whole.subarray(first.byteOffset, to);
 }
 
 export function octetStringOf(block: Block | undefined, what: string, code: ErrorCode = 'cms/malformed'): Uint8Array {

@@ -29,11 +29,15 @@ export function encryptedContentInfoHead(contentType: string, algorithm: Content
   return wrapPieces(0x30, [oid(contentType), encodeContentAlgorithm(algorithm), tlvHeader(0x80, ciphertextLength)], ciphertextLength);
 }
 
-export function readEncryptedContentInfo(block: Block | undefined): EncryptedContentInfo {
+/**
+ * `joinInPlace`: the input is the caller's own buffer, so chunked ciphertext (BER, as
+ * streaming encoders write it) is joined where it lies instead of into a copy.
+ */
+export function readEncryptedContentInfo(block: Block | undefined, joinInPlace = false): EncryptedContentInfo {
   const [typeBlock, algBlock, contentBlock] = sequenceOf(block, 'EncryptedContentInfo');
   const contentType = oidOf(typeBlock, 'EncryptedContentInfo contentType');
   const algorithm = readContentAlgorithm(algorithmOf(algBlock, 'contentEncryptionAlgorithm'));
   // Detached encrypted content (absent [0]) is legal CMS but never S/MIME.
   if (!isContext(contentBlock, 0)) throw new CachetError('cms/unsupported', 'the encrypted content is not in the message');
-  return { contentType, algorithm, ciphertext: octetsOf(contentBlock, 'encryptedContent') };
+  return { contentType, algorithm, ciphertext: octetsOf(contentBlock, 'encryptedContent', 'cms/malformed', joinInPlace) };
 }

@@ -58,8 +58,11 @@ export interface ParsedEnvelopedData {
   readonly encryptedContentInfo: EncryptedContentInfo;
 }
 
-/** Reads the EnvelopedData inside a ContentInfo's [0]. */
-export function readEnvelopedData(block: Block): ParsedEnvelopedData {
+/**
+ * Reads the EnvelopedData inside a ContentInfo's [0]; `joinInPlace` when the input is the
+ * caller's own buffer, which chunked ciphertext may then be joined in.
+ */
+export function readEnvelopedData(block: Block, joinInPlace = false): ParsedEnvelopedData {
   const fields = sequenceOf(block, 'EnvelopedData');
   const version = smallIntOf(fields[0], 'EnvelopedData version', 4);
   if (version > 4) throw new CachetError('cms/malformed', 'bad EnvelopedData version');
@@ -67,7 +70,7 @@ export function readEnvelopedData(block: Block): ParsedEnvelopedData {
   if (isContext(fields[next], 0)) next++; // originatorInfo: certificates and CRLs, not needed to decrypt
   setOf(fields[next], 'RecipientInfos');
   const recipientInfos = readRecipientInfos(fields[next]);
-  const encryptedContentInfo = readEncryptedContentInfo(fields[next + 1]);
+  const encryptedContentInfo = readEncryptedContentInfo(fields[next + 1], joinInPlace);
   for (const extra of fields.slice(next + 2)) {
     if (!isContext(extra, 1)) throw new CachetError('cms/malformed', 'unexpected field in EnvelopedData');
   }

@@ -17,33 +17,71 @@ const base64Values = (() => {
 })();
 
 /**
+ * The 12-bit value of every pair of base64 alphabet characters, indexed by the pair's two
+ * octets (first in the low byte); -1 where either is not in the alphabet. Two lookups
+ * decode a whole quantum.
+ */
+const pairValues = (() => {
+  const table = new Int16Array(65_536).fill(-1);
+  for (let first = 0; first < 256; first++) {
+    const high = base64Values[first] as number;
+    if (high < 0) continue;
+    for (let second = 0; second < 256; second++) {
+      const low = base64Values[second] as number;
+      if (low >= 0) table[first | (second << 8)] = (high << 6) | low;
+    }
+  }
+  return table;
+})();
+
+/**
  * Decodes base64, skipping line breaks and junk. A `=` ends the current quantum, so
  * several concatenated base64 blobs decode to the concatenation of their contents.
  */
 export function decodeBase64(input: Uint8Array): Uint8Array {
   const out = new Uint8Array(Math.floor((input.length * 3) / 4) + 3);
   const table = base64Values;
+  const pairs = pairValues;
   const n = input.length;
   let o = 0;
   let acc = 0;
   let count = 0;
-  for (let i = 0; i < n; i++) {
-    // Whole quantum of four alphabet characters (almost all of a body): three octets at once.
-    if (count === 0 && i + 3 < n) {
-      const a = table[input[i] as number] as number;
-      const b = table[input[i + 1] as number] as number;
-      const c = table[input[i + 2] as number] as number;
-      const d = table[input[i + 3] as number] as number;
-      if ((a | b | c | d) >= 0) {
-        out[o] = (a << 2) | (b >>> 4);
-        out[o + 1] = (b << 4) | (c >>> 2);
-        out[o + 2] = (c << 6) | d;
-        o += 3;
-        i += 3;
-        continue;
+  let i = 0;
+  while (i < n) {
+    if (count === 0) {
+      // Runs of whole quanta (almost all of a body, up to each line break): two quanta,
+      // then one, at a time, each from two pair lookups.
+      for (; i + 8 <= n; i += 8) {
+        const a = pairs[(input[i] as number) | ((input[i + 1] as number) << 8)] as number;
+        const b = pairs[(input[i + 2] as number) | ((input[i + 3] as number) << 8)] as number;
+        const c = pairs[(input[i + 4] as number) | ((input[i + 5] as number) << 8)] as number;
+        const d = pairs[(input[i + 6] as number) | ((input[i + 7] as number) << 8)] as number;
+        if ((a | b | c | d) < 0) break;
+        const first = (a << 12) | b;
+        const second = (c << 12) | d;
+        out[o] = first >>> 16;
+        out[o + 1] = first >>> 8;
+        out[o + 2] = first;
+        out[o + 3] = second >>> 16;
+        out[o + 4] = second >>> 8;
+        out[o + 5] = second;
+        o += 6;
       }
+      for (; i + 4 <= n; i += 4) {
+        const a = pairs[(input[i] as number) | ((input[i + 1] as number) << 8)] as number;
+        const b = pairs[(input[i + 2] as number) | ((input[i + 3] as number) << 8)] as number;
+        if ((a | b) < 0) break;
+        const quantum = (a << 12) | b;
+        out[o] = quantum >>> 16;
+        out[o + 1] = quantum >>> 8;
+        out[o + 2] = quantum;
+        o += 3;
+      }
+      if (i >= n) break;
     }
+    // One character at a time: line breaks, junk, padding, quanta split by them.
     const v = table[input[i] as number] as number;
+    i++;
     if (v >= 0) {
       acc = (acc << 6) | v;
       if (++count === 4) {

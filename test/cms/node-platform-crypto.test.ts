@@ -6,6 +6,8 @@
  * in-place decryption never touches octets someone else still reads.
  */
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeCmsCrypto } from '../../native-host/cli/commands/node-cms-crypto';
 import { decryptCbc, type ContentAlgorithm } from '../../src/cms/content-encryption';
@@ -20,7 +22,7 @@ import { parseMessage } from '../../src/mime/parse';
 import { isCachetError } from '../../src/errors';
 import { crypto as webCrypto } from './envelope-helpers';
 import { cachetUnwrap, opensslUnwrap } from './support/smime-layers';
-import { makeTestPki, type Identity, type TestPki } from './support/openssl-pki';
+import { makeTestPki, openssl, type Identity, type TestPki } from './support/openssl-pki';
 
 let pki: TestPki;
 beforeAll(() => { pki = makeTestPki(); });
@@ -158,6 +160,25 @@ describe('decrypting a message never changes octets another reader holds', () =>
     const decrypted = await decryptPart(nodeCmsCrypto, parseMessage(message), [recipient.operator]);
     expect(Buffer.from(decrypted.content).equals(entity)).toBe(true);
     expect(Buffer.from(message).equals(received)).toBe(true);
+  });
+
+  it('chunked (BER, streamed) ciphertext from OpenSSL: joined where it lies when decoded from base64, copied when the message holds it', async () => {
+    const recipient = pki.leaves.rsa;
+    const entity = Buffer.from(`Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n${randomBytes(30_000).toString('base64')}\r\n`);
+    const input = join(pki.dir, 'chunked-in.txt');
+    writeFileSync(input, entity);
+    // -stream writes indefinite lengths and the ciphertext in 4 KiB pieces.
+    const smime = openssl(['cms', '-encrypt', '-binary', '-aes256', '-stream', '-in', input, recipient.certPath]);
+    const der = openssl(['cms', '-encrypt', '-binary', '-aes256', '-stream', '-outform', 'DER', '-in', input, recipient.certPath]);
+    expect(der.subarray(0, 2).equals(Buffer.from([0x30, 0x80]))).toBe(true);
+    const fromBase64 = await decryptPart(nodeCmsCrypto, parseMessage(smime), [recipient.operator]);
+    expect(Buffer.from(fromBase64.content).equals(entity)).toBe(true);
+    const head = Buffer.from('Content-Type: application/pkcs7-mime; smime-type=enveloped-data\r\nContent-Transfer-Encoding: binary\r\n\r\n');
+    const binary = new Uint8Array(Buffer.concat([head, der]));
+    const received = binary.slice();
+    const fromBinary = await decryptPart(nodeCmsCrypto, parseMessage(binary), [recipient.operator]);
+    expect(Buffer.from(fromBinary.content).equals(entity)).toBe(true);
+    expect(Buffer.from(binary).equals(received)).toBe(true);
   });
 
   it('a wrong key tried first leaves the ciphertext for the right one', async () => {
