@@ -199,7 +199,8 @@ export async function decryptCbc(crypto: CmsCrypto, algorithm: ContentAlgorithm,
   if (info.mode !== 'cbc') throw new CachetError('cms/malformed', 'GCM is only valid inside AuthEnvelopedData');
   if (bytes.length === 0 || bytes.length % 16 !== 0) throw new CachetError('cms/decrypt-failed', DECRYPT_FAILED);
   if (crypto.aesCbcDecryptInPlace) {
-    const blocks = ciphertext.owned ? ciphertext.bytes : ciphertext.bytes.slice();
+    // new Uint8Array(view) always copies; slice() on a Node Buffer would return a view.
+    const blocks = ciphertext.owned ? ciphertext.bytes : new Uint8Array(ciphertext.bytes);
     try {
       crypto.aesCbcDecryptInPlace(key, algorithm.iv, blocks);
     } catch (error) {
