@@ -34,15 +34,17 @@ export function indexDashLines(source: Uint8Array): DashLineIndex {
   let starts: Int32Array = new Int32Array(256);
   let keys: Int32Array = new Int32Array(256);
   let count = 0;
-  // Jumps from dash to dash rather than from line to line: bodies are mostly base64 or
+  // Jumps to the next dash rather than from line to line: bodies are mostly base64 or
   // text with few dashes, so this is a handful of searches instead of one per line.
   let dash = source.indexOf(DASH);
   while (dash !== -1) {
+    const lf = source.indexOf(LF, dash);
     if (source[dash + 1] !== DASH || (dash > 0 && source[dash - 1] !== LF)) {
-      dash = source.indexOf(DASH, dash + 1);
+      // No line start in the rest of this line: go on from the next one, so that a line
+      // full of dashes costs one search, not one per dash.
+      dash = lf < 0 ? -1 : source.indexOf(DASH, lf + 1);
       continue;
     }
-    const lf = source.indexOf(LF, dash);
     const lineEnd = lf < 0 ? source.length : lf;
     // The same trimming matchDelimiter allows: one CR before the LF, then spaces and tabs.
     let keyEnd = lineEnd > dash + 2 && source[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
