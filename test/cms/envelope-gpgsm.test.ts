@@ -26,12 +26,31 @@ beforeAll(() => {
   home = mkdtempSync(join(tmpdir(), 'cachet-gpgsm-'));
   env = { ...process.env, GNUPGHOME: home };
   writeFileSync(join(home, 'gpg-agent.conf'), 'allow-loopback-pinentry\n');
+  // Everything gpgsm needs is imported here; no directory service to wait for.
+  writeFileSync(join(home, 'gpgsm.conf'), 'disable-crl-checks\ndisable-dirmngr\n');
   writeFileSync(join(home, 'trustlist.txt'), `${fingerprint(`${SMIME_CERTS}/smroot.pem`)} S relax\n`);
-  // gpgsm 2.2 cannot read OpenSSL 3's default PBES2 PKCS#12, but reads the legacy form.
+  // gpgsm 2.2 cannot read OpenSSL 3's default PBES2 PKCS#12, but reads the 3DES PBE form.
   const p12 = join(home, 'key.p12');
-  openssl(['pkcs12', '-export', '-legacy', '-in', rsa.pemPath, '-certfile', `${SMIME_CERTS}/smroot.pem`, '-out', p12, '-passout', 'pass:secret']);
-  gpgsm(['--pinentry-mode', 'loopback', '--passphrase-fd', '0', '--import', p12], utf8('secret\n'));
+  openssl(['pkcs12', '-export', '-in', rsa.pemPath, '-certfile', `${SMIME_CERTS}/smroot.pem`, '-out', p12, '-passout', 'pass:secret',
+    '-certpbe', 'PBE-SHA1-3DES', '-keypbe', 'PBE-SHA1-3DES', '-macalg', 'sha1']);
+  importWithPassphrase(p12);
 });
+
+/**
+ * The key import asks the passphrase through a gpg-agent that this import starts. On a
+ * loaded machine that first exchange has been seen to lose the passphrase (gpgsm then
+ * reports the PKCS#12 as undecryptable); a second attempt talks to the running agent.
+ */
+function importWithPassphrase(p12: string): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      gpgsm(['--pinentry-mode', 'loopback', '--passphrase-fd', '0', '--import', p12], utf8('secret\n'));
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}
 
 afterAll(() => {
   try {
