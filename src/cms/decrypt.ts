@@ -13,6 +13,7 @@ import { childrenOf, isContext, oidOf, parseBer, sequenceOf } from './der-reader
 import { readAuthEnvelopedData } from './auth-enveloped-data';
 import { decryptCbc, decryptGcm, type ContentCipherName } from './content-encryption';
 import { readEnvelopedData } from './enveloped-data';
+import { walkEnvelopedData } from './enveloped-data-walk';
 import type { KeyOperator } from './key-operator';
 import { OID_AUTH_ENVELOPED_DATA, OID_ENVELOPED_DATA } from './oids';
 import { readRecipientCertificate, type RecipientCertificate } from './recipient-certificate';
@@ -45,6 +46,20 @@ function readContentInfo(der: Uint8Array): { kind: EnvelopeKind; content: Return
   if (type === OID_ENVELOPED_DATA) return { kind: 'enveloped-data', content };
   if (type === OID_AUTH_ENVELOPED_DATA) return { kind: 'auth-enveloped-data', content };
   throw new CachetError('cms/unsupported', `not an encrypted message (content type ${type})`);
+}
+
+/**
+ * EnvelopedData is read with its ciphertext found by a BER walk (streamed messages hold
+ * it in thousands of pieces); anything the walk does not take, and AuthEnvelopedData, by
+ * asn1js as a whole.
+ */
+function parseEnvelope(der: Uint8Array, derOwned: boolean) {
+  const walked = walkEnvelopedData(der, derOwned);
+  if (walked) return { ...walked, auth: undefined };
+  const { kind, content } = readContentInfo(der);
+  if (kind === 'enveloped-data') return { ...readEnvelopedData(content, derOwned), auth: undefined };
+  const { mac, aad, ...rest } = readAuthEnvelopedData(content);
+  return { ...rest, auth: { mac, aad } };
 }
 
 interface Candidate {
@@ -95,14 +110,7 @@ export async function decryptEnvelope(
   operators: readonly KeyOperator[],
   options: DecryptEnvelopeOptions = {},
 ): Promise<DecryptedContent> {
-  const { kind, content } = readContentInfo(der);
-  const parsed =
-    kind === 'enveloped-data'
-      ? { ...readEnvelopedData(content, options.derOwned === true), auth: undefined }
-      : (() => {
-          const { mac, aad, ...rest } = readAuthEnvelopedData(content);
-          return { ...rest, auth: { mac, aad } };
-        })();
+  const parsed = parseEnvelope(der, options.derOwned === true);
   const candidates = candidatesFor(parsed.recipientInfos, operators);
   if (candidates.length === 0) {
     const unsupported = parsed.recipientInfos.flatMap((ri) => (ri.kind === 'other' && ri.unsupported ? [ri.unsupported] : []));

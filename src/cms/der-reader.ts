@@ -81,7 +81,14 @@ export function octetsOf(block: Block | undefined, what: string, code: ErrorCode
     }
   };
   collect(block);
-  // A single piece is returned as the view it is: no copy of what may be the whole message.
+  return joinPieces(parts, joinInPlace);
+}
+
+/**
+ * The pieces of a chunked OCTET STRING as one run: a single piece as the view it is (no
+ * copy of what may be the whole message), several joined in place or into a copy.
+ */
+export function joinPieces(parts: readonly Uint8Array[], joinInPlace: boolean): Uint8Array {
   if (parts.length === 1) return parts[0]!;
   return (joinInPlace ? joinedInPlace(parts) : undefined) ?? concatBytes(parts);
 }

@@ -35,9 +35,20 @@ export function encryptedContentInfoHead(contentType: string, algorithm: Content
  */
 export function readEncryptedContentInfo(block: Block | undefined, joinInPlace = false): EncryptedContentInfo {
   const [typeBlock, algBlock, contentBlock] = sequenceOf(block, 'EncryptedContentInfo');
+  const present = isContext(contentBlock, 0);
+  return encryptedContentInfoOf(typeBlock, algBlock, present, () => octetsOf(contentBlock, 'encryptedContent', 'cms/malformed', joinInPlace));
+}
+
+/** The fields read, the ciphertext only once the rest is known to be usable. */
+export function encryptedContentInfoOf(
+  typeBlock: Block | undefined,
+  algBlock: Block | undefined,
+  contentPresent: boolean,
+  ciphertext: () => Uint8Array,
+): EncryptedContentInfo {
   const contentType = oidOf(typeBlock, 'EncryptedContentInfo contentType');
   const algorithm = readContentAlgorithm(algorithmOf(algBlock, 'contentEncryptionAlgorithm'));
   // Detached encrypted content (absent [0]) is legal CMS but never S/MIME.
-  if (!isContext(contentBlock, 0)) throw new CachetError('cms/unsupported', 'the encrypted content is not in the message');
-  return { contentType, algorithm, ciphertext: octetsOf(contentBlock, 'encryptedContent', 'cms/malformed', joinInPlace) };
+  if (!contentPresent) throw new CachetError('cms/unsupported', 'the encrypted content is not in the message');
+  return { contentType, algorithm, ciphertext: ciphertext() };
 }

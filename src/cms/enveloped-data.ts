@@ -64,19 +64,32 @@ export interface ParsedEnvelopedData {
  */
 export function readEnvelopedData(block: Block, joinInPlace = false): ParsedEnvelopedData {
   const fields = sequenceOf(block, 'EnvelopedData');
-  const version = smallIntOf(fields[0], 'EnvelopedData version', 4);
+  return envelopedDataOf(fields.length, (i) => fields[i], (i) => readEncryptedContentInfo(fields[i], joinInPlace));
+}
+
+/**
+ * The EnvelopedData rules over its `count` fields, given one by one (`field`), with the
+ * EncryptedContentInfo read by `encryptedContent` from the field at the index given.
+ */
+export function envelopedDataOf(
+  count: number,
+  field: (index: number) => Block | undefined,
+  encryptedContent: (index: number) => EncryptedContentInfo,
+): ParsedEnvelopedData {
+  const version = smallIntOf(field(0), 'EnvelopedData version', 4);
   if (version > 4) throw new CachetError('cms/malformed', 'bad EnvelopedData version');
   let next = 1;
-  if (isContext(fields[next], 0)) next++; // originatorInfo: certificates and CRLs, not needed to decrypt
-  setOf(fields[next], 'RecipientInfos');
-  const recipientInfos = readRecipientInfos(fields[next]);
-  const encryptedContentInfo = readEncryptedContentInfo(fields[next + 1], joinInPlace);
-  for (const extra of fields.slice(next + 2)) {
-    if (!isContext(extra, 1)) throw new CachetError('cms/malformed', 'unexpected field in EnvelopedData');
+  if (isContext(field(next), 0)) next++; // originatorInfo: certificates and CRLs, not needed to decrypt
+  const infos = field(next);
+  setOf(infos, 'RecipientInfos');
+  const recipientInfos = readRecipientInfos(infos);
+  if (next + 1 >= count) throw new CachetError('cms/malformed', 'EnvelopedData without EncryptedContentInfo');
+  const encryptedContentInfo = encryptedContent(next + 1);
+  for (let i = next + 2; i < count; i++) {
+    if (!isContext(field(i), 1)) throw new CachetError('cms/malformed', 'unexpected field in EnvelopedData');
   }
   if (encryptedContentInfo.algorithm.cipher.endsWith('-gcm')) {
     throw new CachetError('cms/malformed', 'AES-GCM inside EnvelopedData (RFC 5084 requires AuthEnvelopedData)');
   }
   return { recipientInfos, encryptedContentInfo };
 }
-

@@ -1,0 +1,87 @@
+/**
+ * A minimal walk over BER elements (X.690 §8.1): where each element's header, contents and
+ * end lie, without building a tree. Used where asn1js would build objects for thousands
+ * of pieces nobody looks at one by one: the ciphertext of streamed EnvelopedData, which
+ * encoders write as an indefinite-length run of 1–4 KiB OCTET STRINGs. Anything it does
+ * not understand (high tag numbers, lengths over 2^32) or input that would take more than
+ * a few passes to walk is a WalkRefused, and the caller reads the input the thorough way.
+ */
+
+export class WalkRefused extends Error {}
+
+export interface Tlv {
+  /** The identifier octet: class, constructed bit and a tag number below 31. */
+  readonly identifier: number;
+  readonly start: number;
+  readonly contentStart: number;
+  /** Where the contents end: before the end-of-contents octets when the length is indefinite. */
+  readonly contentEnd: number;
+  readonly end: number;
+}
+
+export interface BerWalker {
+  /** The element starting at `at`, which must end by `limit`. */
+  element(at: number, limit: number): Tlv;
+  /** The elements inside a constructed one, which must fill it exactly. */
+  children(parent: Tlv): Tlv[];
+}
+
+/** Deeper than any CMS structure read this way; bounds the recursion on hostile input. */
+const MAX_DEPTH = 32;
+
+function refuse(): never {
+  throw new WalkRefused('not read by the BER walk');
+}
+
+export function isConstructed(tlv: Tlv): boolean {
+  return (tlv.identifier & 0x20) !== 0;
+}
+
+export function berWalker(bytes: Uint8Array): BerWalker {
+  // Finding where an indefinite-length element ends walks its contents, and its children
+  // are walked again when listed: a few passes over honest input. Nested indefinite
+  // elements would multiply that, so the steps are counted and bounded.
+  let steps = 0;
+  const budget = 4 * bytes.length + 64;
+
+  const element = (at: number, limit: number, depth: number): Tlv => {
+    if (++steps > budget || depth > MAX_DEPTH || at + 2 > limit) refuse();
+    const identifier = bytes[at] as number;
+    if ((identifier & 0x1f) === 0x1f) refuse();
+    const first = bytes[at + 1] as number;
+    let contentStart = at + 2;
+    if (first === 0x80) {
+      if ((identifier & 0x20) === 0) refuse(); // X.690 §8.1.3.2: primitive elements have definite lengths
+      for (let p = contentStart; ; ) {
+        if (p + 2 > limit) refuse();
+        if (bytes[p] === 0 && bytes[p + 1] === 0) return { identifier, start: at, contentStart, contentEnd: p, end: p + 2 };
+        p = element(p, limit, depth + 1).end;
+      }
+    }
+    let length = first;
+    if (first > 0x80) {
+      const count = first & 0x7f;
+      if (count > 4 || contentStart + count > limit) refuse();
+      length = 0;
+      for (let i = 0; i < count; i++) length = length * 256 + (bytes[contentStart + i] as number);
+      contentStart += count;
+    }
+    const contentEnd = contentStart + length;
+    if (contentEnd > limit) refuse();
+    return { identifier, start: at, contentStart, contentEnd, end: contentEnd };
+  };
+
+  return {
+    element: (at, limit) => element(at, limit, 0),
+    children: (parent) => {
+      if (!isConstructed(parent)) refuse();
+      const children: Tlv[] = [];
+      for (let p = parent.contentStart; p < parent.contentEnd; ) {
+        const child = element(p, parent.contentEnd, 1);
+        children.push(child);
+        p = child.end;
+      }
+      return children;
+    },
+  };
+}
