@@ -200,7 +200,7 @@ export async function decryptCbc(crypto: CmsCrypto, algorithm: ContentAlgorithm,
   if (bytes.length === 0 || bytes.length % 16 !== 0) throw new CachetError('cms/decrypt-failed', DECRYPT_FAILED);
   if (crypto.aesCbcDecryptInPlace) {
     // new Uint8Array(view) always copies; slice() on a Node Buffer would return a view.
-    const blocks = ciphertext.owned ? ciphertext.bytes : new Uint8Array(ciphertext.bytes);
+    const blocks = ciphertext.owned ? bytes : new Uint8Array(bytes);
     try {
       crypto.aesCbcDecryptInPlace(key, algorithm.iv, blocks);
     } catch (error) {

@@ -47,11 +47,16 @@ export function walkEnvelopedData(der: Uint8Array, joinInPlace: boolean): Parsed
     if (!typeTlv || !contentTlv || more.length > 0 || contentTlv.identifier !== CONTEXT_0_CONSTRUCTED) return undefined;
     if (oidOf(block(typeTlv), 'ContentInfo contentType') !== OID_ENVELOPED_DATA) return undefined;
     const fields = walk.children(only(walk.children(contentTlv), SEQUENCE));
+    // Each field parsed once, however often the rules look at it.
+    const parsed = new Map<number, Block>();
     return envelopedDataOf(
       fields.length,
       (i) => {
         const tlv = fields[i];
-        return tlv ? block(tlv) : undefined;
+        if (!tlv) return undefined;
+        const known = parsed.get(i) ?? block(tlv);
+        parsed.set(i, known);
+        return known;
       },
       (i) => {
         const info = fields[i] as Tlv;

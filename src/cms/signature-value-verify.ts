@@ -39,6 +39,12 @@ const DSA_HASHES: ReadonlyMap<string, HashName> = new Map([
   [OID_DSA_WITH_SHA256, 'SHA-256'],
 ]);
 
+/** The hash an AlgorithmIdentifier SEQUENCE names, when Cachet knows it. */
+function hashOfAlgorithm(node: unknown): HashName | undefined {
+  const oid = node instanceof asn1js.Sequence ? node.valueBlock.value[0] : undefined;
+  return oid instanceof asn1js.ObjectIdentifier ? hashNameFromOid(oid.valueBlock.toString()) : undefined;
+}
+
 /** RSASSA-PSS-params (RFC 4055 §3.1) with their defaults; undefined when not expressible in WebCrypto. */
 function readPssParams(params: unknown): { hash: HashName; saltLength: number } | string {
   let hash: HashName = 'SHA-1';
@@ -51,8 +57,7 @@ function readPssParams(params: unknown): { hash: HashName; saltLength: number } 
     const inner = field.valueBlock.value[0];
     switch (field.idBlock.tagNumber) {
       case 0: {
-        const oid = inner instanceof asn1js.Sequence ? inner.valueBlock.value[0] : undefined;
-        const name = oid instanceof asn1js.ObjectIdentifier ? hashNameFromOid(oid.valueBlock.toString()) : undefined;
+        const name = hashOfAlgorithm(inner);
         if (!name) return 'unsupported RSASSA-PSS hash';
         hash = name;
         break;
@@ -62,8 +67,7 @@ function readPssParams(params: unknown): { hash: HashName; saltLength: number } 
         const mgf = items[0];
         const mgfParams = items[1];
         if (!(mgf instanceof asn1js.ObjectIdentifier) || mgf.valueBlock.toString() !== OID_MGF1) return 'unsupported mask generation function';
-        const oid = mgfParams instanceof asn1js.Sequence ? mgfParams.valueBlock.value[0] : undefined;
-        const name = oid instanceof asn1js.ObjectIdentifier ? hashNameFromOid(oid.valueBlock.toString()) : undefined;
+        const name = hashOfAlgorithm(mgfParams);
         if (!name) return 'unsupported MGF1 hash';
         mgfHash = name;
         break;

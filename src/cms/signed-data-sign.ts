@@ -8,6 +8,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { CachetError } from '../errors';
 import { isSelfIssued, parseCertificate, type ParsedCertificate } from './certificate-fields';
+import { parseBer, primitiveBytes, sequenceOf } from './der-reader';
 import { digest } from './digest';
 import type { HashName, KeyOperator, NamedCurve, SignatureScheme } from './key-operator';
 import {
@@ -161,10 +162,9 @@ interface SignaturePlan {
 /** Octets in the RSA modulus of `spki`; undefined for other keys. */
 function rsaModulusLength(spki: pkijs.PublicKeyInfo): number | undefined {
   if (spki.algorithm.algorithmId !== OID_RSA_ENCRYPTION && spki.algorithm.algorithmId !== OID_RSASSA_PSS) return undefined;
-  const parsed = asn1js.fromBER(spki.subjectPublicKey.valueBlock.valueHexView);
-  const modulus = parsed.offset === -1 ? undefined : (parsed.result as asn1js.Sequence).valueBlock.value?.[0];
-  if (!(modulus instanceof asn1js.Integer)) throw new CachetError('pki/malformed', 'the signer certificate holds a malformed RSA key');
-  const octets = modulus.valueBlock.valueHexView;
+  const what = 'the signer certificate\'s RSA key';
+  const [modulus] = sequenceOf(parseBer(spki.subjectPublicKey.valueBlock.valueHexView, what, 'pki/malformed'), what, 'pki/malformed');
+  const octets = primitiveBytes(modulus, what, 'pki/malformed');
   let first = 0;
   while (first < octets.length - 1 && octets[first] === 0) first++;
   return octets.length - first;

@@ -36,24 +36,23 @@ export async function protectMessage(crypto: CmsCrypto, message: Uint8Array, opt
   if (!sign && !encrypt) return message;
   const root = parseMessage(message);
 
-  const signing = (options: ProtectSignOptions): SmimeSignOptions =>
-    ({ ...options, subtle: crypto.subtle, randomBytes: (length) => randomBytes(crypto, length) });
   const prefix = [...outerFields(root), asciiBytes('MIME-Version: 1.0\r\n')];
 
   // Content to be signed must be 7-bit canonical (RFC 8551 §3.1), which signableEntity
   // has checked; content that is only encrypted travels inside base64 and keeps its own
   // encoding. Each layer hands the next a list of pieces (views where it can), joined once.
   if (!sign) return encrypt ? encryptedEntity(crypto, [innerEntity(root)], encrypt, prefix) : message;
+  const signing: SmimeSignOptions = { ...sign, subtle: crypto.subtle, randomBytes: (length) => randomBytes(crypto, length) };
   const entity = signableEntity(root);
-  if (!encrypt) return concatBytes([...prefix, ...(await signedEntityPieces(entity, signing(sign), 'known-canonical'))]);
+  if (!encrypt) return concatBytes([...prefix, ...(await signedEntityPieces(entity, signing, 'known-canonical'))]);
   // Encryption starts on the signed entity while its signature is still being made, when
   // the signature's length is known in advance (RSA); otherwise it waits for the signature.
-  const content = signedEntityRun(entity, signing(sign), 'known-canonical') ??
-    contentRun(await signedEntityPieces(entity, signing(sign), 'known-canonical'));
+  const content = signedEntityRun(entity, signing, 'known-canonical') ??
+    contentRun(await signedEntityPieces(entity, signing, 'known-canonical'));
   if (!options.tripleWrap) return encryptedEntity(crypto, content, encrypt, prefix);
   const { opaque, ...clearSigning } = sign;
   if (!opaque) return signedEnvelopeMessage(crypto, prefix, content, encrypt, clearSigning);
   // The envelope entity is Cachet's own output, canonical by construction.
   const envelope = await encryptedEntity(crypto, content, encrypt, []);
-  return concatBytes([...prefix, ...(await signedEntityPieces(envelope, signing(sign), 'known-canonical'))]);
+  return concatBytes([...prefix, ...(await signedEntityPieces(envelope, signing, 'known-canonical'))]);
 }

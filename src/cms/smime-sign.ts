@@ -36,6 +36,12 @@ function requireCanonical(entity: Uint8Array): void {
   if (entity.length === 0) throw new CachetError('input/invalid', 'the entity to sign is empty');
 }
 
+/** The checks an entity to sign gets, by where it comes from (`CanonicalEntity`). */
+function checkEntity(entity: Uint8Array, canonical: CanonicalEntity): void {
+  if (canonical === 'check') requireCanonical(entity);
+  else if (entity.length === 0) throw new CachetError('input/invalid', 'the entity to sign is empty');
+}
+
 function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
   const first = needle[0];
   outer: for (let i = haystack.indexOf(first as number); i !== -1 && i + needle.length <= haystack.length; i = haystack.indexOf(first as number, i + 1)) {
@@ -111,8 +117,7 @@ export async function signSmimeEntity(entity: Uint8Array, options: SmimeSignOpti
 export function signedEntityRun(entity: Uint8Array, options: SmimeSignOptions, canonical: CanonicalEntity): ContentRun | undefined {
   const { opaque = false, randomBytes, ...signOptions } = options;
   if (opaque) return undefined;
-  if (canonical === 'check') requireCanonical(entity);
-  else if (entity.length === 0) throw new CachetError('input/invalid', 'the entity to sign is empty');
+  checkEntity(entity, canonical);
   const planned = planSignedData({ ...signOptions, signingTime: options.signingTime ?? new Date(), content: entity, detached: true });
   if (planned.length === undefined) return undefined;
   const signing = planned.sign();
@@ -137,8 +142,7 @@ export type CanonicalEntity = 'check' | 'known-canonical';
  * caller joins them once into the final message instead of every layer copying them.
  */
 export async function signedEntityPieces(entity: Uint8Array, options: SmimeSignOptions, canonical: CanonicalEntity): Promise<Uint8Array[]> {
-  if (canonical === 'check') requireCanonical(entity);
-  else if (entity.length === 0) throw new CachetError('input/invalid', 'the entity to sign is empty');
+  checkEntity(entity, canonical);
   const { opaque = false, randomBytes, ...signOptions } = options;
   const signing = signSignedData({ ...signOptions, content: entity, detached: !opaque });
   signing.catch(() => undefined); // awaited below, unless choosing the boundary throws first

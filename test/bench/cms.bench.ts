@@ -8,6 +8,7 @@ import { build } from 'esbuild';
 import { buildMessage } from '../../src/mime';
 import { makeTestPki, type TestPki } from '../cms/support/openssl-pki';
 import type { CmsJob, CmsJobResult, CmsOperation } from './cms-job';
+import { median } from './timing';
 
 /**
  * Cachet's CMS pipeline next to `openssl cms` on the same files in the same run: sign,
@@ -78,11 +79,6 @@ interface Measurement {
   readonly growthBytes: number;
   /** For decrypt+verify: DESIGN.md's one-pass yardstick (see `Bench.onePass`). */
   readonly onePassMs?: number;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 /** A multipart/mixed message of about `bytes` octets: a short text and a base64 attachment. */

@@ -1,6 +1,7 @@
 import { webcrypto } from 'node:crypto';
 
 import { buildCanonicalEntity, buildMessage, encodeBase64, encodeQuotedPrintable, type MimeNode } from '../../src/mime';
+import { medianTime } from './timing';
 
 /**
  * Build speed for 25 MiB content: the builder's base64 next to Node's native encoder, the
@@ -12,15 +13,7 @@ const RUNS = 5;
 const random = (bytes: Uint8Array) => webcrypto.getRandomValues(bytes);
 
 function median(run: () => void): number {
-  run();
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    run();
-    samples.push(performance.now() - start);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)] ?? Number.NaN;
+  return medianTime(run, RUNS);
 }
 
 export default function bench(): Promise<void> {

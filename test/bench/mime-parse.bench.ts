@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodedBody, parseMessage, partBytes, type MimePart } from '../../src/mime';
+import { median, medianTime } from './timing';
 
 /**
  * Parse speed on 25 MiB messages (issue 2: "a 25 MiB message parses in well under a
@@ -15,20 +16,8 @@ const MiB = 1 << 20;
 const RUNS = 7;
 const signer = fileURLToPath(new URL('../../../shared/corpora/openssl/smime-certs/smrsa1.pem', import.meta.url));
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
-
 function time(run: () => void): number {
-  run();
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    run();
-    samples.push(performance.now() - start);
-  }
-  return median(samples);
+  return medianTime(run, RUNS);
 }
 
 function line(label: string, bytes: number, ms: number, note = ''): void {

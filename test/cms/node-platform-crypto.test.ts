@@ -15,6 +15,8 @@ import { encryptContent } from '../../src/cms/encrypt';
 import type { KeyOperator } from '../../src/cms/key-operator';
 import { signableEntity } from '../../src/cms/signable-entity';
 import { decryptPart } from '../../src/cms/smime-envelope';
+import { walkEnvelopedData } from '../../src/cms/enveloped-data-walk';
+import { decodedBody } from '../../src/mime/part-access';
 import { protectMessage } from '../../src/cms/smime-protect';
 import { verifySmime } from '../../src/cms/smime-verify';
 import { buildMessage } from '../../src/mime/build-message';
@@ -189,11 +191,20 @@ describe('decrypting a message never changes octets another reader holds', () =>
       { random },
     ), { encrypt: { recipients: [recipient.certificate] } });
     // Holds the recipient's certificate but not its key: the unwrapped key is noise, as a
-    // token with the wrong key selected (or RSA's implicit rejection) would return.
+    // token with the wrong key selected (or RSA's implicit rejection) would return. A noise
+    // key whose padding happens to check out (1 in 256) would hide the message instead of
+    // failing, so the test picks one that WebCrypto rejects.
+    const envelope = walkEnvelopedData(decodedBody(parseMessage(message)), false);
+    if (!envelope) throw new Error('the test message is not EnvelopedData');
+    const { algorithm, ciphertext } = envelope.encryptedContentInfo;
+    let noise = new Uint8Array(randomBytes(32));
+    while (await decryptCbc(webCrypto, algorithm, noise, { bytes: ciphertext, owned: false }).then(() => true, () => false)) {
+      noise = new Uint8Array(randomBytes(32));
+    }
     const impostor: KeyOperator = {
       certificate: recipient.certificate,
       sign: () => Promise.reject(new Error('not used')),
-      decryptKey: () => Promise.resolve(new Uint8Array(randomBytes(32))),
+      decryptKey: () => Promise.resolve(noise.slice()),
       deriveSharedSecret: () => Promise.reject(new Error('not used')),
     };
     for (let i = 0; i < 4; i++) {

@@ -88,10 +88,13 @@ async function layerJson(layer: SignedLayer, validate: ValidateSigner | undefine
   return { kind: layer.kind, status, ...(layer.error ? { error: layer.error } : {}), signers };
 }
 
+/** Node's crypto for verifying: signed content is hashed where it lies, not copied first. */
+const NODE_VERIFYING = { subtle: nodeCmsCrypto.subtle, incrementalDigest: nodeCmsCrypto.incrementalDigest };
+
 /** Layers of a raw DER/BER SignedData file (no MIME around it). */
 async function rawCmsLayers(source: Uint8Array, insecureAllowSha1: boolean): Promise<SignedLayer[]> {
   try {
-    const verification = await verifySignedData(source, { subtle: nodeCmsCrypto.subtle, incrementalDigest: nodeCmsCrypto.incrementalDigest, insecureAllowSha1 });
+    const verification = await verifySignedData(source, { ...NODE_VERIFYING, insecureAllowSha1 });
     const status = verification.signers.length === 0 ? 'no-signers' : verification.allGood ? 'good' : 'signer-not-good';
     return [{ kind: 'signed-data', status, signers: verification.signers, verification }];
   } catch (error) {
@@ -141,7 +144,7 @@ export function createVerifyCommand(makeValidator: (anchors: readonly Uint8Array
       if (sniffContentInfo(source.subarray(0, 32)) === 'signed-data') {
         layers = await rawCmsLayers(source, insecureAllowSha1);
       } else {
-        const result = await verifySmime(parseMessage(source), { subtle: nodeCmsCrypto.subtle, incrementalDigest: nodeCmsCrypto.incrementalDigest, insecureAllowSha1 });
+        const result = await verifySmime(parseMessage(source), { ...NODE_VERIFYING, insecureAllowSha1 });
         layers = result.layers;
       }
       if (layers.length === 0) {
