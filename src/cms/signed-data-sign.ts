@@ -7,8 +7,9 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { CachetError } from '../errors';
-import { isSelfIssued, parseCertificate, type ParsedCertificate } from './certificate-fields';
+import { isSelfIssued, issuerDer, parseCertificate, type ParsedCertificate } from './certificate-fields';
 import { parseBer, primitiveBytes, sequenceOf } from './der-reader';
+import { concatBytes, octetString, oid, piecesLength, sequence, setOf, tlv, type Pieces } from './der-writer';
 import { digest } from './digest';
 import type { HashName, KeyOperator, NamedCurve, SignatureScheme } from './key-operator';
 import {
@@ -22,9 +23,9 @@ import {
   OID_MGF1,
   OID_RSASSA_PSS,
   OID_RSA_ENCRYPTION,
-  OID_SIGNED_DATA,
   curveFromOid,
 } from './oids';
+import { signedDataPieces } from './signed-data-der';
 import { verifySignatureValue } from './signature-value-verify';
 import {
   DEFAULT_SMIME_CAPABILITIES,
@@ -132,14 +133,6 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
-/** SignedAttributes is a SET OF: DER wants the members sorted by their encodings (X.690 §11.6). */
-function sortForDer(attributes: readonly pkijs.Attribute[]): pkijs.Attribute[] {
-  return attributes
-    .map((attribute) => ({ attribute, der: new Uint8Array(attribute.toSchema().toBER(false)) }))
-    .sort((a, b) => compareBytes(a.der, b.der))
-    .map((entry) => entry.attribute);
-}
-
 async function contentDigest(options: SignSignedDataOptions, hash: SigningHash): Promise<Uint8Array> {
   const given = options.contentDigest;
   if (!given) return digest(options.subtle, hash, options.content);
@@ -152,9 +145,14 @@ interface SignaturePlan {
   readonly hash: SigningHash;
   readonly signer: ParsedCertificate;
   readonly choice: SignatureChoice;
-  readonly included: readonly ParsedCertificate[];
-  readonly preferred: ParsedCertificate;
-  readonly signingTime: Date;
+  /** The certificates to include, each its exact DER, the signer's first. */
+  readonly certificates: readonly Uint8Array[];
+  /** IssuerAndSerialNumber of the signer certificate. */
+  readonly signerId: Uint8Array;
+  readonly digestAlgorithm: Uint8Array;
+  readonly signatureAlgorithm: Uint8Array;
+  /** The signed attributes other than contentType and messageDigest, each its DER. */
+  readonly fixedAttributes: readonly Uint8Array[];
   /** RSA signatures are exactly as long as the modulus (RFC 8017 §8.2.1); ECDSA's DER varies. */
   readonly signatureLength: number | undefined;
 }
@@ -186,44 +184,52 @@ function planSignature(options: SignSignedDataOptions): SignaturePlan {
   }
   const preferred = options.encryptionCertificate ? (extra[0] as ParsedCertificate) : signer;
   const signatureLength = choice.scheme.name === 'ECDSA' ? undefined : rsaModulusLength(signer.model.subjectPublicKeyInfo);
-  return { hash, signer, choice, included, preferred, signingTime: options.signingTime ?? new Date(), signatureLength };
-}
-
-function signedAttributes(plan: SignaturePlan, options: SignSignedDataOptions, messageDigest: Uint8Array): pkijs.SignedAndUnsignedAttributes {
-  const attributes = sortForDer([
-    new pkijs.Attribute({ type: OID_ATTR_CONTENT_TYPE, values: [new asn1js.ObjectIdentifier({ value: OID_DATA })] }),
-    new pkijs.Attribute({ type: OID_ATTR_MESSAGE_DIGEST, values: [new asn1js.OctetString({ valueHex: messageDigest })] }),
-    encodeSigningTime(plan.signingTime),
+  const fixedAttributes = [
+    encodeSigningTime(options.signingTime ?? new Date()),
     encodeSmimeCapabilities(options.capabilities ?? DEFAULT_SMIME_CAPABILITIES),
-    ...encodeEncryptionKeyPreference(plan.preferred.model),
-  ]);
-  return new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes });
+    ...encodeEncryptionKeyPreference(preferred.model),
+  ].map(derOf);
+  return {
+    hash,
+    signer,
+    choice,
+    certificates: included.map((c) => c.der),
+    signerId: sequence(issuerDer(signer.model), derOf(signer.model.serialNumber)),
+    digestAlgorithm: derOf(hashAlgorithm(hash)),
+    signatureAlgorithm: derOf(choice.algorithm),
+    fixedAttributes,
+    signatureLength,
+  };
 }
 
-/** The ContentInfo around one SignerInfo. */
-function assemble(plan: SignaturePlan, options: SignSignedDataOptions, signedAttrs: pkijs.SignedAndUnsignedAttributes, signature: Uint8Array): Uint8Array {
-  const signerInfo = new pkijs.SignerInfo({
-    version: 1,
-    sid: new pkijs.IssuerAndSerialNumber({ issuer: plan.signer.model.issuer, serialNumber: plan.signer.model.serialNumber }),
-    digestAlgorithm: hashAlgorithm(plan.hash),
-    signedAttrs,
-    signatureAlgorithm: plan.choice.algorithm,
-    signature: new asn1js.OctetString({ valueHex: signature }),
+function derOf(value: { toSchema(): asn1js.BaseBlock } | asn1js.BaseBlock): Uint8Array {
+  const block = value instanceof asn1js.BaseBlock ? value : value.toSchema();
+  return new Uint8Array(block.toBER(false));
+}
+
+/**
+ * SignedAttributes as the DER SET OF the signature covers (RFC 5652 §5.4), its members
+ * sorted by their encodings (X.690 §11.6).
+ */
+function signedAttributes(plan: SignaturePlan, messageDigest: Uint8Array): Uint8Array {
+  return setOf([
+    sequence(oid(OID_ATTR_CONTENT_TYPE), tlv(0x31, oid(OID_DATA))),
+    sequence(oid(OID_ATTR_MESSAGE_DIGEST), tlv(0x31, octetString(messageDigest))),
+    ...plan.fixedAttributes,
+  ]);
+}
+
+/** The ContentInfo around one SignerInfo, as pieces: an encapsulated content is one of them. */
+function assemble(plan: SignaturePlan, options: SignSignedDataOptions, signedAttrs: Uint8Array, signature: Uint8Array): Pieces {
+  return signedDataPieces({
+    digestAlgorithm: plan.digestAlgorithm,
+    signerId: plan.signerId,
+    signedAttributes: signedAttrs,
+    signatureAlgorithm: plan.signatureAlgorithm,
+    signature,
+    certificates: plan.certificates,
+    ...(options.detached ? {} : { content: options.content }),
   });
-  const encapContentInfo = new pkijs.EncapsulatedContentInfo({ eContentType: OID_DATA });
-  if (!options.detached) {
-    // Assigned after construction: PKI.js' constructor would copy the content into 64 KiB pieces.
-    encapContentInfo.eContent = new asn1js.OctetString({ valueHex: options.content });
-  }
-  const signedData = new pkijs.SignedData({
-    version: 1,
-    digestAlgorithms: [hashAlgorithm(plan.hash)],
-    encapContentInfo,
-    certificates: plan.included.map((c) => c.model),
-    signerInfos: [signerInfo],
-  });
-  const contentInfo = new pkijs.ContentInfo({ contentType: OID_SIGNED_DATA, content: signedData.toSchema(true) });
-  return new Uint8Array(contentInfo.toSchema().toBER(false));
 }
 
 /** RFC 8017 §5.2.1 I2OSP: an RSA signature is written with exactly as many octets as the modulus. */
@@ -249,7 +255,7 @@ export function planSignedData(options: SignSignedDataOptions): PlannedSignedDat
   const { signatureLength } = plan;
   const length = signatureLength === undefined
     ? undefined
-    : assemble(plan, options, signedAttributes(plan, options, new Uint8Array(HASH_LENGTHS[plan.hash])), new Uint8Array(signatureLength)).length;
+    : piecesLength(assemble(plan, options, signedAttributes(plan, new Uint8Array(HASH_LENGTHS[plan.hash])), new Uint8Array(signatureLength)));
   return {
     length,
     sign: async () => {
@@ -262,10 +268,8 @@ export function planSignedData(options: SignSignedDataOptions): PlannedSignedDat
 
 async function signPlanned(plan: SignaturePlan, options: SignSignedDataOptions): Promise<Uint8Array> {
   const { hash, choice } = plan;
-  const signedAttrs = signedAttributes(plan, options, await contentDigest(options, hash));
   // RFC 5652 §5.4: the digest covers the attributes with an EXPLICIT SET OF tag, not [0].
-  const toSign = new Uint8Array(signedAttrs.toSchema().toBER(false));
-  toSign[0] = 0x31;
+  const toSign = signedAttributes(plan, await contentDigest(options, hash));
   // Some tokens drop an RSA signature's leading zero octets; readers want all of them.
   const signature = fullLength(await options.signer.sign(await digest(options.subtle, hash, toSign), choice.scheme), plan.signatureLength);
   // A token with the wrong key selected, or a faulty signing operation, must not produce a
@@ -274,7 +278,7 @@ async function signPlanned(plan: SignaturePlan, options: SignSignedDataOptions):
   if (check.outcome !== 'valid') {
     throw new CachetError('key/operation-failed', 'the signature made by the key does not verify with the signer certificate');
   }
-  return assemble(plan, options, signedAttrs, signature);
+  return concatBytes(assemble(plan, options, toSign, signature));
 }
 
 /** Returns the DER ContentInfo holding the SignedData. */

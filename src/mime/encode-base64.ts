@@ -118,23 +118,28 @@ function encodeTriplesAligned(data: Uint8Array, whole: number, bytesPerLine: num
   return offset + w * 2;
 }
 
-/** As `encodeTriplesAligned`, octet by octet, for output starting on an odd address. */
+/**
+ * As `encodeTriplesAligned`, for output starting on an odd address, where no 16-bit view
+ * fits: four characters per big-endian 32-bit DataView store, which the engine compiles to
+ * unaligned stores. Octet by octet this case was half as fast again as the aligned one.
+ */
+const PAIRS_BIG_ENDIAN = Uint16Array.from({ length: 4096 }, (_, n) => (CODES[n >>> 6]! << 8) | CODES[n & 63]!);
+const CRLF_BIG_ENDIAN = (CR << 8) | LF;
+
 function encodeTriples(data: Uint8Array, whole: number, bytesPerLine: number, breakLines: boolean, out: Uint8Array, offset: number, end: number): number {
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   let o = offset;
   let i = 0;
   while (i < whole) {
     const lineEnd = Math.min(i + bytesPerLine, whole);
     for (; i < lineEnd; i += 3) {
       const a = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
-      out[o] = CODES[a >>> 18]!;
-      out[o + 1] = CODES[(a >>> 12) & 63]!;
-      out[o + 2] = CODES[(a >>> 6) & 63]!;
-      out[o + 3] = CODES[a & 63]!;
+      view.setUint32(o, (PAIRS_BIG_ENDIAN[a >>> 12]! << 16) | PAIRS_BIG_ENDIAN[a & 4095]!);
       o += 4;
     }
     if (o < end && breakLines && i % bytesPerLine === 0) {
-      out[o++] = CR;
-      out[o++] = LF;
+      view.setUint16(o, CRLF_BIG_ENDIAN);
+      o += 2;
     }
   }
   return o;
