@@ -148,6 +148,9 @@ export function createReader(deps: ReaderDeps): Reader {
         crypto: cms,
         subtle: deps.crypto.subtle,
         operators: () => deps.identities.operators(),
+        // Each message arrives as a copy of its own (decoded from the request, or redeemed
+        // once from a frame token): an encrypted layer is decrypted where it lies.
+        consumeSource: true,
       });
       const display = displayContent(result.content);
       const found = signersOf(result);

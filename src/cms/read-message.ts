@@ -58,6 +58,15 @@ export interface ReadOptions extends Omit<SmimeVerifyOptions, 'messageDate'> {
    * never wakes the key store (or asks for a smart card's PIN).
    */
   readonly operators: KeySource;
+  /**
+   * The message's octets are the reader's to reuse, as when it has just read them from a
+   * file: each encrypted layer is decoded and decrypted where it lies (`decryptPart`), so
+   * the message and its plaintext are not held side by side. The encrypted bodies in the
+   * message, and in the layers returned, are overwritten; header fields and every other
+   * part stay as they were. Signatures around an encrypted layer are checked before it is
+   * opened.
+   */
+  readonly consumeSource?: boolean;
 }
 
 /** Triple wrap is three layers; beyond this, nesting only costs time. */
@@ -74,7 +83,7 @@ export async function readMessage(message: Uint8Array | MimePart, options: ReadO
   const root = message instanceof Uint8Array ? parseMessage(message) : message;
   const date = headerValue(root, 'date');
   const from = headerValue(root, 'from');
-  const { crypto, operators: keys, signingTimeToleranceMs, ...given } = options;
+  const { crypto, operators: keys, signingTimeToleranceMs, consumeSource, ...given } = options;
   const verifyOptions = crypto.incrementalDigest ? { ...given, incrementalDigest: crypto.incrementalDigest } : given;
   let operators: readonly KeyOperator[] | undefined = typeof keys === 'function' ? undefined : keys;
   const layers: ReadLayer[] = [];
@@ -90,7 +99,7 @@ export async function readMessage(message: Uint8Array | MimePart, options: ReadO
       }
       operators ??= await (keys as () => Promise<readonly KeyOperator[]> | readonly KeyOperator[])();
       if (operators.length === 0) throw new CachetError('key/unavailable', 'the message is encrypted and no key to decrypt it is available');
-      const decrypted = await decryptPart(crypto, current, operators);
+      const decrypted = await decryptPart(crypto, current, operators, { consumeSource: consumeSource === true });
       layers.push({ kind: 'encrypted', decrypted });
       current = parseMessage(decrypted.content);
       continue;

@@ -11,7 +11,7 @@ import { concatBytes } from '../mime/byte-sink';
 import { lfToCrlf } from '../mime/canonical';
 import { Base64Writer, base64Length } from '../mime/encode-base64';
 import { parseMessage } from '../mime/parse';
-import { decodedBody } from '../mime/part-access';
+import { decodedBody, decodedBodyInPlace } from '../mime/part-access';
 import type { MimePart } from '../mime/types';
 import type { CmsCrypto } from './cms-crypto';
 import { asContentRun, type ContentRun } from './content-run';
@@ -138,12 +138,29 @@ export function isEncryptedPart(part: MimePart): boolean {
   return part.smimeKind === 'enveloped-data' || part.smimeKind === 'auth-enveloped-data';
 }
 
+export interface DecryptPartOptions {
+  /**
+   * The part's source is the reader's to reuse: nothing reads the encrypted body's octets
+   * afterwards. Its base64 is then decoded where it lies and the plaintext takes the
+   * ciphertext's place, so a large message and its decrypted content are not held side by
+   * side. The encrypted body in the source is overwritten, whether decryption succeeds or not.
+   */
+  readonly consumeSource?: boolean;
+}
+
 /** Decrypts an application/pkcs7-mime enveloped part; the content is the inner MIME entity. */
-export async function decryptPart(crypto: CmsCrypto, part: MimePart, operators: readonly KeyOperator[]): Promise<DecryptedContent> {
+export async function decryptPart(
+  crypto: CmsCrypto,
+  part: MimePart,
+  operators: readonly KeyOperator[],
+  options: DecryptPartOptions = {},
+): Promise<DecryptedContent> {
   if (!isEncryptedPart(part)) throw new CachetError('cms/unsupported', 'this part is not an encrypted S/MIME entity');
-  const der = decodedBody(part);
-  // Decoded base64 is a new buffer nothing else holds: the plaintext may take its place.
-  return decryptEnvelope(crypto, der, operators, { derOwned: der.buffer !== part.source.buffer });
+  const consume = options.consumeSource === true;
+  const der = consume ? decodedBodyInPlace(part) : decodedBody(part);
+  // Decoded base64 is a new buffer nothing else holds, and a consumed source is the
+  // reader's: either way the plaintext may take the ciphertext's place.
+  return decryptEnvelope(crypto, der, operators, { derOwned: consume || der.buffer !== part.source.buffer });
 }
 
 /**
@@ -155,9 +172,10 @@ export async function decryptMessagePieces(
   crypto: CmsCrypto,
   message: Uint8Array,
   operators: readonly KeyOperator[],
+  options: DecryptPartOptions = {},
 ): Promise<{ pieces: Uint8Array[]; decrypted: DecryptedContent }> {
   const root = parseMessage(message);
-  const decrypted = await decryptPart(crypto, root, operators);
+  const decrypted = await decryptPart(crypto, root, operators, options);
   const outer = fieldBytes(root, (name) => !isContentField(name));
   const mimeVersion = hasMimeVersion(decrypted.content) ? [] : [encoder.encode('MIME-Version: 1.0\r\n')];
   return { pieces: [lfToCrlf(concatBytes(outer)), ...mimeVersion, decrypted.content], decrypted };

@@ -1,7 +1,7 @@
 import { decodeBytes } from './charset';
 import { parseContentDisposition, type ContentDisposition } from './content-type';
 import { decodeEncodedWords } from './encoded-words';
-import { decodeTransfer } from './transfer-decoding';
+import { decodeTransfer, decodeTransferInPlace } from './transfer-decoding';
 import type { ByteRange, MimePart } from './types';
 
 /** Read access to a parsed part. Byte accessors return views into `part.source`, not copies. */
@@ -38,6 +38,14 @@ export function bodyBytes(part: MimePart): Uint8Array {
 /** The body with its Content-Transfer-Encoding undone (a view for 7bit/8bit/binary). */
 export function decodedBody(part: MimePart): Uint8Array {
   return decodeTransfer(bodyBytes(part), part.transferEncoding);
+}
+
+/**
+ * The body decoded over its own octets in the part's source (`decodeTransferInPlace`),
+ * for a caller that owns the source and has no further use for the encoded body.
+ */
+export function decodedBodyInPlace(part: MimePart): Uint8Array {
+  return decodeTransferInPlace(bodyBytes(part), part.transferEncoding);
 }
 
 /** The decoded body as text in its declared charset, falling back as `decodeBytes` does. */

@@ -37,9 +37,14 @@ const pairValues = (() => {
 /**
  * Decodes base64, skipping line breaks and junk. A `=` ends the current quantum, so
  * several concatenated base64 blobs decode to the concatenation of their contents.
+ *
+ * With `inPlace` the octets are written over the input itself, from its start, for a
+ * caller that has no further use for the characters: a large body then needs no second
+ * buffer. That is safe because every octet written comes from characters already read,
+ * and three octets never take more room than the four characters they came from.
  */
-export function decodeBase64(input: Uint8Array): Uint8Array {
-  const out = new Uint8Array(Math.floor((input.length * 3) / 4) + 3);
+export function decodeBase64(input: Uint8Array, inPlace = false): Uint8Array {
+  const out = inPlace ? input : new Uint8Array(Math.floor((input.length * 3) / 4) + 3);
   const table = base64Values;
   const pairs = pairValues;
   const n = input.length;
@@ -196,6 +201,14 @@ export function decodeTransfer(body: Uint8Array, encoding: string): Uint8Array {
     default:
       return body;
   }
+}
+
+/**
+ * As `decodeTransfer`, base64 decoded over the body itself (see `decodeBase64`), for a
+ * caller that owns the bytes and needs only the decoded form afterwards.
+ */
+export function decodeTransferInPlace(body: Uint8Array, encoding: string): Uint8Array {
+  return encoding === 'base64' ? decodeBase64(body, true) : decodeTransfer(body, encoding);
 }
 
 /** The first `maxBytes` decoded bytes, decoding only as much input as that needs. */

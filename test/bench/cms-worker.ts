@@ -49,8 +49,9 @@ async function requireTrusted(layer: SignedLayer, validate: ValidateSigner): Pro
 /**
  * Reading a triple-wrapped message as the extension's reader does (`readMessage`: outer
  * signature checked, the part it wraps decrypted, the inner signature checked), keys
- * loaded and input read as `cachet open` does (a view of the file's bytes), then each
- * signature held to the trust anchor and the shown content written out.
+ * loaded and input read as `cachet open` does (a view of the file's bytes, which the
+ * reader may reuse: the encrypted layer is decrypted where it lies), then each signature
+ * held to the trust anchor and the shown content written out.
  */
 async function openTripleWrapped(job: CmsJob): Promise<void> {
   const source = await readInput(job.input, io);
@@ -59,7 +60,7 @@ async function openTripleWrapped(job: CmsJob): Promise<void> {
     keyPem: new Uint8Array(await readFile(job.keys.key)),
   });
   const validate = anchorTrust(readPemCertificates(await readFile(job.keys.root)));
-  const read = await readMessage(source, { crypto: nodeCmsCrypto, subtle: nodeCmsCrypto.subtle, operators });
+  const read = await readMessage(source, { crypto: nodeCmsCrypto, subtle: nodeCmsCrypto.subtle, operators, consumeSource: true });
   const kinds = read.layers.map((entry) => entry.kind).join(', ');
   if (kinds !== 'signed, encrypted, signed') throw new Error(`not read as a triple wrap: ${kinds}`);
   for (const entry of read.layers) if (entry.kind === 'signed') await requireTrusted(entry.layer, validate);

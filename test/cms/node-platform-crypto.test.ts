@@ -16,8 +16,10 @@ import type { KeyOperator } from '../../src/cms/key-operator';
 import { signableEntity } from '../../src/cms/signable-entity';
 import { decryptPart } from '../../src/cms/smime-envelope';
 import { walkEnvelopedData } from '../../src/cms/enveloped-data-walk';
-import { decodedBody } from '../../src/mime/part-access';
+import { decodedBody, partBytes } from '../../src/mime/part-access';
 import { protectMessage } from '../../src/cms/smime-protect';
+import { readMessage, type ReadResult } from '../../src/cms/read-message';
+import type { CmsCrypto } from '../../src/cms/cms-crypto';
 import { verifySmime } from '../../src/cms/smime-verify';
 import { buildMessage } from '../../src/mime/build-message';
 import { parseMessage } from '../../src/mime/parse';
@@ -211,5 +213,50 @@ describe('decrypting a message never changes octets another reader holds', () =>
       const decrypted = await decryptPart(nodeCmsCrypto, parseMessage(message), [impostor, recipient.operator]);
       expect(new TextDecoder().decode(decrypted.content)).toContain('for the right key');
     }
+  });
+});
+
+describe('reading a message whose octets the reader may reuse (consumeSource)', () => {
+  /** What a reader shows and reports, without the octets it points into. */
+  const summary = (read: ReadResult) => ({
+    layers: read.layers.map((layer) => (layer.kind === 'signed' ? `signed ${layer.layer.status} ${layer.shown}` : layer.kind)),
+    content: Buffer.from(partBytes(read.content)).toString('hex'),
+  });
+
+  for (const cipher of ['aes-256-cbc', 'aes-128-gcm'] as const) {
+    it(`${cipher}: the same layers and content as a reader that copies, decrypted over the encrypted body and nowhere else`, async () => {
+      const sender = pki.leaves.rsa;
+      const recipient = pki.leaves['ec-p256'];
+      const message = await protectMessage(nodeCmsCrypto, plainMessage(sender, recipient, 300_000), {
+        sign: { signer: sender.operator, chain: [pki.intermediate] },
+        encrypt: { recipients: [recipient.certificate], cipher },
+        tripleWrap: true,
+      });
+      const envelope = parseMessage(message).children[0];
+      if (!envelope) throw new Error('not a triple wrap');
+      for (const crypto of [nodeCmsCrypto, webCrypto] as CmsCrypto[]) {
+        const options = { crypto, subtle: crypto.subtle, operators: [recipient.operator] };
+        const copying = summary(await readMessage(message, options));
+        const consumed = message.slice();
+        const read = await readMessage(consumed, { ...options, consumeSource: true });
+        expect(summary(read)).toEqual(copying);
+        expect(copying.layers).toEqual(['signed good false', 'encrypted', 'signed good true']);
+        // The header fields and the outer signature part are as received; only the envelope body changed.
+        const { start, end } = envelope.bodyRange;
+        expect(Buffer.from(consumed.subarray(0, start)).equals(Buffer.from(message.subarray(0, start)))).toBe(true);
+        expect(Buffer.from(consumed.subarray(end)).equals(Buffer.from(message.subarray(end)))).toBe(true);
+        expect(Buffer.from(consumed.subarray(start, end)).equals(Buffer.from(message.subarray(start, end)))).toBe(false);
+        // Node decrypts CBC where the ciphertext lies, so the shown content is in the message's buffer.
+        if (crypto === nodeCmsCrypto && cipher === 'aes-256-cbc') expect(read.content.source.buffer).toBe(consumed.buffer);
+      }
+    });
+  }
+
+  it('a reader that does not consume its source leaves every octet as received', async () => {
+    const recipient = pki.leaves.rsa;
+    const message = await protectMessage(webCrypto, plainMessage(recipient, recipient, 10_000), { encrypt: { recipients: [recipient.certificate] } });
+    const received = message.slice();
+    await readMessage(message, { crypto: nodeCmsCrypto, subtle: nodeCmsCrypto.subtle, operators: [recipient.operator] });
+    expect(Buffer.from(message).equals(Buffer.from(received))).toBe(true);
   });
 });

@@ -58,6 +58,28 @@ describe('decodeBase64', () => {
     );
   });
 
+  it('decodes in place to the same octets, written over the start of the input and nowhere else', () => {
+    const characters = fc.constantFrom(...`${ALPHABET}=\r\n \t-.*\u00ff\u0000`);
+    const base64Lines = fc.uint8Array({ maxLength: 600 }).map((data) => (Buffer.from(data).toString('base64').match(/.{1,76}/g) ?? []).join('\r\n'));
+    const text = fc.oneof(base64Lines, fc.array(characters, { maxLength: 400 }).map((chars) => chars.join('')));
+    fc.assert(
+      fc.property(text, fc.nat(8), fc.nat(8), (body, before, after) => {
+        // The body sits inside a larger buffer, as a part's body sits inside a message.
+        const buffer = new Uint8Array(before + body.length + after).fill(0x7e);
+        buffer.set(latin1(body), before);
+        const input = buffer.subarray(before, before + body.length);
+        const expected = reference(latin1(body));
+        const decoded = decodeBase64(input, true);
+        expect(decoded.buffer).toBe(buffer.buffer);
+        expect(decoded.byteOffset).toBe(input.byteOffset);
+        expect(Buffer.from(decoded).equals(Buffer.from(expected))).toBe(true);
+        expect(buffer.subarray(0, before).every((b) => b === 0x7e)).toBe(true);
+        expect(buffer.subarray(before + body.length).every((b) => b === 0x7e)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('decodes concatenated blobs to the concatenation of their contents', () => {
     const input = latin1(`${Buffer.from('ab').toString('base64')}\r\n${Buffer.from('cde').toString('base64')}${Buffer.from('f').toString('base64')}`);
     expect(new TextDecoder().decode(decodeBase64(input))).toBe('abcdef');

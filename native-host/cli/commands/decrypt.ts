@@ -54,7 +54,7 @@ export const decrypt: Command = {
     let pieces: Uint8Array[];
     try {
       const operators = stored ? stored.operators : loadSoftwareKeyOperators(sources);
-      ({ pieces } = await decryptMessagePieces(nodeCmsCrypto, input, operators));
+      ({ pieces } = await decryptMessagePieces(nodeCmsCrypto, input, operators, { consumeSource: true }));
     } finally {
       stored?.close();
     }

@@ -124,6 +124,8 @@ export const open: Command = {
       insecureAllowSha1: parsed.flags.has('--insecure-allow-sha1'),
       // Keys are unlocked only when an encrypted layer is reached.
       operators: () => unlockKeys(keyFiles),
+      // The message was read for this alone: an encrypted layer is decrypted where it lies.
+      consumeSource: true,
     });
     // Every layer belongs to this message: its From (or Sender) and Date judge every signer.
     const sender: SenderHeaders = { from: headerValue(root, 'from') ?? headerValue(root, 'sender'), date: headerValue(root, 'date') };
