@@ -28,7 +28,8 @@ function base64UrlToBigInt(value: string): bigint {
 export class SoftwareKeyOperator implements KeyOperator {
   readonly certificate: Uint8Array;
   readonly #key: KeyObject;
-  readonly #rsaSecret: Uint8Array | undefined;
+  /** RSA only, made on first use: signing never needs it. */
+  #rsaSecret: Uint8Array | undefined;
   readonly #modulusLength: number;
   readonly #curve: NamedCurve | undefined;
 
@@ -48,13 +49,17 @@ export class SoftwareKeyOperator implements KeyOperator {
     this.#key = key;
     const details = key.asymmetricKeyDetails ?? {};
     this.#modulusLength = Math.ceil((details.modulusLength ?? 0) / 8);
-    if (key.asymmetricKeyType === 'rsa') {
-      const jwk = key.export({ format: 'jwk' });
-      if (typeof jwk.d !== 'string') throw new CachetError('key/unavailable', 'RSA key without private exponent');
-      this.#rsaSecret = implicitRejectionSecret(base64UrlToBigInt(jwk.d), this.#modulusLength);
-    }
     const curve = (Object.keys(NODE_CURVE) as NamedCurve[]).find((c) => NODE_CURVE[c] === details.namedCurve);
     this.#curve = key.asymmetricKeyType === 'ec' ? curve : undefined;
+  }
+
+  /** The secret that implicit rejection derives its stand-in keys from (rsa-implicit-rejection.ts). */
+  #implicitRejectionSecret(): Uint8Array {
+    if (this.#rsaSecret) return this.#rsaSecret;
+    const jwk = this.#key.export({ format: 'jwk' });
+    if (typeof jwk.d !== 'string') throw new CachetError('key/unavailable', 'RSA key without private exponent');
+    this.#rsaSecret = implicitRejectionSecret(base64UrlToBigInt(jwk.d), this.#modulusLength);
+    return this.#rsaSecret;
   }
 
   sign(digest: Uint8Array, scheme: SignatureScheme): Promise<Uint8Array> {
@@ -62,7 +67,7 @@ export class SoftwareKeyOperator implements KeyOperator {
   }
 
   decryptKey(wrappedKey: Uint8Array, scheme: KeyTransportScheme): Promise<Uint8Array> {
-    if (this.#key.asymmetricKeyType !== 'rsa' || this.#rsaSecret === undefined) {
+    if (this.#key.asymmetricKeyType !== 'rsa') {
       return Promise.reject(new CachetError('key/operation-failed', 'key transport needs an RSA key'));
     }
     if (wrappedKey.length !== this.#modulusLength) {
@@ -87,6 +92,12 @@ export class SoftwareKeyOperator implements KeyOperator {
     }
     // Node refuses RSA_PKCS1_PADDING for decryption (CVE-2023-46809), rightly: do the raw
     // operation and unpad with implicit rejection instead.
+    let secret: Uint8Array;
+    try {
+      secret = this.#implicitRejectionSecret();
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
     let em: Uint8Array;
     try {
       em = new Uint8Array(privateDecrypt({ key: this.#key, padding: constants.RSA_NO_PADDING }, wrappedKey));
@@ -95,7 +106,7 @@ export class SoftwareKeyOperator implements KeyOperator {
       // but it is answered the same way as bad padding.
       em = new Uint8Array(this.#modulusLength);
     }
-    return Promise.resolve(unpadWithImplicitRejection(em, wrappedKey, this.#rsaSecret));
+    return Promise.resolve(unpadWithImplicitRejection(em, wrappedKey, secret));
   }
 
   deriveSharedSecret(originatorPoint: Uint8Array, curve: NamedCurve): Promise<Uint8Array> {

@@ -78,8 +78,3 @@ export function emailAddresses(certificate: pkijs.Certificate): string[] {
     return true;
   });
 }
-
-/** Self-issued (subject equals issuer): a root when building the chain to include (B18). */
-export function isSelfIssued(certificate: pkijs.Certificate): boolean {
-  return bytesEqual(issuerDer(certificate), subjectDer(certificate));
-}

@@ -7,8 +7,8 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { CachetError } from '../errors';
-import { isSelfIssued, issuerDer, parseCertificate, type ParsedCertificate } from './certificate-fields';
-import { parseBer, primitiveBytes, sequenceOf } from './der-reader';
+import { decodeOid, isUniversal, sequenceOf, TAG } from '../pki/der';
+import { parseBer } from './der-reader';
 import { concatBytes, octetString, oid, piecesLength, sequence, setOf, tlv, type Pieces } from './der-writer';
 import { digest } from './digest';
 import type { HashName, KeyOperator, NamedCurve, SignatureScheme } from './key-operator';
@@ -27,6 +27,7 @@ import {
 } from './oids';
 import { signedDataPieces } from './signed-data-der';
 import { verifySignatureValue } from './signature-value-verify';
+import { isSelfIssuedCertificate, readSignerCertificate, type SignerCertificate } from './signer-certificate';
 import {
   DEFAULT_SMIME_CAPABILITIES,
   encodeEncryptionKeyPreference,
@@ -93,12 +94,11 @@ interface SignatureChoice {
   readonly algorithm: pkijs.AlgorithmIdentifier;
 }
 
-function chooseSignature(certificate: pkijs.Certificate, hash: SigningHash, rsaPss: boolean): SignatureChoice {
-  const spki = certificate.subjectPublicKeyInfo.algorithm;
-  switch (spki.algorithmId) {
+function chooseSignature(certificate: SignerCertificate, hash: SigningHash, rsaPss: boolean): SignatureChoice {
+  switch (certificate.keyAlgorithm) {
     case OID_RSA_ENCRYPTION:
     case OID_RSASSA_PSS:
-      if (rsaPss || spki.algorithmId === OID_RSASSA_PSS) {
+      if (rsaPss || certificate.keyAlgorithm === OID_RSASSA_PSS) {
         return {
           scheme: { name: 'RSA-PSS', hash, saltLength: HASH_LENGTHS[hash] },
           algorithm: algorithm(OID_RSASSA_PSS, pssParams(hash)),
@@ -107,21 +107,15 @@ function chooseSignature(certificate: pkijs.Certificate, hash: SigningHash, rsaP
       // rsaEncryption with NULL parameters, as OpenSSL and NSS write it (RFC 3370 §3.2).
       return { scheme: { name: 'RSASSA-PKCS1-v1_5', hash }, algorithm: algorithm(OID_RSA_ENCRYPTION, new asn1js.Null()) };
     case OID_EC_PUBLIC_KEY: {
-      const params: unknown = spki.algorithmParams;
-      const curve: NamedCurve | undefined = params instanceof asn1js.ObjectIdentifier ? curveFromOid(params.valueBlock.toString()) : undefined;
+      const params = certificate.keyParameters;
+      const curve: NamedCurve | undefined = params && isUniversal(params, TAG.OID) ? curveFromOid(decodeOid(params.value)) : undefined;
       if (!curve) throw new CachetError('cms/unsupported', 'the signing key is on an unsupported elliptic curve');
       // ecdsa-with-SHA* with absent parameters (RFC 5758 §3.2).
       return { scheme: { name: 'ECDSA', hash }, algorithm: algorithm(ECDSA_OIDS[hash]) };
     }
     default:
-      throw new CachetError('cms/unsupported', `cannot sign with a ${spki.algorithmId} key`);
+      throw new CachetError('cms/unsupported', `cannot sign with a ${certificate.keyAlgorithm} key`);
   }
-}
-
-function requireCertificate(der: Uint8Array, what: string): ParsedCertificate {
-  const cert = parseCertificate(der);
-  if (!cert) throw new CachetError('pki/malformed', `${what} is not an X.509 certificate`);
-  return cert;
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
@@ -143,7 +137,7 @@ async function contentDigest(options: SignSignedDataOptions, hash: SigningHash):
 /** Everything about a signature that is settled before the content is hashed. */
 interface SignaturePlan {
   readonly hash: SigningHash;
-  readonly signer: ParsedCertificate;
+  readonly signer: SignerCertificate;
   readonly choice: SignatureChoice;
   /** The certificates to include, each its exact DER, the signer's first. */
   readonly certificates: readonly Uint8Array[];
@@ -157,12 +151,13 @@ interface SignaturePlan {
   readonly signatureLength: number | undefined;
 }
 
-/** Octets in the RSA modulus of `spki`; undefined for other keys. */
-function rsaModulusLength(spki: pkijs.PublicKeyInfo): number | undefined {
-  if (spki.algorithm.algorithmId !== OID_RSA_ENCRYPTION && spki.algorithm.algorithmId !== OID_RSASSA_PSS) return undefined;
-  const what = 'the signer certificate\'s RSA key';
-  const [modulus] = sequenceOf(parseBer(spki.subjectPublicKey.valueBlock.valueHexView, what, 'pki/malformed'), what, 'pki/malformed');
-  const octets = primitiveBytes(modulus, what, 'pki/malformed');
+/** Octets in the RSA modulus of the certificate's key; undefined for other keys. */
+function rsaModulusLength(certificate: SignerCertificate): number | undefined {
+  if (certificate.keyAlgorithm !== OID_RSA_ENCRYPTION && certificate.keyAlgorithm !== OID_RSASSA_PSS) return undefined;
+  // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 §A.1.1)
+  const [modulus] = sequenceOf(certificate.publicKey, 'the signer certificate\'s RSA key');
+  if (!modulus || !isUniversal(modulus, TAG.INTEGER)) throw new CachetError('pki/malformed', 'the signer certificate\'s RSA key has no modulus');
+  const octets = modulus.value;
   let first = 0;
   while (first < octets.length - 1 && octets[first] === 0) first++;
   return octets.length - first;
@@ -170,36 +165,40 @@ function rsaModulusLength(spki: pkijs.PublicKeyInfo): number | undefined {
 
 function planSignature(options: SignSignedDataOptions): SignaturePlan {
   const hash = options.hash ?? 'SHA-256';
-  const signer = requireCertificate(options.signer.certificate, 'the signer certificate');
-  const choice = chooseSignature(signer.model, hash, options.rsaPss ?? false);
-  const included: ParsedCertificate[] = [signer];
+  const signer = readSignerCertificate(options.signer.certificate, 'the signer certificate');
+  const choice = chooseSignature(signer, hash, options.rsaPss ?? false);
+  const included: SignerCertificate[] = [signer];
   const extra = [
-    ...(options.encryptionCertificate ? [requireCertificate(options.encryptionCertificate, 'the encryption certificate')] : []),
-    ...(options.chain ?? []).map((der, i) => requireCertificate(der, `chain certificate ${i + 1}`)),
+    ...(options.encryptionCertificate ? [readSignerCertificate(options.encryptionCertificate, 'the encryption certificate')] : []),
+    ...(options.chain ?? []).map((der, i) => readSignerCertificate(der, `chain certificate ${i + 1}`)),
   ];
   for (const cert of extra) {
-    if (!options.includeRoot && isSelfIssued(cert.model)) continue;
+    if (!options.includeRoot && isSelfIssuedCertificate(cert)) continue;
     if (included.some((c) => compareBytes(c.der, cert.der) === 0)) continue;
     included.push(cert);
   }
-  const preferred = options.encryptionCertificate ? (extra[0] as ParsedCertificate) : signer;
-  const signatureLength = choice.scheme.name === 'ECDSA' ? undefined : rsaModulusLength(signer.model.subjectPublicKeyInfo);
+  const preferred = options.encryptionCertificate ? (extra[0] as SignerCertificate) : signer;
   const fixedAttributes = [
-    encodeSigningTime(options.signingTime ?? new Date()),
-    encodeSmimeCapabilities(options.capabilities ?? DEFAULT_SMIME_CAPABILITIES),
-    ...encodeEncryptionKeyPreference(preferred.model),
-  ].map(derOf);
+    derOf(encodeSigningTime(options.signingTime ?? new Date())),
+    derOf(encodeSmimeCapabilities(options.capabilities ?? DEFAULT_SMIME_CAPABILITIES)),
+    ...encodeEncryptionKeyPreference(issuerAndSerialNumber(preferred)),
+  ];
   return {
     hash,
     signer,
     choice,
     certificates: included.map((c) => c.der),
-    signerId: sequence(issuerDer(signer.model), derOf(signer.model.serialNumber)),
+    signerId: issuerAndSerialNumber(signer),
     digestAlgorithm: derOf(hashAlgorithm(hash)),
     signatureAlgorithm: derOf(choice.algorithm),
     fixedAttributes,
-    signatureLength,
+    signatureLength: choice.scheme.name === 'ECDSA' ? undefined : rsaModulusLength(signer),
   };
+}
+
+/** IssuerAndSerialNumber (RFC 5652 §10.2.4) naming `certificate`, from its own encodings. */
+function issuerAndSerialNumber(certificate: SignerCertificate): Uint8Array {
+  return sequence(certificate.issuer, certificate.serialNumber);
 }
 
 function derOf(value: { toSchema(): asn1js.BaseBlock } | asn1js.BaseBlock): Uint8Array {
@@ -274,7 +273,8 @@ async function signPlanned(plan: SignaturePlan, options: SignSignedDataOptions):
   const signature = fullLength(await options.signer.sign(await digest(options.subtle, hash, toSign), choice.scheme), plan.signatureLength);
   // A token with the wrong key selected, or a faulty signing operation, must not produce a
   // message that every reader will call bad: check the signature before it leaves.
-  const check = await verifySignatureValue(options.subtle, plan.signer.model.subjectPublicKeyInfo, choice.algorithm, hash, toSign, signature);
+  const key = new pkijs.PublicKeyInfo({ schema: parseBer(plan.signer.spki, 'the signer certificate\'s public key', 'pki/malformed') });
+  const check = await verifySignatureValue(options.subtle, key, choice.algorithm, hash, toSign, signature);
   if (check.outcome !== 'valid') {
     throw new CachetError('key/operation-failed', 'the signature made by the key does not verify with the signer certificate');
   }

@@ -1,12 +1,14 @@
 /**
  * S/MIME signed attributes: SMIMECapabilities (RFC 8551 §2.5.2), SMIMEEncryptionKeyPreference
  * (RFC 8551 §2.5.3) with Microsoft's older variant, and signingTime (RFC 5652 §11.3).
- * Encoders produce pkijs `Attribute`s for signing; decoders take the attribute's values as
- * received and throw `cms/malformed` for anything that does not fit the ASN.1.
+ * Encoders produce pkijs `Attribute`s for signing (the encryption-key preference its DER);
+ * decoders take the attribute's values as received and throw `cms/malformed` for anything
+ * that does not fit the ASN.1.
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { CachetError } from '../errors';
+import { oid, sequence, tlv } from './der-writer';
 import {
   OID_AES128_CBC,
   OID_AES128_GCM,
@@ -89,24 +91,18 @@ export function decodeSmimeCapabilities(attribute: pkijs.Attribute): SmimeCapabi
   });
 }
 
-function issuerAndSerialOf(certificate: pkijs.Certificate): pkijs.IssuerAndSerialNumber {
-  return new pkijs.IssuerAndSerialNumber({ issuer: certificate.issuer, serialNumber: certificate.serialNumber });
-}
-
 /**
- * Both forms of the encryption-key preference naming `certificate`: RFC 8551's
- * `[0] IMPLICIT IssuerAndSerialNumber` and Microsoft's plain IssuerAndSerialNumber, which
- * Outlook uses to pick the certificate to encrypt replies to.
+ * Both forms of the encryption-key preference naming a certificate by its
+ * IssuerAndSerialNumber (given as DER): RFC 8551's `[0] IMPLICIT IssuerAndSerialNumber`
+ * and Microsoft's plain IssuerAndSerialNumber, which Outlook uses to pick the certificate
+ * to encrypt replies to. Each Attribute is returned as its DER.
  */
-export function encodeEncryptionKeyPreference(certificate: pkijs.Certificate): pkijs.Attribute[] {
-  const ias = issuerAndSerialOf(certificate).toSchema();
-  const tagged = new asn1js.Constructed({
-    idBlock: { tagClass: 3, tagNumber: 0 },
-    value: ias.valueBlock.value,
-  });
+export function encodeEncryptionKeyPreference(issuerAndSerialNumber: Uint8Array): Uint8Array[] {
+  const tagged = issuerAndSerialNumber.slice();
+  tagged[0] = 0xa0;
   return [
-    new pkijs.Attribute({ type: OID_ATTR_ENCRYPTION_KEY_PREFERENCE, values: [tagged] }),
-    new pkijs.Attribute({ type: OID_ATTR_MS_ENCRYPTION_KEY_PREFERENCE, values: [issuerAndSerialOf(certificate).toSchema()] }),
+    sequence(oid(OID_ATTR_ENCRYPTION_KEY_PREFERENCE), tlv(0x31, tagged)),
+    sequence(oid(OID_ATTR_MS_ENCRYPTION_KEY_PREFERENCE), tlv(0x31, issuerAndSerialNumber)),
   ];
 }
 

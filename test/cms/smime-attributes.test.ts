@@ -53,7 +53,9 @@ describe('SMIMECapabilities (RFC 8551 §2.5.2)', () => {
 describe('encryption-key preference (RFC 8551 §2.5.3 and Microsoft)', () => {
   it('writes both forms naming the certificate, and reads each back', () => {
     const cert = certificate();
-    const [rfc, microsoft] = encodeEncryptionKeyPreference(cert).map(roundTrip);
+    const issuerAndSerial = new pkijs.IssuerAndSerialNumber({ issuer: cert.issuer, serialNumber: cert.serialNumber });
+    const [rfc, microsoft] = encodeEncryptionKeyPreference(new Uint8Array(issuerAndSerial.toSchema().toBER(false)))
+      .map((der) => new pkijs.Attribute({ schema: asn1js.fromBER(der).result }));
     for (const [attr, isMicrosoft] of [[rfc!, false], [microsoft!, true]] as const) {
       const pref = decodeEncryptionKeyPreference(attr);
       expect(pref.kind).toBe('issuerAndSerialNumber');

@@ -44,13 +44,18 @@ function fromOf(input: Uint8Array): string | undefined {
   }
 }
 
-async function loadSigner(values: Map<string, string[]>, io: CliIo, from: string | undefined): Promise<{ signer: KeyOperator; chain: Uint8Array[]; close: () => void }> {
+async function loadSigner(
+  values: Map<string, string[]>,
+  io: CliIo,
+  from: () => string | undefined,
+): Promise<{ signer: KeyOperator; chain: Uint8Array[]; close: () => void }> {
   const stored = await openStoreKeys(values, (line) => io.stderr.write(`cachet sign: ${line}\n`));
   if (stored) {
     const signing = stored.operators.filter((op) => op.identity.usages.includes('sign'));
+    const address = from();
     const matches = (op: KeyOperator): boolean => {
       const cert = parseCertificate(op.certificate);
-      return from !== undefined && cert !== undefined && emailAddresses(cert.model).some((a) => addressesEqual(a, from));
+      return address !== undefined && cert !== undefined && emailAddresses(cert.model).some((a) => addressesEqual(a, address));
     };
     const signer = signing.find(matches) ?? signing[0];
     if (!signer) {
@@ -113,7 +118,8 @@ export const sign: Command = {
       io.stderr.write(`cachet sign: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}\n`);
       return EXIT_UNUSABLE;
     }
-    const { signer, chain, close } = await loadSigner(parsed.values, io, fromOf(input));
+    // The From address only chooses among the identities of a token or database.
+    const { signer, chain, close } = await loadSigner(parsed.values, io, () => fromOf(input));
     let message: Uint8Array;
     try {
       message = await protectMessage(nodeCmsCrypto, input, {

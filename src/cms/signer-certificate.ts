@@ -1,0 +1,62 @@
+/**
+ * What making a signature needs from a certificate (the signer's, the chain's, the one to
+ * encrypt to): its issuer, serial number and subject exactly as encoded, and its public
+ * key. Read with the bounded DER reader of src/pki: building a PKI.js Certificate for this
+ * cost about a millisecond per certificate, several times per message.
+ */
+import { CachetError } from '../errors';
+import { children, expectUniversal, isContext, readTlv, TAG, type Tlv } from '../pki/der';
+import { parseSpki } from '../pki/parsed-certificate';
+
+export interface SignerCertificate {
+  readonly der: Uint8Array;
+  /** The issuer Name's encoding. */
+  readonly issuer: Uint8Array;
+  /** The serialNumber INTEGER's encoding, identifier and length included. */
+  readonly serialNumber: Uint8Array;
+  /** The subject Name's encoding. */
+  readonly subject: Uint8Array;
+  /** The SubjectPublicKeyInfo's encoding. */
+  readonly spki: Uint8Array;
+  readonly keyAlgorithm: string;
+  /** The key algorithm's parameters (an EC key's named curve), when present. */
+  readonly keyParameters: Tlv | undefined;
+  /** The subjectPublicKey bits (for RSA, the RSAPublicKey DER). */
+  readonly publicKey: Uint8Array;
+}
+
+function fields(der: Uint8Array): SignerCertificate {
+  const [tbs] = children(expectUniversal(readTlv(der), TAG.SEQUENCE, 'Certificate'));
+  const parts = children(expectUniversal(tbs, TAG.SEQUENCE, 'TBSCertificate'));
+  // TBSCertificate: [0] version (absent for v1), serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo, ...
+  const first = parts[0] && isContext(parts[0], 0) ? 1 : 0;
+  const serialNumber = expectUniversal(parts[first], TAG.INTEGER, 'serialNumber').encoded;
+  const issuer = expectUniversal(parts[first + 2], TAG.SEQUENCE, 'issuer').encoded;
+  const subject = expectUniversal(parts[first + 4], TAG.SEQUENCE, 'subject').encoded;
+  const spki = parseSpki(parts[first + 5]);
+  return {
+    der,
+    issuer,
+    serialNumber,
+    subject,
+    spki: spki.der,
+    keyAlgorithm: spki.algorithm.oid,
+    keyParameters: spki.algorithm.params,
+    publicKey: spki.publicKey,
+  };
+}
+
+/** Throws `pki/malformed` naming `what` when `der` is not an X.509 certificate. */
+export function readSignerCertificate(der: Uint8Array, what: string): SignerCertificate {
+  try {
+    return fields(der);
+  } catch (error) {
+    throw new CachetError('pki/malformed', `${what} is not an X.509 certificate`, { cause: error });
+  }
+}
+
+/** Self-issued (issuer and subject encoded alike): a root, left out of the chain included (B18). */
+export function isSelfIssuedCertificate(certificate: SignerCertificate): boolean {
+  const { issuer, subject } = certificate;
+  return issuer.length === subject.length && issuer.every((octet, i) => octet === subject[i]);
+}
