@@ -4,19 +4,8 @@
  * public key, taken from the exact received DER.
  */
 import { CachetError } from '../errors';
-import {
-  algorithmOf,
-  bitStringBytes,
-  childrenOf,
-  encodingOf,
-  isContext,
-  oidOf,
-  octetStringOf,
-  parseBer,
-  primitiveBytes,
-  sequenceOf,
-  type Block,
-} from './der-reader';
+import { children, decodeOid, expectUniversal, isUniversal, readTlv, sequenceOf, TAG } from '../pki/der';
+import { readCertificateParts, type CertificateParts } from './certificate-parts';
 import { curveFromOid, OID_EC_PUBLIC_KEY, OID_RSA_ENCRYPTION, OID_SUBJECT_KEY_IDENTIFIER } from './oids';
 import type { NamedCurve } from './key-operator';
 
@@ -41,54 +30,53 @@ function toBigInt(bytes: Uint8Array): bigint {
   return hex === '' ? 0n : BigInt(`0x${hex}`);
 }
 
-function readKey(spkiBlock: Block): RecipientKey {
-  const [algBlock, keyBlock] = sequenceOf(spkiBlock, 'SubjectPublicKeyInfo', 'pki/malformed');
-  const algorithm = algorithmOf(algBlock, 'SubjectPublicKeyInfo algorithm', 'pki/malformed');
-  const bits = bitStringBytes(keyBlock, 'subjectPublicKey', 'pki/malformed');
-  const spki = encodingOf(spkiBlock);
-  if (algorithm.oid === OID_RSA_ENCRYPTION) {
-    const [n, e] = sequenceOf(parseBer(bits, 'RSAPublicKey', 'pki/malformed'), 'RSAPublicKey', 'pki/malformed');
-    const modulusBytes = primitiveBytes(n, 'RSA modulus', 'pki/malformed');
-    const modulus = toBigInt(modulusBytes);
-    const exponent = toBigInt(primitiveBytes(e, 'RSA exponent', 'pki/malformed'));
+function readKey(certificate: CertificateParts): RecipientKey {
+  const { spki, keyAlgorithm, keyParameters, publicKey } = certificate;
+  if (keyAlgorithm === OID_RSA_ENCRYPTION) {
+    // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 §A.1.1)
+    const [n, e] = sequenceOf(publicKey, 'RSAPublicKey');
+    const modulus = toBigInt(expectUniversal(n, TAG.INTEGER, 'RSA modulus').value);
+    const exponent = toBigInt(expectUniversal(e, TAG.INTEGER, 'RSA exponent').value);
     const modulusLength = Math.ceil(modulus.toString(2).length / 8);
     if (modulusLength < 128 || exponent < 3n || exponent % 2n === 0n) {
       throw new CachetError('cms/unsupported', 'recipient RSA key is too small or malformed');
     }
     return { kind: 'rsa', spki, modulus, exponent, modulusLength };
   }
-  if (algorithm.oid === OID_EC_PUBLIC_KEY) {
-    const curve = curveFromOid(oidOf(algorithm.params, 'EC parameters', 'pki/malformed'));
+  if (keyAlgorithm === OID_EC_PUBLIC_KEY) {
+    const curve = keyParameters && isUniversal(keyParameters, TAG.OID) ? curveFromOid(decodeOid(keyParameters.value)) : undefined;
     if (!curve) throw new CachetError('cms/unsupported', 'recipient key is on an unsupported curve');
-    return { kind: 'ec', spki, curve, point: bits };
+    return { kind: 'ec', spki, curve, point: publicKey };
   }
-  throw new CachetError('cms/unsupported', `recipient key algorithm ${algorithm.oid} cannot receive encrypted mail`);
+  throw new CachetError('cms/unsupported', `recipient key algorithm ${keyAlgorithm} cannot receive encrypted mail`);
+}
+
+/** The subjectKeyIdentifier extension's value (RFC 5280 §4.2.1.2), when there is one. */
+function subjectKeyIdentifier(certificate: CertificateParts): Uint8Array | undefined {
+  for (const extension of certificate.extensions) {
+    const parts = children(expectUniversal(extension, TAG.SEQUENCE, 'Extension'));
+    const [id] = parts;
+    if (!id || !isUniversal(id, TAG.OID) || decodeOid(id.value) !== OID_SUBJECT_KEY_IDENTIFIER) continue;
+    const value = expectUniversal(parts[parts.length - 1], TAG.OCTET_STRING, 'extnValue').value;
+    return expectUniversal(readTlv(value), TAG.OCTET_STRING, 'SubjectKeyIdentifier').value;
+  }
+  return undefined;
 }
 
 export function readRecipientCertificate(der: Uint8Array): RecipientCertificate {
-  const [tbs] = sequenceOf(parseBer(der, 'certificate', 'pki/malformed'), 'Certificate', 'pki/malformed');
-  const fields = sequenceOf(tbs, 'TBSCertificate', 'pki/malformed');
-  const offset = isContext(fields[0], 0) ? 1 : 0;
-  const serialBlock = fields[offset];
-  const issuerBlock = fields[offset + 2];
-  const spkiBlock = fields[offset + 5];
-  if (!serialBlock || !issuerBlock || !spkiBlock) throw new CachetError('pki/malformed', 'certificate is missing fields');
-  let subjectKeyIdentifier: Uint8Array | undefined;
-  const extensionsBlock = fields.slice(offset + 6).find((f) => isContext(f, 3));
-  if (extensionsBlock) {
-    const [list] = childrenOf(extensionsBlock, 'extensions', 'pki/malformed');
-    for (const extension of sequenceOf(list, 'Extensions', 'pki/malformed')) {
-      const parts = sequenceOf(extension, 'Extension', 'pki/malformed');
-      if (oidOf(parts[0], 'extnID', 'pki/malformed') !== OID_SUBJECT_KEY_IDENTIFIER) continue;
-      const value = octetStringOf(parts[parts.length - 1], 'extnValue', 'pki/malformed');
-      subjectKeyIdentifier = octetStringOf(parseBer(value, 'SubjectKeyIdentifier', 'pki/malformed'), 'SubjectKeyIdentifier', 'pki/malformed');
-    }
+  const certificate = readCertificateParts(der, 'the recipient certificate');
+  let subjectKeyId: Uint8Array | undefined;
+  try {
+    subjectKeyId = subjectKeyIdentifier(certificate);
+  } catch (error) {
+    throw new CachetError('pki/malformed', 'the recipient certificate has a malformed subjectKeyIdentifier', { cause: error });
   }
   return {
     der,
-    issuer: encodingOf(issuerBlock),
-    serial: primitiveBytes(serialBlock, 'serialNumber', 'pki/malformed'),
-    subjectKeyIdentifier,
-    key: readKey(spkiBlock),
+    issuer: certificate.issuer,
+    // The INTEGER's content octets: RecipientIdentifier matching compares those.
+    serial: readTlv(certificate.serialNumber).value,
+    subjectKeyIdentifier: subjectKeyId,
+    key: readKey(certificate),
   };
 }

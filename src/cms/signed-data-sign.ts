@@ -27,7 +27,7 @@ import {
 } from './oids';
 import { signedDataPieces } from './signed-data-der';
 import { verifySignatureValue } from './signature-value-verify';
-import { isSelfIssuedCertificate, readSignerCertificate, type SignerCertificate } from './signer-certificate';
+import { isSelfIssuedCertificate, readCertificateParts, type CertificateParts } from './certificate-parts';
 import {
   DEFAULT_SMIME_CAPABILITIES,
   encodeEncryptionKeyPreference,
@@ -94,7 +94,7 @@ interface SignatureChoice {
   readonly algorithm: pkijs.AlgorithmIdentifier;
 }
 
-function chooseSignature(certificate: SignerCertificate, hash: SigningHash, rsaPss: boolean): SignatureChoice {
+function chooseSignature(certificate: CertificateParts, hash: SigningHash, rsaPss: boolean): SignatureChoice {
   switch (certificate.keyAlgorithm) {
     case OID_RSA_ENCRYPTION:
     case OID_RSASSA_PSS:
@@ -137,7 +137,7 @@ async function contentDigest(options: SignSignedDataOptions, hash: SigningHash):
 /** Everything about a signature that is settled before the content is hashed. */
 interface SignaturePlan {
   readonly hash: SigningHash;
-  readonly signer: SignerCertificate;
+  readonly signer: CertificateParts;
   readonly choice: SignatureChoice;
   /** The certificates to include, each its exact DER, the signer's first. */
   readonly certificates: readonly Uint8Array[];
@@ -152,7 +152,7 @@ interface SignaturePlan {
 }
 
 /** Octets in the RSA modulus of the certificate's key; undefined for other keys. */
-function rsaModulusLength(certificate: SignerCertificate): number | undefined {
+function rsaModulusLength(certificate: CertificateParts): number | undefined {
   if (certificate.keyAlgorithm !== OID_RSA_ENCRYPTION && certificate.keyAlgorithm !== OID_RSASSA_PSS) return undefined;
   // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 §A.1.1)
   const [modulus] = sequenceOf(certificate.publicKey, 'the signer certificate\'s RSA key');
@@ -165,19 +165,19 @@ function rsaModulusLength(certificate: SignerCertificate): number | undefined {
 
 function planSignature(options: SignSignedDataOptions): SignaturePlan {
   const hash = options.hash ?? 'SHA-256';
-  const signer = readSignerCertificate(options.signer.certificate, 'the signer certificate');
+  const signer = readCertificateParts(options.signer.certificate, 'the signer certificate');
   const choice = chooseSignature(signer, hash, options.rsaPss ?? false);
-  const included: SignerCertificate[] = [signer];
+  const included: CertificateParts[] = [signer];
   const extra = [
-    ...(options.encryptionCertificate ? [readSignerCertificate(options.encryptionCertificate, 'the encryption certificate')] : []),
-    ...(options.chain ?? []).map((der, i) => readSignerCertificate(der, `chain certificate ${i + 1}`)),
+    ...(options.encryptionCertificate ? [readCertificateParts(options.encryptionCertificate, 'the encryption certificate')] : []),
+    ...(options.chain ?? []).map((der, i) => readCertificateParts(der, `chain certificate ${i + 1}`)),
   ];
   for (const cert of extra) {
     if (!options.includeRoot && isSelfIssuedCertificate(cert)) continue;
     if (included.some((c) => compareBytes(c.der, cert.der) === 0)) continue;
     included.push(cert);
   }
-  const preferred = options.encryptionCertificate ? (extra[0] as SignerCertificate) : signer;
+  const preferred = options.encryptionCertificate ? (extra[0] as CertificateParts) : signer;
   const fixedAttributes = [
     derOf(encodeSigningTime(options.signingTime ?? new Date())),
     derOf(encodeSmimeCapabilities(options.capabilities ?? DEFAULT_SMIME_CAPABILITIES)),
@@ -197,7 +197,7 @@ function planSignature(options: SignSignedDataOptions): SignaturePlan {
 }
 
 /** IssuerAndSerialNumber (RFC 5652 §10.2.4) naming `certificate`, from its own encodings. */
-function issuerAndSerialNumber(certificate: SignerCertificate): Uint8Array {
+function issuerAndSerialNumber(certificate: CertificateParts): Uint8Array {
   return sequence(certificate.issuer, certificate.serialNumber);
 }
 

@@ -1,14 +1,14 @@
 /**
- * What making a signature needs from a certificate (the signer's, the chain's, the one to
- * encrypt to): its issuer, serial number and subject exactly as encoded, and its public
- * key. Read with the bounded DER reader of src/pki: building a PKI.js Certificate for this
- * cost about a millisecond per certificate, several times per message.
+ * What signing and encrypting need from a certificate (the signer's, the chain's, a
+ * recipient's): its issuer, serial number and subject exactly as encoded, its public key
+ * and its extensions. Read with the bounded DER reader of src/pki: building a PKI.js
+ * Certificate for this cost about a millisecond per certificate, several times per message.
  */
 import { CachetError } from '../errors';
 import { children, expectUniversal, isContext, readTlv, TAG, type Tlv } from '../pki/der';
 import { parseSpki } from '../pki/parsed-certificate';
 
-export interface SignerCertificate {
+export interface CertificateParts {
   readonly der: Uint8Array;
   /** The issuer Name's encoding. */
   readonly issuer: Uint8Array;
@@ -23,9 +23,11 @@ export interface SignerCertificate {
   readonly keyParameters: Tlv | undefined;
   /** The subjectPublicKey bits (for RSA, the RSAPublicKey DER). */
   readonly publicKey: Uint8Array;
+  /** The Extension SEQUENCEs of a v3 certificate; empty when it has none. */
+  readonly extensions: readonly Tlv[];
 }
 
-function fields(der: Uint8Array): SignerCertificate {
+function fields(der: Uint8Array): CertificateParts {
   const [tbs] = children(expectUniversal(readTlv(der), TAG.SEQUENCE, 'Certificate'));
   const parts = children(expectUniversal(tbs, TAG.SEQUENCE, 'TBSCertificate'));
   // TBSCertificate: [0] version (absent for v1), serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo, ...
@@ -34,6 +36,9 @@ function fields(der: Uint8Array): SignerCertificate {
   const issuer = expectUniversal(parts[first + 2], TAG.SEQUENCE, 'issuer').encoded;
   const subject = expectUniversal(parts[first + 4], TAG.SEQUENCE, 'subject').encoded;
   const spki = parseSpki(parts[first + 5]);
+  // After the key: issuerUniqueID [1], subjectUniqueID [2], extensions [3] (RFC 5280 §4.1).
+  const wrapper = parts.slice(first + 6).find((part) => isContext(part, 3));
+  const [list] = wrapper ? children(wrapper) : [];
   return {
     der,
     issuer,
@@ -43,11 +48,12 @@ function fields(der: Uint8Array): SignerCertificate {
     keyAlgorithm: spki.algorithm.oid,
     keyParameters: spki.algorithm.params,
     publicKey: spki.publicKey,
+    extensions: list ? children(expectUniversal(list, TAG.SEQUENCE, 'extensions')) : [],
   };
 }
 
 /** Throws `pki/malformed` naming `what` when `der` is not an X.509 certificate. */
-export function readSignerCertificate(der: Uint8Array, what: string): SignerCertificate {
+export function readCertificateParts(der: Uint8Array, what: string): CertificateParts {
   try {
     return fields(der);
   } catch (error) {
@@ -56,7 +62,7 @@ export function readSignerCertificate(der: Uint8Array, what: string): SignerCert
 }
 
 /** Self-issued (issuer and subject encoded alike): a root, left out of the chain included (B18). */
-export function isSelfIssuedCertificate(certificate: SignerCertificate): boolean {
+export function isSelfIssuedCertificate(certificate: CertificateParts): boolean {
   const { issuer, subject } = certificate;
   return issuer.length === subject.length && issuer.every((octet, i) => octet === subject[i]);
 }

@@ -1,5 +1,5 @@
 /**
- * The fields signing takes from a certificate (src/cms/signer-certificate.ts), read without
+ * The fields signing and encrypting take from a certificate (src/cms/certificate-parts.ts), read without
  * PKI.js: the same issuer, serial number, subject and public key PKI.js finds, for v3 and
  * for v1 certificates (no version field), and a typed error for anything else.
  */
@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isSelfIssuedCertificate, readSignerCertificate } from '../../src/cms/signer-certificate';
+import { isSelfIssuedCertificate, readCertificateParts } from '../../src/cms/certificate-parts';
+import { readRecipientCertificate } from '../../src/cms/recipient-certificate';
 import { isCachetError } from '../../src/errors';
 import { openssl } from './envelope-helpers';
 import { makeTestPki, type TestPki } from './support/openssl-pki';
@@ -34,7 +35,7 @@ function byPkijs(der: Uint8Array) {
 }
 
 function byCachet(der: Uint8Array) {
-  const cert = readSignerCertificate(der, 'the certificate');
+  const cert = readCertificateParts(der, 'the certificate');
   return {
     issuer: hex(cert.issuer),
     serialNumber: hex(cert.serialNumber),
@@ -57,7 +58,7 @@ function v1Certificate(): Uint8Array {
   return der;
 }
 
-describe('readSignerCertificate', () => {
+describe('readCertificateParts', () => {
   it('reads what PKI.js reads, from RSA and EC leaves, the intermediate and the root', () => {
     const certificates = [pki.leaves.rsa.certificate, pki.leaves['ec-p384'].certificate, pki.intermediate, pki.root];
     for (const der of certificates) expect(byCachet(der)).toEqual(byPkijs(der));
@@ -67,13 +68,13 @@ describe('readSignerCertificate', () => {
     const der = v1Certificate();
     expect(new pkijs.Certificate({ schema: asn1js.fromBER(der).result }).version).toBe(0);
     expect(byCachet(der)).toEqual(byPkijs(der));
-    expect(readSignerCertificate(der, 'v1').keyParameters).toBeDefined();
+    expect(readCertificateParts(der, 'v1').keyParameters).toBeDefined();
   });
 
   it('tells a self-issued root from the certificates it issued', () => {
-    expect(isSelfIssuedCertificate(readSignerCertificate(pki.root, 'root'))).toBe(true);
-    expect(isSelfIssuedCertificate(readSignerCertificate(pki.intermediate, 'intermediate'))).toBe(false);
-    expect(isSelfIssuedCertificate(readSignerCertificate(pki.leaves.rsa.certificate, 'leaf'))).toBe(false);
+    expect(isSelfIssuedCertificate(readCertificateParts(pki.root, 'root'))).toBe(true);
+    expect(isSelfIssuedCertificate(readCertificateParts(pki.intermediate, 'intermediate'))).toBe(false);
+    expect(isSelfIssuedCertificate(readCertificateParts(pki.leaves.rsa.certificate, 'leaf'))).toBe(false);
   });
 
   it('anything that is not a whole certificate is pki/malformed, naming what it was', () => {
@@ -82,7 +83,7 @@ describe('readSignerCertificate', () => {
     for (const input of inputs) {
       let caught: unknown;
       try {
-        readSignerCertificate(input, 'chain certificate 2');
+        readCertificateParts(input, 'chain certificate 2');
       } catch (error) {
         caught = error;
       }
@@ -91,3 +92,18 @@ describe('readSignerCertificate', () => {
     }
   });
 });
+
+describe('readRecipientCertificate', () => {
+  it('takes the subjectKeyIdentifier OpenSSL prints, and has none without extensions', () => {
+    for (const leaf of [pki.leaves.rsa, pki.leaves['ec-p256']]) {
+      const printed = openssl(['x509', '-in', leaf.certPath, '-noout', '-ext', 'subjectKeyIdentifier']).toString();
+      const expected = /([0-9A-F]{2}(?::[0-9A-F]{2})+)/.exec(printed)?.[1]?.replaceAll(':', '').toLowerCase();
+      expect(expected).toBeDefined();
+      const recipient = readRecipientCertificate(leaf.certificate);
+      expect(hex(recipient.subjectKeyIdentifier ?? new Uint8Array(0))).toBe(expected);
+      expect(hex(recipient.issuer)).toBe(byPkijs(leaf.certificate).issuer);
+    }
+    expect(readRecipientCertificate(v1Certificate()).subjectKeyIdentifier).toBeUndefined();
+  });
+});
+
