@@ -6,7 +6,6 @@
 import {
   constants,
   createECDH,
-  createPublicKey,
   privateDecrypt,
   X509Certificate,
   type KeyObject,
@@ -41,8 +40,7 @@ export class SoftwareKeyOperator implements KeyOperator {
     } catch (error) {
       throw new CachetError('pki/malformed', 'the certificate cannot be parsed', { cause: error });
     }
-    const spki = createPublicKey(key).export({ type: 'spki', format: 'der' });
-    if (!cert.publicKey.export({ type: 'spki', format: 'der' }).equals(spki)) {
+    if (!cert.checkPrivateKey(key)) {
       throw new CachetError('key/unavailable', 'the private key does not belong to the certificate');
     }
     this.certificate = certificate;

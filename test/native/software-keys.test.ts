@@ -8,7 +8,7 @@ import { createECDH, createHash, createHmac, createPrivateKey, createPublicKey, 
 import { loadPkcs12 } from '../../native-host/keys/load-pkcs12';
 import { loadPrivateKey } from '../../native-host/keys/load-private-key';
 import { loadSoftwareKeyOperators } from '../../native-host/keys/load-software-key-operators';
-import type { SoftwareKeyOperator } from '../../native-host/keys/software-key-operator';
+import { SoftwareKeyOperator } from '../../native-host/keys/software-key-operator';
 import { rc2CbcDecrypt, rc2DecryptBlock, rc2ExpandKey } from '../../native-host/keys/rc2-cbc';
 import { isCachetError } from '../../src/errors';
 import type { NamedCurve } from '../../src/cms/key-operator';
@@ -167,6 +167,14 @@ describe('software key operator', () => {
       () => loadSoftwareKeyOperators({ keyPem: readFileSync(`${SMIME_CERTS}/smrsa2.pem`, 'utf8').replace(/-----BEGIN CERTIFICATE-----[\s\S]*/, ''), certPem: rsaPem() }),
       'key/unavailable',
     );
+  });
+
+  it('is not made from a key and a certificate of another key, RSA or EC', () => {
+    const certificate = new Uint8Array(new X509Certificate(rsaPem()).raw);
+    const otherRsa = loadPrivateKey(readFileSync(`${SMIME_CERTS}/smrsa2.pem`));
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    for (const key of [otherRsa, ec]) expectCode(() => new SoftwareKeyOperator(key, certificate), 'key/unavailable');
+    expect(new SoftwareKeyOperator(loadPrivateKey(rsaPem()), certificate).certificate).toBe(certificate);
   });
 
   it('loads a PKCS#12 identity', () => {

@@ -72,20 +72,31 @@ async function loadSigner(
   const p12Path = one('--p12');
   const password = one('--pass');
   if (!p12Path && !keyPath) throw new UsageError('give --cert and --key, --p12, --token or --nssdb');
+  // Every file read once (the certificate file serves twice), all of them at the same time.
+  const files = new Map<string, Promise<Uint8Array>>();
+  const read = (path: string): Promise<Uint8Array> => {
+    const file = files.get(path) ?? readFile(path).then((bytes) => new Uint8Array(bytes));
+    files.set(path, file);
+    return file;
+  };
+  // Certificates that came with the key (bundle or PKCS#12) are candidates for the chain.
+  const chainPaths = [...(values.get('--chain') ?? []), ...(certPath ? [certPath] : [])];
+  const [certPem, keyPem, p12, chainFiles] = await Promise.all([
+    certPath ? read(certPath) : undefined,
+    keyPath ? read(keyPath) : undefined,
+    p12Path ? read(p12Path) : undefined,
+    Promise.all(chainPaths.map(read)),
+  ]);
   const sources = {
-    ...(certPath ? { certPem: new Uint8Array(await readFile(certPath)) } : {}),
-    ...(keyPath ? { keyPem: new Uint8Array(await readFile(keyPath)) } : {}),
-    ...(p12Path ? { p12: new Uint8Array(await readFile(p12Path)) } : {}),
+    ...(certPem ? { certPem } : {}),
+    ...(keyPem ? { keyPem } : {}),
+    ...(p12 ? { p12 } : {}),
     ...(password !== undefined ? { password } : {}),
   };
   const operators = loadSoftwareKeyOperators(sources);
   const signer = operators[0];
   if (!signer) throw new CachetError('key/unavailable', 'no signing key found');
-  // Certificates that came with the key (bundle or PKCS#12) are candidates for the chain.
-  const chain: Uint8Array[] = [];
-  for (const path of [...(values.get('--chain') ?? []), ...(certPath ? [certPath] : [])]) {
-    chain.push(...readPemCertificates(await readFile(path)));
-  }
+  const chain = chainFiles.flatMap((file) => readPemCertificates(file));
   if (p12Path) {
     const contents = loadPkcs12(sources.p12 as Uint8Array, password ?? '');
     for (const identity of contents.identities) chain.push(...identity.chain);
