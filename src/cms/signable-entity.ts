@@ -77,3 +77,12 @@ export function signableEntity(root: MimePart): Uint8Array {
     body,
   ]));
 }
+
+/**
+ * What `signableEntity` returns when the message is canonical already, before that is
+ * checked: the octets from its Content-* fields to the end, where they stand. Undefined
+ * when they are not one run.
+ */
+export function signableRun(root: MimePart): Uint8Array | undefined {
+  return entityRun(root, root.headers.filter(isContentField));
+}

@@ -45,10 +45,11 @@ export interface SignSignedDataOptions {
   /** The exact bytes to sign: for S/MIME the canonical MIME entity (RFC 8551 §3.1.1). */
   readonly content: Uint8Array;
   /**
-   * The digest of `content` under `hash` when the caller has it already, having hashed
-   * the content while writing it; otherwise the content is hashed here.
+   * The digest of `content` under `hash` when the caller has it already or has started it
+   * (having hashed the content while writing it, or while checking it); otherwise the
+   * content is hashed here.
    */
-  readonly contentDigest?: Uint8Array;
+  readonly contentDigest?: Uint8Array | Promise<Uint8Array>;
   /** Detached (for multipart/signed) or encapsulated (opaque signed-data). */
   readonly detached: boolean;
   readonly hash?: SigningHash;
@@ -128,7 +129,7 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 }
 
 async function contentDigest(options: SignSignedDataOptions, hash: SigningHash): Promise<Uint8Array> {
-  const given = options.contentDigest;
+  const given = await options.contentDigest;
   if (!given) return digest(options.subtle, hash, options.content);
   if (given.length !== HASH_LENGTHS[hash]) throw new CachetError('input/invalid', `a ${hash} digest has ${HASH_LENGTHS[hash]} octets`);
   return given;

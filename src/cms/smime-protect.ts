@@ -13,21 +13,42 @@
 import { asciiBytes, concatBytes } from '../mime/byte-sink';
 import { parseMessage } from '../mime/parse';
 import { randomBytes, type CmsCrypto } from './cms-crypto';
+import { digest } from './digest';
+import type { SigningHash } from './signed-data-sign';
+import type { MimePart } from '../mime/types';
 import type { EncryptOptions } from './encrypt';
-import { outerFields, signableEntity } from './signable-entity';
+import { outerFields, signableEntity, signableRun } from './signable-entity';
 import { signedEnvelopeMessage } from './signed-envelope';
 import { encryptedEntity, innerEntity } from './smime-envelope';
 import { signedEntityPieces, signedEntityRun, type SmimeSignOptions } from './smime-sign';
 import { contentRun } from './content-run';
 
-/** Signing as `signSmimeEntity` does it; the platform crypto comes from `protectMessage`. */
-export type ProtectSignOptions = Omit<SmimeSignOptions, 'subtle' | 'randomBytes'>;
+/**
+ * Signing as `signSmimeEntity` does it; the platform crypto comes from `protectMessage`,
+ * and so does each signature's content digest.
+ */
+export type ProtectSignOptions = Omit<SmimeSignOptions, 'subtle' | 'randomBytes' | 'contentDigest'>;
 
 export interface ProtectOptions {
   readonly sign?: ProtectSignOptions;
   readonly encrypt?: EncryptOptions;
   /** B16: with both sign and encrypt, sign again outside the encryption (RFC 2634 §1.1). */
   readonly tripleWrap?: boolean;
+}
+
+/**
+ * The entity to sign, and its digest when that could start early. The entity is usually
+ * the message's own octets from its Content-* fields on: their digest is started on the
+ * platform's threads at once, and the canonical check reads the same octets here
+ * meanwhile. The digest is kept only if the check leaves those octets as the entity.
+ */
+function entityAndDigest(crypto: CmsCrypto, root: MimePart, hash: SigningHash): { entity: Uint8Array; contentDigest?: Promise<Uint8Array> } {
+  const run = signableRun(root);
+  const early = run ? digest(crypto.subtle, hash, run) : undefined;
+  early?.catch(() => undefined); // awaited by the signature, or not needed
+  const entity = signableEntity(root);
+  const same = run !== undefined && entity.buffer === run.buffer && entity.byteOffset === run.byteOffset && entity.length === run.length;
+  return same && early ? { entity, contentDigest: early } : { entity };
 }
 
 /** Returns the complete protected message; with neither layer asked, the message unchanged. */
@@ -43,12 +64,13 @@ export async function protectMessage(crypto: CmsCrypto, message: Uint8Array, opt
   // encoding. Each layer hands the next a list of pieces (views where it can), joined once.
   if (!sign) return encrypt ? encryptedEntity(crypto, [innerEntity(root)], encrypt, prefix) : message;
   const signing: SmimeSignOptions = { ...sign, subtle: crypto.subtle, randomBytes: (length) => randomBytes(crypto, length) };
-  const entity = signableEntity(root);
-  if (!encrypt) return concatBytes([...prefix, ...(await signedEntityPieces(entity, signing, 'known-canonical'))]);
+  const { entity, contentDigest } = entityAndDigest(crypto, root, sign.hash ?? 'SHA-256');
+  const inner: SmimeSignOptions = contentDigest ? { ...signing, contentDigest } : signing;
+  if (!encrypt) return concatBytes([...prefix, ...(await signedEntityPieces(entity, inner, 'known-canonical'))]);
   // Encryption starts on the signed entity while its signature is still being made, when
   // the signature's length is known in advance (RSA); otherwise it waits for the signature.
-  const content = signedEntityRun(entity, signing, 'known-canonical') ??
-    contentRun(await signedEntityPieces(entity, signing, 'known-canonical'));
+  const content = signedEntityRun(entity, inner, 'known-canonical') ??
+    contentRun(await signedEntityPieces(entity, inner, 'known-canonical'));
   if (!options.tripleWrap) return encryptedEntity(crypto, content, encrypt, prefix);
   const { opaque, ...clearSigning } = sign;
   if (!opaque) return signedEnvelopeMessage(crypto, prefix, content, encrypt, clearSigning);
