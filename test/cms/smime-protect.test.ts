@@ -139,51 +139,33 @@ describe('what the signatures carry (B18)', () => {
 });
 
 describe('messages written by hand', () => {
-  it('an 8-bit body with LF line ends is re-encoded before signing, and both readers agree', async () => {
-    const sender = pki.leaves.rsa;
-    const recipient = pki.leaves['ec-p256'];
-    const raw = new TextEncoder().encode([
-      `From: ${sender.email}`, `To: ${recipient.email}`, 'Subject: by hand', 'MIME-Version: 1.0',
-      'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', 'Grüße, written by hand.', '',
-    ].join('\n'));
-    const message = await protectMessage(crypto, raw, {
-      tripleWrap: true,
-      sign: { signer: sender.operator, hash: 'SHA-256', opaque: false, chain: [pki.intermediate] },
-      encrypt: { recipients: [recipient.certificate], sender: sender.certificate },
+  // With CRLF throughout, the content fields and body are one run that looks signable
+  // until the canonical check finds the 8-bit octets: the digest started early on that run
+  // must not be the one signed.
+  for (const [ends, lineEnd] of [['LF', '\n'], ['CRLF', '\r\n']] as const) {
+    it(`an 8-bit body with ${ends} line ends is re-encoded before signing, and both readers agree`, async () => {
+      const sender = pki.leaves.rsa;
+      const recipient = pki.leaves['ec-p256'];
+      const raw = new TextEncoder().encode([
+        `From: ${sender.email}`, `To: ${recipient.email}`, 'Subject: by hand', 'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', 'Grüße, written by hand.', '',
+      ].join(lineEnd));
+      const reader = { dir: pki.dir, caFile: pki.rootPath, certPath: recipient.certPath, keyPath: recipient.keyPath };
+      for (const encrypt of [undefined, { recipients: [recipient.certificate], sender: sender.certificate }]) {
+        const message = await protectMessage(crypto, raw, {
+          tripleWrap: true,
+          sign: { signer: sender.operator, hash: 'SHA-256', opaque: false, chain: [pki.intermediate] },
+          ...(encrypt ? { encrypt } : {}),
+        });
+        const byOpenssl = opensslUnwrap(message, reader);
+        expect(byOpenssl.layers).toEqual(encrypt ? ['signed', 'enveloped', 'signed'] : ['signed']);
+        expect(byOpenssl.entity.toString('latin1')).toContain('Content-Transfer-Encoding: quoted-printable');
+        const byCachet = await cachetUnwrap(message, crypto, [recipient.operator]);
+        expect(byCachet.allGood).toBe(true);
+        expect(decodedText(byCachet.entity)).toBe('Grüße, written by hand.\r\n');
+      }
     });
-    const reader = { dir: pki.dir, caFile: pki.rootPath, certPath: recipient.certPath, keyPath: recipient.keyPath };
-    const byOpenssl = opensslUnwrap(message, reader);
-    expect(byOpenssl.layers).toEqual(['signed', 'enveloped', 'signed']);
-    expect(byOpenssl.entity.toString('latin1')).toContain('Content-Transfer-Encoding: quoted-printable');
-    const byCachet = await cachetUnwrap(message, crypto, [recipient.operator]);
-    expect(byCachet.allGood).toBe(true);
-    expect(decodedText(byCachet.entity)).toBe('Grüße, written by hand.\r\n');
-  });
-
-  it('a CRLF message whose body is 8-bit is signed as re-encoded, not as the octets whose digest was started first', async () => {
-    const sender = pki.leaves.rsa;
-    const recipient = pki.leaves['ec-p256'];
-    // CRLF throughout, so the content fields and body are one run that looks signable
-    // until the canonical check finds the 8-bit octets.
-    const raw = new TextEncoder().encode([
-      `From: ${sender.email}`, `To: ${recipient.email}`, 'Subject: by hand', 'MIME-Version: 1.0',
-      'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', 'Grüße in CRLF.', '',
-    ].join('\r\n'));
-    const reader = { dir: pki.dir, caFile: pki.rootPath, certPath: recipient.certPath, keyPath: recipient.keyPath };
-    for (const encrypt of [undefined, { recipients: [recipient.certificate], sender: sender.certificate }]) {
-      const message = await protectMessage(crypto, raw, {
-        tripleWrap: true,
-        sign: { signer: sender.operator, hash: 'SHA-256', chain: [pki.intermediate] },
-        ...(encrypt ? { encrypt } : {}),
-      });
-      const byOpenssl = opensslUnwrap(message, reader);
-      expect(byOpenssl.layers).toEqual(encrypt ? ['signed', 'enveloped', 'signed'] : ['signed']);
-      expect(byOpenssl.entity.toString('latin1')).toContain('Content-Transfer-Encoding: quoted-printable');
-      const byCachet = await cachetUnwrap(message, crypto, [recipient.operator]);
-      expect(byCachet.allGood).toBe(true);
-      expect(decodedText(byCachet.entity)).toBe('Grüße in CRLF.\r\n');
-    }
-  });
+  }
 
   it('with neither layer asked, the message is returned as it was', async () => {
     const raw = new TextEncoder().encode('From: a@example.org\r\nSubject: x\r\n\r\nbody\r\n');
