@@ -38,11 +38,13 @@ export function isConstructed(tlv: Tlv): boolean {
 }
 
 export function berWalker(bytes: Uint8Array): BerWalker {
-  // Finding where an indefinite-length element ends walks its contents, and its children
-  // are walked again when listed: a few passes over honest input. Nested indefinite
-  // elements would multiply that, so the steps are counted and bounded.
+  // Finding where an indefinite-length element ends walks its contents; the children met
+  // on the way are kept, so listing them later walks nothing again, however deep the
+  // nesting. The steps are still counted and bounded, for input built to defeat that.
   let steps = 0;
   const budget = 4 * bytes.length + 64;
+  /** The children of indefinite-length elements, by where each element starts. */
+  const found = new Map<number, Tlv[]>();
 
   const element = (at: number, limit: number, depth: number): Tlv => {
     if (++steps > budget || depth > MAX_DEPTH || at + 2 > limit) refuse();
@@ -52,10 +54,16 @@ export function berWalker(bytes: Uint8Array): BerWalker {
     let contentStart = at + 2;
     if (first === 0x80) {
       if ((identifier & 0x20) === 0) refuse(); // X.690 §8.1.3.2: primitive elements have definite lengths
+      const children: Tlv[] = [];
       for (let p = contentStart; ; ) {
         if (p + 2 > limit) refuse();
-        if (bytes[p] === 0 && bytes[p + 1] === 0) return { identifier, start: at, contentStart, contentEnd: p, end: p + 2 };
-        p = element(p, limit, depth + 1).end;
+        if (bytes[p] === 0 && bytes[p + 1] === 0) {
+          found.set(at, children);
+          return { identifier, start: at, contentStart, contentEnd: p, end: p + 2 };
+        }
+        const child = element(p, limit, depth + 1);
+        children.push(child);
+        p = child.end;
       }
     }
     let length = first;
@@ -75,6 +83,8 @@ export function berWalker(bytes: Uint8Array): BerWalker {
     element: (at, limit) => element(at, limit, 0),
     children: (parent) => {
       if (!isConstructed(parent)) refuse();
+      const known = found.get(parent.start);
+      if (known) return known;
       const children: Tlv[] = [];
       for (let p = parent.contentStart; p < parent.contentEnd; ) {
         const child = element(p, parent.contentEnd, 1);
