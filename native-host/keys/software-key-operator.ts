@@ -11,12 +11,12 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { CachetError } from '../../src/errors';
-import type { HashName, KeyOperator, KeyTransportScheme, NamedCurve, SignatureScheme } from '../../src/cms/key-operator';
+import type { KeyOperator, KeyTransportScheme, NamedCurve, SignatureScheme } from '../../src/cms/key-operator';
+import { NODE_HASH } from './node-hash-names';
 import { signDigest } from './software-sign';
 import { implicitRejectionSecret, unpadWithImplicitRejection } from './rsa-implicit-rejection';
 import { oaepDecode } from './rsa-oaep-decode';
 
-const NODE_HASH: Record<HashName, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
 const NODE_CURVE: Record<NamedCurve, string> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' };
 
 function base64UrlToBigInt(value: string): bigint {

@@ -13,6 +13,7 @@ import * as asn1js from 'asn1js';
 import { CachetError } from '../../src/errors';
 import type { HashName, SignatureScheme } from '../../src/cms/key-operator';
 import { HASH_LENGTHS } from '../../src/cms/oids';
+import { NODE_HASH } from './node-hash-names';
 
 /** DER of DigestInfo up to the digest octets, per hash (RFC 8017 §9.2, note 1). */
 const DIGEST_INFO_PREFIX: Readonly<Record<HashName, string>> = {
@@ -20,13 +21,6 @@ const DIGEST_INFO_PREFIX: Readonly<Record<HashName, string>> = {
   'SHA-256': '3031300d060960864801650304020105000420',
   'SHA-384': '3041300d060960864801650304020205000430',
   'SHA-512': '3051300d060960864801650304020305000440',
-};
-
-const NODE_HASH: Readonly<Record<HashName, string>> = {
-  'SHA-1': 'sha1',
-  'SHA-256': 'sha256',
-  'SHA-384': 'sha384',
-  'SHA-512': 'sha512',
 };
 
 const CURVES = {

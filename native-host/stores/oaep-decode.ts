@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { CachetError } from '../../src/errors';
 import type { HashName } from '../../src/cms/key-operator';
+import { NODE_HASH } from '../keys/node-hash-names';
 
-const NODE_HASH: Readonly<Record<HashName, string>> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
 
 /** MGF1 (RFC 8017 §B.2.1). */
 export function mgf1(seed: Uint8Array, length: number, hash: HashName): Buffer {

@@ -141,8 +141,3 @@ export async function decryptEnvelope(
   }
   throw new CachetError('cms/decrypt-failed', FAILED, { cause: lastError });
 }
-
-/** Which envelope a ContentInfo holds, without decrypting (for choosing the S/MIME type). */
-export function envelopeKind(der: Uint8Array): EnvelopeKind {
-  return readContentInfo(der).kind;
-}

@@ -4,6 +4,7 @@
  * public key, taken from the exact received DER.
  */
 import { CachetError } from '../errors';
+import { bytesToBigInt } from '../pki/bigint-arithmetic';
 import { children, decodeOid, expectUniversal, isUniversal, readTlv, sequenceOf, TAG } from '../pki/der';
 import { readCertificateParts, type CertificateParts } from './certificate-parts';
 import { curveFromOid, OID_EC_PUBLIC_KEY, OID_RSA_ENCRYPTION, OID_SUBJECT_KEY_IDENTIFIER } from './oids';
@@ -24,19 +25,13 @@ export interface RecipientCertificate {
   readonly key: RecipientKey;
 }
 
-function toBigInt(bytes: Uint8Array): bigint {
-  let hex = '';
-  for (const b of bytes) hex += b.toString(16).padStart(2, '0');
-  return hex === '' ? 0n : BigInt(`0x${hex}`);
-}
-
 function readKey(certificate: CertificateParts): RecipientKey {
   const { spki, keyAlgorithm, keyParameters, publicKey } = certificate;
   if (keyAlgorithm === OID_RSA_ENCRYPTION) {
     // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 §A.1.1)
     const [n, e] = sequenceOf(publicKey, 'RSAPublicKey');
-    const modulus = toBigInt(expectUniversal(n, TAG.INTEGER, 'RSA modulus').value);
-    const exponent = toBigInt(expectUniversal(e, TAG.INTEGER, 'RSA exponent').value);
+    const modulus = bytesToBigInt(expectUniversal(n, TAG.INTEGER, 'RSA modulus').value);
+    const exponent = bytesToBigInt(expectUniversal(e, TAG.INTEGER, 'RSA exponent').value);
     const modulusLength = Math.ceil(modulus.toString(2).length / 8);
     if (modulusLength < 128 || exponent < 3n || exponent % 2n === 0n) {
       throw new CachetError('cms/unsupported', 'recipient RSA key is too small or malformed');

@@ -49,10 +49,9 @@ export function outerFields(root: MimePart): Uint8Array[] {
  * multipart is refused by the canonical check, since re-encoding it would need every
  * part rebuilt.
  */
-export function signableEntity(root: MimePart): Uint8Array {
+export function signableEntity(root: MimePart, run: Uint8Array | undefined = signableRun(root)): Uint8Array {
   const contentFields = root.headers.filter(isContentField);
-  // Already canonical where it stands in the message: a view, checked once, not a copy.
-  const run = entityRun(root, contentFields);
+  // Already canonical where it stands in the message: that run itself, checked once, not a copy.
   if (run && canonicalProblems(run).length === 0) return run;
   const body = root.source.subarray(root.bodyRange.start, root.bodyRange.end);
   const eightBit = canonicalProblems(lfToCrlf(body)).some((p) => p.startsWith('8-bit') || p.startsWith('a line longer'));
@@ -81,7 +80,7 @@ export function signableEntity(root: MimePart): Uint8Array {
 /**
  * What `signableEntity` returns when the message is canonical already, before that is
  * checked: the octets from its Content-* fields to the end, where they stand. Undefined
- * when they are not one run.
+ * when they are not one run. Given to `signableEntity`, it is returned as the same object.
  */
 export function signableRun(root: MimePart): Uint8Array | undefined {
   return entityRun(root, root.headers.filter(isContentField));

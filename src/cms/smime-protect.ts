@@ -46,9 +46,8 @@ function entityAndDigest(crypto: CmsCrypto, root: MimePart, hash: SigningHash): 
   const run = signableRun(root);
   const early = run ? digest(crypto.subtle, hash, run) : undefined;
   early?.catch(() => undefined); // awaited by the signature, or not needed
-  const entity = signableEntity(root);
-  const same = run !== undefined && entity.buffer === run.buffer && entity.byteOffset === run.byteOffset && entity.length === run.length;
-  return same && early ? { entity, contentDigest: early } : { entity };
+  const entity = signableEntity(root, run);
+  return early && entity === run ? { entity, contentDigest: early } : { entity };
 }
 
 /** Returns the complete protected message; with neither layer asked, the message unchanged. */

@@ -118,7 +118,7 @@ export function signedEntityRun(entity: Uint8Array, options: SmimeSignOptions, c
   const { opaque = false, randomBytes, ...signOptions } = options;
   if (opaque) return undefined;
   checkEntity(entity, canonical);
-  const planned = planSignedData({ ...signOptions, signingTime: options.signingTime ?? new Date(), content: entity, detached: true });
+  const planned = planSignedData({ ...signOptions, content: entity, detached: true });
   if (planned.length === undefined) return undefined;
   const signing = planned.sign();
   signing.catch(() => undefined); // awaited through `rest`, unless choosing the boundary throws first

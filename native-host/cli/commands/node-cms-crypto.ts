@@ -6,11 +6,10 @@
 import { createDecipheriv, createHash, webcrypto } from 'node:crypto';
 import type { CmsCrypto, IncrementalDigest } from '../../../src/cms/cms-crypto';
 import type { HashName } from '../../../src/cms/key-operator';
-
-const NODE_HASH_NAMES: Readonly<Record<HashName, string>> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+import { NODE_HASH } from '../../keys/node-hash-names';
 
 function incrementalDigest(hash: HashName): IncrementalDigest {
-  const state = createHash(NODE_HASH_NAMES[hash]);
+  const state = createHash(NODE_HASH[hash]);
   return {
     update: (bytes) => {
       state.update(bytes);
