@@ -160,6 +160,11 @@ export async function verifySignatureValue(
       if (keyOid !== OID_EC_PUBLIC_KEY) return { outcome: 'invalid', reason: 'ECDSA signature with a non-EC key' };
       const curve = ecCurve(key);
       if (!curve) return { outcome: 'unsupported', reason: 'unsupported elliptic curve' };
+      // RFC 5480 §2.2: an EC key is uncompressed (04) or compressed (02, 03); the hybrid form
+      // (06, 07) must not be used. WebCrypto would accept it, so a certificate whose key was
+      // re-encoded that way would still verify as if its octets had not changed.
+      const form = key.subjectPublicKey.valueBlock.valueHexView[0];
+      if (form !== 0x04 && form !== 0x02 && form !== 0x03) return { outcome: 'invalid', reason: 'EC public key not in uncompressed or compressed form (RFC 5480 §2.2)' };
       const raw = ecdsaDerToRaw(signature, curve);
       if (!raw) return { outcome: 'invalid', reason: 'ECDSA signature is not a valid Ecdsa-Sig-Value' };
       const spki = new Uint8Array(key.toSchema().toBER(false));

@@ -81,6 +81,17 @@ describe('bit-flipped SignedData', () => {
     }
   });
 
+  it('the signer key re-encoded in the hybrid EC form (same point, other octets) is not good', async () => {
+    const [start, end] = protectedRanges[3]!;
+    const spki = cms.subarray(start, end);
+    // P-256 SubjectPublicKeyInfo: 26 octets of header, then 04 || X || Y. The hybrid form
+    // 06 (Y even) or 07 (Y odd) names the very same point, which WebCrypto would accept.
+    expect(spki[26]).toBe(0x04);
+    const mutated = cms.slice();
+    mutated[start + 26] = 0x06 | ((spki[spki.length - 1] as number) & 1);
+    expect(isGood(await outcome(mutated))).toBe(false);
+  });
+
   it('random overwrites inside protected bytes are never good', async () => {
     await fc.assert(fc.asyncProperty(
       fc.integer({ min: 0, max: 3 }), fc.nat(), fc.integer({ min: 1, max: 255 }),
