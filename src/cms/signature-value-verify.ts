@@ -147,6 +147,9 @@ export async function verifySignatureValue(
   const scheme = schemeFor(algorithm, digestHash);
   if ('outcome' in scheme) return scheme;
   const keyOid = key.algorithm.algorithmId;
+  // A public key is whole octets (RFC 3279 §2.3, RFC 5480 §2.2). A BIT STRING claiming
+  // unused bits may still decode to the same key, so changed octets would verify.
+  if (key.subjectPublicKey.valueBlock.unusedBits !== 0) return { outcome: 'invalid', reason: 'the public key is not a whole number of octets' };
   const data = signedBytes as Uint8Array<ArrayBuffer>;
   try {
     if (scheme.kind === 'dsa') {

@@ -92,6 +92,21 @@ describe('bit-flipped SignedData', () => {
     expect(isGood(await outcome(mutated))).toBe(false);
   });
 
+  it('a signer key whose BIT STRING claims unused bits (same key octets) is not good', async () => {
+    const pki = makeTestPki();
+    const leaf = pki.leaves.rsa;
+    pki.remove();
+    const signed = await signSignedData({ subtle, signer: leaf.operator, content, detached: false });
+    const spki = new Uint8Array(new X509Certificate(leaf.certificate).publicKey.export({ type: 'spki', format: 'der' }));
+    const at = find(signed, spki);
+    // RSA-2048 SubjectPublicKeyInfo: the BIT STRING's unused-bits octet follows its 4-octet header at 19.
+    expect([...spki.subarray(19, 24)]).toEqual([0x03, 0x82, 0x01, 0x0f, 0x00]);
+    expect(isGood(await outcome(signed))).toBe(true);
+    const mutated = signed.slice();
+    mutated[at + 23] = 1;
+    expect(isGood(await outcome(mutated))).toBe(false);
+  });
+
   it('random overwrites inside protected bytes are never good', async () => {
     await fc.assert(fc.asyncProperty(
       fc.integer({ min: 0, max: 3 }), fc.nat(), fc.integer({ min: 1, max: 255 }),
