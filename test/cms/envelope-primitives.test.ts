@@ -135,9 +135,12 @@ describe('RSAES-OAEP-params', () => {
 });
 
 describe('AES-CBC in slices', () => {
+  const KiB = 1 << 10;
   const MiB = 1 << 20;
-  // Lengths around the 1 MiB slice: one slice, exactly one, one and a block, two and a bit.
-  const lengths = [0, 15, 16, MiB - 1, MiB, MiB + 16, 2 * MiB + 5];
+  // Slices of 64 KiB, doubling to 1 MiB, so they end at 64, 192, 448, 960, 1984, 3008 KiB…
+  // Lengths around those ends: within the first slice, exactly it, one block more, a
+  // later end and a bit, exactly a later one, and past the largest slice size.
+  const lengths = [0, 15, 16, 64 * KiB - 1, 64 * KiB, 64 * KiB + 16, 192 * KiB + 5, 960 * KiB, 1984 * KiB - 16, 3008 * KiB + 17];
   it('gives the ciphertext of one call, from any split of the content, some of it given later, that OpenSSL decrypts', async () => {
     for (const length of lengths) {
       const key = new Uint8Array(randomBytes(32));
