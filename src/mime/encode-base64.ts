@@ -59,9 +59,7 @@ export function encodeBase64Into(data: Uint8Array, out: Uint8Array, offset: numb
   // Input bytes per full line; lineLength is a multiple of 4 so this is a whole number of triples.
   const bytesPerLine = lineLength === 0 ? data.length : (lineLength / 4) * 3;
   const whole = data.length - (data.length % 3);
-  const o = (out.byteOffset + offset) % 2 === 0
-    ? encodeTriplesAligned(data, whole, bytesPerLine, lineLength !== 0, out, offset, end)
-    : encodeTriples(data, whole, bytesPerLine, lineLength !== 0, out, offset, end);
+  const o = encodeTriples(data, whole, bytesPerLine, lineLength !== 0, out, offset, end);
   const rest = data.length - whole;
   if (rest > 0) {
     // Final quantum of one or two octets, padded with '=' (RFC 2045 §6.8).
@@ -74,71 +72,46 @@ export function encodeBase64Into(data: Uint8Array, out: Uint8Array, offset: numb
   return end;
 }
 
-/**
- * Two base64 characters for every 12-bit value, as one 16-bit word in the platform's byte
- * order: half as many table lookups as one character at a time, and whole words written.
- */
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const PAIRS = Uint16Array.from({ length: 4096 }, (_, n) => {
-  const first = CODES[n >>> 6]!;
-  const second = CODES[n & 63]!;
-  return LITTLE_ENDIAN ? first | (second << 8) : (first << 8) | second;
-});
-const CRLF_WORD = LITTLE_ENDIAN ? CR | (LF << 8) : (CR << 8) | LF;
+/** The two characters of every 12-bit value, first one in the high octet. */
+const PAIRS = Uint16Array.from({ length: 4096 }, (_, n) => (CODES[n >>> 6]! << 8) | CODES[n & 63]!);
+const CRLF_WORD = (CR << 8) | LF;
 
-/**
- * The whole triples of `data` (up to `whole`) as lines (with `breakLines`), when the output starts on an even
- * address: written through a 16-bit view, two characters (or the CRLF) per store. Lines of
- * 76 characters and CRLF are 78 octets, so every line starts even too. Returns the offset
- * after the last character written.
- */
-function encodeTriplesAligned(data: Uint8Array, whole: number, bytesPerLine: number, breakLines: boolean, out: Uint8Array, offset: number, end: number): number {
-  const words = new Uint16Array(out.buffer, out.byteOffset + offset, (end - offset) >> 1);
-  let w = 0;
-  let i = 0;
-  while (i < whole) {
-    const lineEnd = Math.min(i + bytesPerLine, whole);
-    for (; i + 6 <= lineEnd; i += 6) {
-      const a = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
-      const b = (data[i + 3]! << 16) | (data[i + 4]! << 8) | data[i + 5]!;
-      words[w] = PAIRS[a >>> 12]!;
-      words[w + 1] = PAIRS[a & 4095]!;
-      words[w + 2] = PAIRS[b >>> 12]!;
-      words[w + 3] = PAIRS[b & 4095]!;
-      w += 4;
-    }
-    for (; i < lineEnd; i += 3) {
-      const a = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
-      words[w] = PAIRS[a >>> 12]!;
-      words[w + 1] = PAIRS[a & 4095]!;
-      w += 2;
-    }
-    if (offset + w * 2 < end && breakLines && i % bytesPerLine === 0) words[w++] = CRLF_WORD;
-  }
-  return offset + w * 2;
+/** The four characters of the 24-bit value `triple`, as one big-endian 32-bit word. */
+function quantum(triple: number): number {
+  return (PAIRS[triple >>> 12]! << 16) | PAIRS[triple & 4095]!;
 }
 
 /**
- * As `encodeTriplesAligned`, for output starting on an odd address, where no 16-bit view
- * fits: four characters per big-endian 32-bit DataView store, which the engine compiles to
- * unaligned stores. Octet by octet this case was half as fast again as the aligned one.
+ * The whole triples of `data` (up to `whole`) as lines (with `breakLines`). Input is read
+ * and output written through DataViews, which the engine compiles to single unaligned
+ * loads and stores: twelve input octets as three 32-bit words, then each of their four
+ * triples as one 32-bit store of four characters, two table lookups apiece. That is a
+ * fifth faster than three octet loads and two 16-bit stores per triple, and does not
+ * depend on where the output starts. Returns the offset after the last character.
  */
-const PAIRS_BIG_ENDIAN = Uint16Array.from({ length: 4096 }, (_, n) => (CODES[n >>> 6]! << 8) | CODES[n & 63]!);
-const CRLF_BIG_ENDIAN = (CR << 8) | LF;
-
 function encodeTriples(data: Uint8Array, whole: number, bytesPerLine: number, breakLines: boolean, out: Uint8Array, offset: number, end: number): number {
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const input = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const output = new DataView(out.buffer, out.byteOffset, out.byteLength);
   let o = offset;
   let i = 0;
   while (i < whole) {
     const lineEnd = Math.min(i + bytesPerLine, whole);
+    for (; i + 12 <= lineEnd; i += 12) {
+      const a = input.getUint32(i);
+      const b = input.getUint32(i + 4);
+      const c = input.getUint32(i + 8);
+      output.setUint32(o, quantum(a >>> 8));
+      output.setUint32(o + 4, quantum(((a & 0xff) << 16) | (b >>> 16)));
+      output.setUint32(o + 8, quantum(((b & 0xffff) << 8) | (c >>> 24)));
+      output.setUint32(o + 12, quantum(c & 0xffffff));
+      o += 16;
+    }
     for (; i < lineEnd; i += 3) {
-      const a = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
-      view.setUint32(o, (PAIRS_BIG_ENDIAN[a >>> 12]! << 16) | PAIRS_BIG_ENDIAN[a & 4095]!);
+      output.setUint32(o, quantum((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!));
       o += 4;
     }
     if (o < end && breakLines && i % bytesPerLine === 0) {
-      view.setUint16(o, CRLF_BIG_ENDIAN);
+      output.setUint16(o, CRLF_WORD);
       o += 2;
     }
   }

@@ -90,6 +90,18 @@ describe('encodeBase64', () => {
     );
   });
 
+  it('reads only the data of a view, wherever it starts in a larger buffer', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), fc.nat(7), fc.constantFrom(0, 4, 76), (data, offset, width) => {
+        // Octets around the view that would show in the output were they read.
+        const room = new Uint8Array(offset + data.length + 11).fill(0xff);
+        room.set(data, offset);
+        const view = room.subarray(offset, offset + data.length);
+        expect(ascii(encodeBase64(view, { lineLength: width }))).toBe(reference(data, width));
+      }),
+    );
+  });
+
   it('refuses line lengths that would split a quantum', () => {
     expect(() => encodeBase64(new Uint8Array(3), { lineLength: 75 })).toThrow(/multiple of 4/);
     expect(() => encodeBase64(new Uint8Array(3), { lineLength: -4 })).toThrow(/multiple of 4/);
