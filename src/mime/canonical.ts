@@ -9,8 +9,9 @@
  */
 
 import { CachetError } from '../errors';
-import { analyzeBody, MAX_LINE_LENGTH } from './analyze-body';
+import { MAX_LINE_LENGTH } from './analyze-body';
 import { buildEntity } from './build-entity';
+import { scanCanonical } from './canonical-scan';
 import type { BuildOptions, MimeNode } from './build-types';
 import { lfToCrlf } from './line-breaks';
 
@@ -18,7 +19,7 @@ export { lfToCrlf };
 
 /** Why `data` is not canonical 7-bit MIME; empty when it is. */
 export function canonicalProblems(data: Uint8Array): string[] {
-  const analysis = analyzeBody(data);
+  const analysis = scanCanonical(data);
   const problems: string[] = [];
   if (analysis.hasBareLineBreak) problems.push('bare CR or LF (RFC 8551 §3.1.1 requires CRLF)');
   if (analysis.has8bit) problems.push('8-bit octets (RFC 8551 §3.1.3 requires a 7-bit encoding)');
