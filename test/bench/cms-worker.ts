@@ -10,11 +10,12 @@
  *
  * Usage (after bundling, see cms.bench.ts): node cms-worker.mjs '<job as JSON>'
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import type { CliIo, Command } from '../../native-host/cli/command';
 import { anchorTrust, type ValidateSigner } from '../../native-host/cli/commands/anchor-trust';
 import { readInput } from '../../native-host/cli/commands/cli-input';
+import { writeOutput } from '../../native-host/cli/commands/cli-output';
 import { decrypt } from '../../native-host/cli/commands/decrypt';
 import { encrypt } from '../../native-host/cli/commands/encrypt';
 import { nodeCmsCrypto } from '../../native-host/cli/commands/node-cms-crypto';
@@ -64,17 +65,17 @@ async function openTripleWrapped(job: CmsJob): Promise<void> {
   const kinds = read.layers.map((entry) => entry.kind).join(', ');
   if (kinds !== 'signed, encrypted, signed') throw new Error(`not read as a triple wrap: ${kinds}`);
   for (const entry of read.layers) if (entry.kind === 'signed') await requireTrusted(entry.layer, validate);
-  await writeFile(job.output, partBytes(read.content));
+  writeOutput(job.output, [partBytes(read.content)], io);
 }
 
 /**
  * Triple wrap in memory, as the compose pipeline does it (background/compose): one
  * `protectMessage` call signs, encrypts to the recipient and signs again. Keys and the
- * chain are loaded as `cachet sign` loads them; the message is used as read (the composer
- * has it in memory already).
+ * chain are loaded as `cachet sign` loads them, the message is read and written as the
+ * commands read and write files.
  */
 async function tripleWrap(job: CmsJob): Promise<void> {
-  const input = await readFile(job.input);
+  const input = await readInput(job.input, io);
   const cert = new Uint8Array(await readFile(job.keys.cert));
   const [signer] = loadSoftwareKeyOperators({ certPem: cert, keyPem: new Uint8Array(await readFile(job.keys.key)) });
   const [recipient] = readPemCertificates(cert);
@@ -84,7 +85,7 @@ async function tripleWrap(job: CmsJob): Promise<void> {
     encrypt: { recipients: [recipient], cipher: 'aes-256-cbc', keyTransport: { name: 'RSAES-PKCS1-v1_5' } },
     tripleWrap: true,
   });
-  await writeFile(job.output, message);
+  writeOutput(job.output, [message], io);
 }
 
 async function runOnce(job: CmsJob): Promise<void> {

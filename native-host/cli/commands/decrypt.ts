@@ -3,9 +3,10 @@
  * AuthEnvelopedData) with a software key (B15) and writes the decrypted message: the
  * outer header fields, then the decrypted entity.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { EXIT_OK, EXIT_UNUSABLE, UsageError, type CliIo, type Command } from '../command';
 import { parseArgs, readInput } from './cli-input';
+import { writeOutput } from './cli-output';
 import { openStoreKeys, STORE_KEY_OPTIONS, STORE_KEY_USAGE } from './store-keys';
 import { nodeCmsCrypto } from './node-cms-crypto';
 import { decryptMessagePieces } from '../../../src/cms/smime-envelope';
@@ -58,10 +59,8 @@ export const decrypt: Command = {
     } finally {
       stored?.close();
     }
-    const out = one('-o');
     // Written piece by piece: joining them would copy the whole decrypted message once more.
-    if (out === undefined || out === '-') for (const piece of pieces) io.stdout.write(piece);
-    else await writeFile(out, pieces);
+    writeOutput(one('-o'), pieces, io);
     return EXIT_OK;
   },
 };

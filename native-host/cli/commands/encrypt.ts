@@ -2,9 +2,10 @@
  * `cachet encrypt`: encrypts an RFC 5322 message to one or more certificates (B14). The
  * message's own header fields stay outside; its Content-* fields and body are encrypted.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { EXIT_OK, EXIT_UNUSABLE, UsageError, type CliIo, type Command } from '../command';
 import { parseArgs, readInput } from './cli-input';
+import { writeOutput } from './cli-output';
 import { nodeCmsCrypto } from './node-cms-crypto';
 import { encryptMessage } from '../../../src/cms/smime-envelope';
 import type { ContentCipherChoice } from '../../../src/cms/encrypt';
@@ -60,9 +61,7 @@ export const encrypt: Command = {
       cipher,
       keyTransport: parsed.flags.has('--oaep') ? { name: 'RSA-OAEP', hash: 'SHA-256' } : { name: 'RSAES-PKCS1-v1_5' },
     });
-    const out = parsed.values.get('-o')?.at(-1);
-    if (out === undefined || out === '-') io.stdout.write(message);
-    else await writeFile(out, message);
+    writeOutput(parsed.values.get('-o')?.at(-1), [message], io);
     return EXIT_OK;
   },
 };

@@ -3,9 +3,10 @@
  * (From, To, Subject, Date, …) stay on the outer message; its Content-* fields and body
  * become the signed entity, written in S/MIME canonical form (RFC 8551 §3.1).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { EXIT_OK, EXIT_UNUSABLE, UsageError, type CliIo, type Command } from '../command';
 import { parseArgs, readInput } from './cli-input';
+import { writeOutput } from './cli-output';
 import { openStoreKeys, STORE_KEY_OPTIONS, STORE_KEY_USAGE } from './store-keys';
 import { nodeCmsCrypto } from './node-cms-crypto';
 import { protectMessage } from '../../../src/cms/smime-protect';
@@ -140,9 +141,7 @@ export const sign: Command = {
       close();
     }
 
-    const out = parsed.values.get('-o')?.at(-1);
-    if (out === undefined || out === '-') io.stdout.write(message);
-    else await writeFile(out, message);
+    writeOutput(parsed.values.get('-o')?.at(-1), [message], io);
     return EXIT_OK;
   },
 };
