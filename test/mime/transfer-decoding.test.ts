@@ -80,6 +80,20 @@ describe('decodeBase64', () => {
     );
   });
 
+  it('reads only its view of a larger buffer into a new one', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(8), fc.nat(8), (data, before, after) => {
+        const body = latin1(Buffer.from(data).toString('base64'));
+        // Base64 characters around the view, which would show in the output were they read.
+        const buffer = new Uint8Array(before + body.length + after).fill(0x41);
+        buffer.set(body, before);
+        const decoded = decodeBase64(buffer.subarray(before, before + body.length));
+        expect(decoded.buffer).not.toBe(buffer.buffer);
+        expect(Buffer.from(decoded).equals(Buffer.from(data))).toBe(true);
+      }),
+    );
+  });
+
   it('decodes concatenated blobs to the concatenation of their contents', () => {
     const input = latin1(`${Buffer.from('ab').toString('base64')}\r\n${Buffer.from('cde').toString('base64')}${Buffer.from('f').toString('base64')}`);
     expect(new TextDecoder().decode(decodeBase64(input))).toBe('abcdef');
