@@ -34,6 +34,7 @@ import {
   hashNameFromOid,
 } from './oids';
 import { effectiveDsaParameters } from './dsa-parameter-inheritance';
+import { walkSignedData, type WalkedSignedData } from './signed-data-walk';
 import { verifySignatureValue } from './signature-value-verify';
 import {
   decodeEncryptionKeyPreference,
@@ -120,8 +121,11 @@ interface ParsedSignedData {
   readonly crls: Uint8Array[];
 }
 
-/** ContentInfo → SignedData, keeping the received encodings of content, certificates and CRLs. */
-export function parseSignedData(cms: Uint8Array): ParsedSignedData {
+/**
+ * The SignedData of a ContentInfo parsed by asn1js as a whole: its fields other than
+ * certificates and CRLs, and the received encodings of those.
+ */
+function parseSignedDataThoroughly(cms: Uint8Array): WalkedSignedData {
   const root = parseBer(cms, 'CMS', 'cms/malformed');
   if (!(root instanceof asn1js.Sequence)) throw malformed('CMS: ContentInfo is not a SEQUENCE');
   const [typeNode, contentNode] = root.valueBlock.value;
@@ -144,18 +148,23 @@ export function parseSignedData(cms: Uint8Array): ParsedSignedData {
       if (crl instanceof asn1js.Sequence) crls.push(crl.valueBeforeDecodeView);
     }
   }
-  // Certificates and CRLs are read from their received bytes above, each on its own; left
-  // in, one unparsable certificate would make PKI.js reject the whole SignedData.
-  sdNode.valueBlock.value = items.filter((item, i) => i < 3 || !(contextChild(item, 0) ?? contextChild(item, 1)));
+  const fields = items.filter((item, i) => i < 3 || !(contextChild(item, 0) ?? contextChild(item, 1)));
+  return { fields, certificates, crls };
+}
 
+/** ContentInfo → SignedData, keeping the received encodings of content, certificates and CRLs. */
+export function parseSignedData(cms: Uint8Array): ParsedSignedData {
+  const { fields, certificates, crls } = walkSignedData(cms) ?? parseSignedDataThoroughly(cms);
+  // Certificates and CRLs are read from their received bytes, each on its own; left in,
+  // one unparsable certificate would make PKI.js reject the whole SignedData.
   let model: pkijs.SignedData;
   try {
-    model = new pkijs.SignedData({ schema: sdNode });
+    model = new pkijs.SignedData({ schema: new asn1js.Sequence({ value: [...fields] }) });
   } catch (error) {
     throw malformed('CMS: SignedData does not match RFC 5652 §5.1', error);
   }
 
-  const eci = items[2];
+  const eci = fields[2];
   let eContent: Uint8Array | undefined;
   if (eci instanceof asn1js.Sequence) {
     const wrapped = contextChild(eci.valueBlock.value[1], 0);
@@ -165,7 +174,7 @@ export function parseSignedData(cms: Uint8Array): ParsedSignedData {
       eContent = octetStringBytes(octets, 'CMS eContent');
     }
   }
-  return { model, eContent, certificates, crls };
+  return { model, eContent, certificates: [...certificates], crls: [...crls] };
 }
 
 class DigestCache {
