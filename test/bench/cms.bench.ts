@@ -25,6 +25,8 @@ import { median } from './timing';
  *   the timed runs after warm-up runs in the same process.
  * - OpenSSL time: wall time of the `openssl cms` process(es), so its start and key loading
  *   count (its bare start is printed for reference). Median after one warm-up.
+ * - Both in three rounds that take turns, each a fresh Cachet worker's runs and then
+ *   OpenSSL's, so that a slow spell of the machine falls on both tools.
  * - Peak memory growth: maxRSS of a fresh worker that runs the operation once, minus
  *   maxRSS of an idle worker that loaded the same code and did nothing (median of three
  *   workers each); shown in MiB and as a multiple of the plaintext message size. It
@@ -64,6 +66,9 @@ const OPERATIONS: readonly { readonly op: Exclude<CmsOperation, 'idle'>; readonl
   { op: 'verify', label: 'verify', reads: true },
   { op: 'open', label: 'decrypt+verify triple', reads: true },
 ];
+
+/** Rounds of each measurement, Cachet's and OpenSSL's taking turns (`Bench.alternated`). */
+const ROUNDS = 3;
 
 /** The issue's targets, and DESIGN.md's stricter ones for reading. */
 const TARGETS = { tripleRatio: 0.6, openRatio: 1, memoryGrowth: 4, readingMemoryGrowth: 3, onePassRatio: 2, chunkedRatio: 1.3 };
@@ -128,15 +133,31 @@ class Bench {
     return median([0, 1, 2].map(() => this.cachet(op, input, output, 0, 1).maxRssKiB));
   }
 
-  /** Median wall time of running the OpenSSL invocations in sequence, after one warm-up. */
-  openssl(steps: readonly (readonly string[])[], runs: number): number {
+  /** Wall times of running the OpenSSL invocations in sequence, `runs` times after one warm-up. */
+  openssl(steps: readonly (readonly string[])[], runs: number): number[] {
     const once = (): number => {
       const start = performance.now();
       for (const args of steps) runOpenssl(args);
       return performance.now() - start;
     };
     once();
-    return median(Array.from({ length: runs }, once));
+    return Array.from({ length: runs }, once);
+  }
+
+  /**
+   * Median times of Cachet and OpenSSL doing the same operation, measured in rounds that
+   * take turns: this VM has slow spells (a third slower for seconds at a time), and one
+   * block of runs per tool let a spell fall on one tool's runs only.
+   */
+  alternated(op: Exclude<CmsOperation, 'idle'>, input: string, outputs: { cachet: string; openssl: string }, size: Size): { cachetMs: number; opensslMs: number } {
+    const cachet: number[] = [];
+    const openssl: number[] = [];
+    const steps = this.opensslSteps(op, input, outputs.openssl);
+    for (let round = 0; round < ROUNDS; round++) {
+      cachet.push(...this.cachet(op, input, outputs.cachet, size.warmups, size.runs).samples);
+      openssl.push(...this.openssl(steps, size.runs));
+    }
+    return { cachetMs: median(cachet), opensslMs: median(openssl) };
   }
 
   /**
@@ -149,11 +170,11 @@ class Bench {
     const file = (suffix: string): string => `${message}.${suffix}`;
     runOpenssl(['enc', '-aes-256-cbc', '-K', key, '-iv', iv, '-in', message, '-out', file('aes')]);
     runOpenssl(['base64', '-in', file('aes'), '-out', file('aes.b64')]);
-    return this.openssl([
+    return median(this.openssl([
       ['base64', '-d', '-in', file('aes.b64'), '-out', file('aes.back')],
       ['enc', '-d', '-aes-256-cbc', '-K', key, '-iv', iv, '-in', file('aes.back'), '-out', file('plain')],
       ['dgst', '-sha256', '-out', file('sha256'), file('plain')],
-    ], runs);
+    ], runs));
   }
 
   /**
@@ -168,7 +189,7 @@ class Bench {
     runOpenssl(this.encryptArgs(message, file('unchunked.eml')));
     const samples = { chunked: [] as number[], unchunked: [] as number[] };
     // Alternated, in fresh workers, so that a slow spell of the machine falls on both kinds.
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < ROUNDS; round++) {
       for (const kind of ['chunked', 'unchunked'] as const) {
         samples[kind].push(...this.cachet('decrypt', file(`${kind}.eml`), file('out'), size.warmups, size.runs).samples);
       }
@@ -310,13 +331,12 @@ function measureSize(bench: Bench, size: Size, idleRssKiB: number): Measurement[
     const cachetOut = bench.file(`cachet-${op}-${size.bytes}.eml`);
     const opensslOut = bench.file(`openssl-${op}-${size.bytes}.eml`);
     const peakKiB = bench.peakRssKiB(op, inputs[op], cachetOut);
-    const timed = bench.cachet(op, inputs[op], cachetOut, size.warmups, size.runs);
-    const opensslMs = bench.openssl(bench.opensslSteps(op, inputs[op], opensslOut), size.runs);
+    const { cachetMs, opensslMs } = bench.alternated(op, inputs[op], { cachet: cachetOut, openssl: opensslOut }, size);
     if (op === 'decrypt' || op === 'open') checkSameContent(label, readFileSync(cachetOut), readFileSync(opensslOut));
     const onePassMs = op === 'open' ? bench.onePass(message, size.runs) : undefined;
     const measurement: Measurement = {
       op, label, reads, size, messageBytes,
-      cachetMs: median(timed.samples),
+      cachetMs,
       opensslMs,
       growthBytes: Math.max(0, peakKiB - idleRssKiB) * KiB,
       ...(onePassMs === undefined ? {} : { onePassMs }),
