@@ -50,30 +50,41 @@ function entityAndDigest(crypto: CmsCrypto, root: MimePart, hash: SigningHash): 
   return early && entity === run ? { entity, contentDigest: early } : { entity };
 }
 
-/** Returns the complete protected message; with neither layer asked, the message unchanged. */
-export async function protectMessage(crypto: CmsCrypto, message: Uint8Array, options: ProtectOptions): Promise<Uint8Array> {
+/**
+ * The complete protected message as pieces to be written one after another, some of them
+ * views of `message` (the content a clear signature covers): a command writing a file has
+ * no need to join them, which for a large message would copy it once more. With neither
+ * layer asked, the message unchanged.
+ */
+export async function protectMessagePieces(crypto: CmsCrypto, message: Uint8Array, options: ProtectOptions): Promise<Uint8Array[]> {
   const { sign, encrypt } = options;
-  if (!sign && !encrypt) return message;
+  if (!sign && !encrypt) return [message];
   const root = parseMessage(message);
 
   const prefix = [...outerFields(root), asciiBytes('MIME-Version: 1.0\r\n')];
 
   // Content to be signed must be 7-bit canonical (RFC 8551 §3.1), which signableEntity
   // has checked; content that is only encrypted travels inside base64 and keeps its own
-  // encoding. Each layer hands the next a list of pieces (views where it can), joined once.
-  if (!sign) return encrypt ? encryptedEntity(crypto, [innerEntity(root)], encrypt, prefix) : message;
+  // encoding. Each layer hands the next a list of pieces (views where it can).
+  if (!sign) return encrypt ? [await encryptedEntity(crypto, [innerEntity(root)], encrypt, prefix)] : [message];
   const signing: SmimeSignOptions = { ...sign, subtle: crypto.subtle, randomBytes: (length) => randomBytes(crypto, length) };
   const { entity, contentDigest } = entityAndDigest(crypto, root, sign.hash ?? 'SHA-256');
   const inner: SmimeSignOptions = contentDigest ? { ...signing, contentDigest } : signing;
-  if (!encrypt) return concatBytes([...prefix, ...(await signedEntityPieces(entity, inner, 'known-canonical'))]);
+  if (!encrypt) return [...prefix, ...(await signedEntityPieces(entity, inner, 'known-canonical'))];
   // Encryption starts on the signed entity while its signature is still being made, when
   // the signature's length is known in advance (RSA); otherwise it waits for the signature.
   const content = signedEntityRun(entity, inner, 'known-canonical') ??
     contentRun(await signedEntityPieces(entity, inner, 'known-canonical'));
-  if (!options.tripleWrap) return encryptedEntity(crypto, content, encrypt, prefix);
+  if (!options.tripleWrap) return [await encryptedEntity(crypto, content, encrypt, prefix)];
   const { opaque, ...clearSigning } = sign;
-  if (!opaque) return signedEnvelopeMessage(crypto, prefix, content, encrypt, clearSigning);
+  if (!opaque) return [await signedEnvelopeMessage(crypto, prefix, content, encrypt, clearSigning)];
   // The envelope entity is Cachet's own output, canonical by construction.
   const envelope = await encryptedEntity(crypto, content, encrypt, []);
-  return concatBytes([...prefix, ...(await signedEntityPieces(envelope, signing, 'known-canonical'))]);
+  return [...prefix, ...(await signedEntityPieces(envelope, signing, 'known-canonical'))];
+}
+
+/** `protectMessagePieces` in one buffer (the one piece itself when there is only one). */
+export async function protectMessage(crypto: CmsCrypto, message: Uint8Array, options: ProtectOptions): Promise<Uint8Array> {
+  const pieces = await protectMessagePieces(crypto, message, options);
+  return pieces.length === 1 ? (pieces[0] as Uint8Array) : concatBytes(pieces);
 }

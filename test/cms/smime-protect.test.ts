@@ -11,7 +11,7 @@ import type { ContentCipherChoice } from '../../src/cms/encrypt';
 import { HASH_OIDS } from '../../src/cms/oids';
 import type { SigningHash } from '../../src/cms/signed-data-sign';
 import { signableEntity } from '../../src/cms/signable-entity';
-import { protectMessage, type ProtectOptions } from '../../src/cms/smime-protect';
+import { protectMessage, protectMessagePieces, type ProtectOptions } from '../../src/cms/smime-protect';
 import { isCachetError } from '../../src/errors';
 import { buildMessage } from '../../src/mime/build-message';
 import { decodedText, fileName } from '../../src/mime/part-access';
@@ -170,6 +170,23 @@ describe('messages written by hand', () => {
   it('with neither layer asked, the message is returned as it was', async () => {
     const raw = new TextEncoder().encode('From: a@example.org\r\nSubject: x\r\n\r\nbody\r\n');
     expect(await protectMessage(crypto, raw, { tripleWrap: true })).toBe(raw);
+  });
+
+  it('gives a clear signature as pieces, the signed content a view of the message, joined by protectMessage', async () => {
+    const sender = pki.leaves.rsa;
+    const raw = plainMessage(sender, sender);
+    const pieces = await protectMessagePieces(crypto, raw, { sign: { signer: sender.operator, chain: [pki.intermediate] } });
+    // Canonical already, the entity is the message's octets from its Content-* fields on.
+    const entity = signableEntity(parseMessage(raw));
+    expect(entity.buffer).toBe(raw.buffer);
+    const same = (piece: Uint8Array) => piece.buffer === raw.buffer && piece.byteOffset === entity.byteOffset && piece.length === entity.length;
+    expect(pieces.filter(same)).toHaveLength(1);
+    const joined = Buffer.concat(pieces);
+    const reader = { dir: pki.dir, caFile: pki.rootPath, certPath: sender.certPath, keyPath: sender.keyPath };
+    expect(opensslUnwrap(joined, reader).layers).toEqual(['signed']);
+    // The signature differs from run to run (signingTime), the layout does not.
+    const whole = await protectMessage(crypto, raw, { sign: { signer: sender.operator, chain: [pki.intermediate] } });
+    expect(whole.length).toBe(joined.length);
   });
 
   it('refuses to encrypt to nobody, with a typed error', async () => {

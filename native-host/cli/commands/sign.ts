@@ -9,7 +9,7 @@ import { parseArgs, readInput } from './cli-input';
 import { writeOutput } from './cli-output';
 import { openStoreKeys, STORE_KEY_OPTIONS, STORE_KEY_USAGE } from './store-keys';
 import { nodeCmsCrypto } from './node-cms-crypto';
-import { protectMessage } from '../../../src/cms/smime-protect';
+import { protectMessagePieces } from '../../../src/cms/smime-protect';
 import type { SigningHash } from '../../../src/cms/signed-data-sign';
 import type { KeyOperator } from '../../../src/cms/key-operator';
 import { emailAddresses, parseCertificate } from '../../../src/cms/certificate-fields';
@@ -132,16 +132,17 @@ export const sign: Command = {
     }
     // The From address only chooses among the identities of a token or database.
     const { signer, chain, close } = await loadSigner(parsed.values, io, () => fromOf(input));
-    let message: Uint8Array;
+    let pieces: Uint8Array[];
     try {
-      message = await protectMessage(nodeCmsCrypto, input, {
+      pieces = await protectMessagePieces(nodeCmsCrypto, input, {
         sign: { signer, hash, chain, opaque: parsed.flags.has('--opaque'), rsaPss: parsed.flags.has('--pss') },
       });
     } finally {
       close();
     }
 
-    writeOutput(parsed.values.get('-o')?.at(-1), [message], io);
+    // Written piece by piece: joining them would copy the signed content once more.
+    writeOutput(parsed.values.get('-o')?.at(-1), pieces, io);
     return EXIT_OK;
   },
 };
