@@ -11,13 +11,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { CachetError } from '../errors';
 import { octetStringBytes, parseBer } from './asn1-input';
-import {
-  emailAddresses,
-  matchesIssuerAndSerial,
-  parseCertificate,
-  subjectKeyIdentifier,
-  type ParsedCertificate,
-} from './certificate-fields';
+import { emailAddresses, matchesIssuerAndSerial, subjectKeyIdentifier, type ParsedCertificate } from './certificate-fields';
 import { bytesEqual, digest } from './digest';
 import type { CmsCrypto } from './cms-crypto';
 import type { HashName } from './key-operator';
@@ -30,11 +24,13 @@ import {
   OID_ATTR_SIGNING_TIME,
   OID_ATTR_SMIME_CAPABILITIES,
   OID_DATA,
+  OID_DSA,
   OID_SIGNED_DATA,
   hashNameFromOid,
 } from './oids';
 import { effectiveDsaParameters } from './dsa-parameter-inheritance';
 import { walkSignedData, type WalkedSignedData } from './signed-data-walk';
+import { parsedCandidates, SignerCandidate } from './signer-candidates';
 import { verifySignatureValue } from './signature-value-verify';
 import {
   decodeEncryptionKeyPreference,
@@ -200,15 +196,21 @@ class DigestCache {
 async function findSigner(
   subtle: SubtleCrypto,
   sid: unknown,
-  pool: readonly ParsedCertificate[],
+  pool: readonly SignerCandidate[],
 ): Promise<ParsedCertificate | undefined> {
   if (sid instanceof pkijs.IssuerAndSerialNumber) {
-    return pool.find((cert) => matchesIssuerAndSerial(cert.model, sid));
+    const serial = sid.serialNumber.valueBlock.valueHexView;
+    for (const candidate of pool) {
+      if (!candidate.mayHaveSerial(serial)) continue;
+      const cert = candidate.certificate;
+      if (cert && matchesIssuerAndSerial(cert.model, sid)) return cert;
+    }
+    return undefined;
   }
   // SignerIdentifier subjectKeyIdentifier [0] IMPLICIT OCTET STRING (RFC 5652 §5.3).
   if (sid instanceof asn1js.BaseBlock && sid.idBlock.tagClass === 3 && sid.idBlock.tagNumber === 0 && !sid.idBlock.isConstructed) {
     const keyId = (sid as asn1js.Primitive).valueBlock.valueHexView;
-    for (const cert of pool) {
+    for (const cert of parsedCandidates(pool)) {
       if (bytesEqual(await subjectKeyIdentifier(subtle, cert.model), keyId)) return cert;
     }
   }
@@ -285,7 +287,7 @@ async function verifySigner(
   eContentType: string,
   digests: DigestCache,
   content: Uint8Array,
-  pool: readonly ParsedCertificate[],
+  pool: readonly SignerCandidate[],
   options: VerifySignedDataOptions,
 ): Promise<SignerVerification> {
   const digestAlgorithm = info.digestAlgorithm.algorithmId;
@@ -328,7 +330,8 @@ async function verifySigner(
   }
   let dsaParameters;
   try {
-    dsaParameters = effectiveDsaParameters(signer, pool);
+    // Only a DSA key may take its parameters from an issuer among the other certificates.
+    dsaParameters = signer.model.subjectPublicKeyInfo.algorithm.algorithmId === OID_DSA ? effectiveDsaParameters(signer, parsedCandidates(pool)) : undefined;
   } catch (error) {
     return result('bad-signature', error instanceof Error ? error.message : String(error));
   }
@@ -353,11 +356,7 @@ export async function verifySignedData(cms: Uint8Array, options: VerifySignedDat
   const content = parsed.eContent ?? options.detachedContent;
   if (!content) throw new CachetError('input/invalid', 'detached signature given without the signed content');
 
-  const pool: ParsedCertificate[] = [];
-  for (const der of [...parsed.certificates, ...(options.extraCertificates ?? [])]) {
-    const cert = parseCertificate(der);
-    if (cert) pool.push(cert);
-  }
+  const pool = [...parsed.certificates, ...(options.extraCertificates ?? [])].map((der) => new SignerCandidate(der));
   const digests = new DigestCache(options, content);
   const signers: SignerVerification[] = [];
   for (const info of parsed.model.signerInfos) {
