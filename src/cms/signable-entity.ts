@@ -5,7 +5,7 @@
  * agent expect; MIME-Version is written once, outside.
  */
 import { asciiBytes, concatBytes } from '../mime/byte-sink';
-import { canonicalizeEntity, canonicalProblems, lfToCrlf } from '../mime/canonical';
+import { canonicalCheck, canonicalizeEntity, canonicalProblems, lfToCrlf } from '../mime/canonical';
 import { encodeBase64 } from '../mime/encode-base64';
 import { encodeQuotedPrintable } from '../mime/encode-quoted-printable';
 import { decodedBody } from '../mime/part-access';
@@ -43,6 +43,12 @@ export function outerFields(root: MimePart): Uint8Array[] {
     .map((f) => lfToCrlf(fieldBytes(root, f)));
 }
 
+/** An entity to sign, and where its lines that start with "--" begin when that is known. */
+export interface CheckedEntity {
+  readonly entity: Uint8Array;
+  readonly dashLines?: readonly number[];
+}
+
 /**
  * The entity to sign. A single 8-bit body is re-encoded (quoted-printable for text,
  * base64 otherwise) because RFC 8551 §3.1.3 wants signed content 7-bit; 8-bit inside a
@@ -50,9 +56,25 @@ export function outerFields(root: MimePart): Uint8Array[] {
  * part rebuilt.
  */
 export function signableEntity(root: MimePart, run: Uint8Array | undefined = signableRun(root)): Uint8Array {
-  const contentFields = root.headers.filter(isContentField);
+  return checkedSignableEntity(root, run).entity;
+}
+
+/**
+ * `signableEntity`, with the "--" lines the canonical check found in it when it is the
+ * message's own run: a multipart boundary then needs comparing with those lines only.
+ */
+export function checkedSignableEntity(root: MimePart, run: Uint8Array | undefined = signableRun(root)): CheckedEntity {
   // Already canonical where it stands in the message: that run itself, checked once, not a copy.
-  if (run && canonicalProblems(run).length === 0) return run;
+  if (run) {
+    const { problems, dashLines } = canonicalCheck(run);
+    if (problems.length === 0) return dashLines ? { entity: run, dashLines } : { entity: run };
+  }
+  return { entity: reencodedEntity(root) };
+}
+
+/** The entity in canonical form when the message's own octets are not. */
+function reencodedEntity(root: MimePart): Uint8Array {
+  const contentFields = root.headers.filter(isContentField);
   const body = root.source.subarray(root.bodyRange.start, root.bodyRange.end);
   const eightBit = canonicalProblems(lfToCrlf(body)).some((p) => p.startsWith('8-bit') || p.startsWith('a line longer'));
   if (root.children.length === 0 && eightBit) {

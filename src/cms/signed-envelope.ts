@@ -16,7 +16,7 @@ import { signSignedData } from './signed-data-sign';
 import { pendingEncryptedEntity } from './smime-envelope';
 import { multipartSignedHead, multipartSignedTail, randomBoundary, type SmimeSignOptions } from './smime-sign';
 
-export type EnvelopeSignOptions = Omit<SmimeSignOptions, 'subtle' | 'randomBytes' | 'opaque' | 'contentDigest'>;
+export type EnvelopeSignOptions = Omit<SmimeSignOptions, 'subtle' | 'randomBytes' | 'opaque' | 'contentDigest' | 'dashLines'>;
 
 /**
  * Room kept after the envelope for the signature part: its header fields and the base64 of

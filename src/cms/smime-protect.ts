@@ -17,7 +17,7 @@ import { digest } from './digest';
 import type { SigningHash } from './signed-data-sign';
 import type { MimePart } from '../mime/types';
 import type { EncryptOptions } from './encrypt';
-import { outerFields, signableEntity, signableRun } from './signable-entity';
+import { checkedSignableEntity, outerFields, signableRun, type CheckedEntity } from './signable-entity';
 import { signedEnvelopeMessage } from './signed-envelope';
 import { encryptedEntity, innerEntity } from './smime-envelope';
 import { signedEntityPieces, signedEntityRun, type SmimeSignOptions } from './smime-sign';
@@ -25,9 +25,9 @@ import { contentRun } from './content-run';
 
 /**
  * Signing as `signSmimeEntity` does it; the platform crypto comes from `protectMessage`,
- * and so does each signature's content digest.
+ * and so do each signature's content digest and what the canonical check found.
  */
-export type ProtectSignOptions = Omit<SmimeSignOptions, 'subtle' | 'randomBytes' | 'contentDigest'>;
+export type ProtectSignOptions = Omit<SmimeSignOptions, 'subtle' | 'randomBytes' | 'contentDigest' | 'dashLines'>;
 
 export interface ProtectOptions {
   readonly sign?: ProtectSignOptions;
@@ -42,12 +42,12 @@ export interface ProtectOptions {
  * platform's threads at once, and the canonical check reads the same octets here
  * meanwhile. The digest is kept only if the check leaves those octets as the entity.
  */
-function entityAndDigest(crypto: CmsCrypto, root: MimePart, hash: SigningHash): { entity: Uint8Array; contentDigest?: Promise<Uint8Array> } {
+function entityAndDigest(crypto: CmsCrypto, root: MimePart, hash: SigningHash): CheckedEntity & { contentDigest?: Promise<Uint8Array> } {
   const run = signableRun(root);
   const early = run ? digest(crypto.subtle, hash, run) : undefined;
   early?.catch(() => undefined); // awaited by the signature, or not needed
-  const entity = signableEntity(root, run);
-  return early && entity === run ? { entity, contentDigest: early } : { entity };
+  const checked = checkedSignableEntity(root, run);
+  return early && checked.entity === run ? { ...checked, contentDigest: early } : checked;
 }
 
 /**
@@ -68,8 +68,8 @@ export async function protectMessagePieces(crypto: CmsCrypto, message: Uint8Arra
   // encoding. Each layer hands the next a list of pieces (views where it can).
   if (!sign) return encrypt ? [await encryptedEntity(crypto, [innerEntity(root)], encrypt, prefix)] : [message];
   const signing: SmimeSignOptions = { ...sign, subtle: crypto.subtle, randomBytes: (length) => randomBytes(crypto, length) };
-  const { entity, contentDigest } = entityAndDigest(crypto, root, sign.hash ?? 'SHA-256');
-  const inner: SmimeSignOptions = contentDigest ? { ...signing, contentDigest } : signing;
+  const { entity, dashLines, contentDigest } = entityAndDigest(crypto, root, sign.hash ?? 'SHA-256');
+  const inner: SmimeSignOptions = { ...signing, ...(contentDigest ? { contentDigest } : {}), ...(dashLines ? { dashLines } : {}) };
   if (!encrypt) return [...prefix, ...(await signedEntityPieces(entity, inner, 'known-canonical'))];
   // Encryption starts on the signed entity while its signature is still being made, when
   // the signature's length is known in advance (RSA); otherwise it waits for the signature.

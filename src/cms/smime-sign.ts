@@ -18,6 +18,12 @@ export interface SmimeSignOptions extends Omit<SignSignedDataOptions, 'content' 
   readonly opaque?: boolean;
   /** Random bytes for the multipart boundary (WebCrypto's getRandomValues). */
   readonly randomBytes: (length: number) => Uint8Array;
+  /**
+   * Where the entity's lines that start with "--" begin, when the caller's canonical check
+   * found them: a boundary is then compared with those lines only, not searched for in
+   * every octet of the entity.
+   */
+  readonly dashLines?: readonly number[];
 }
 
 const CRLF = '\r\n';
@@ -64,11 +70,21 @@ export function randomBoundary(randomBytes: (length: number) => Uint8Array): str
   return `----=_cachet_${hex(randomBytes(12))}`;
 }
 
-/** A boundary that does not occur in the entity (RFC 2046 §5.1.1). */
-function chooseBoundary(entity: Uint8Array, randomBytes: (length: number) => Uint8Array): string {
+/** Whether a line starting at one of `lineStarts` begins with `prefix`. */
+function beginsALine(entity: Uint8Array, lineStarts: readonly number[], prefix: Uint8Array): boolean {
+  return lineStarts.some((start) => start + prefix.length <= entity.length && prefix.every((octet, i) => entity[start + i] === octet));
+}
+
+/**
+ * A boundary that does not occur in the entity (RFC 2046 §5.1.1). With the entity's "--"
+ * lines known, it must not begin one of them, which is what the RFC forbids; otherwise it
+ * must not occur anywhere, which is stricter and reads every octet.
+ */
+function chooseBoundary(entity: Uint8Array, randomBytes: (length: number) => Uint8Array, dashLines: readonly number[] | undefined): string {
   for (;;) {
     const boundary = randomBoundary(randomBytes);
-    if (!contains(entity, asciiBytes(`--${boundary}`))) return boundary;
+    const delimiter = asciiBytes(`--${boundary}`);
+    if (!(dashLines ? beginsALine(entity, dashLines, delimiter) : contains(entity, delimiter))) return boundary;
   }
 }
 
@@ -115,14 +131,14 @@ export async function signSmimeEntity(entity: Uint8Array, options: SmimeSignOpti
  * signature part's length is not known before the signature is (opaque, or ECDSA).
  */
 export function signedEntityRun(entity: Uint8Array, options: SmimeSignOptions, canonical: CanonicalEntity): ContentRun | undefined {
-  const { opaque = false, randomBytes, ...signOptions } = options;
+  const { opaque = false, randomBytes, dashLines, ...signOptions } = options;
   if (opaque) return undefined;
   checkEntity(entity, canonical);
   const planned = planSignedData({ ...signOptions, content: entity, detached: true });
   if (planned.length === undefined) return undefined;
   const signing = planned.sign();
   signing.catch(() => undefined); // awaited through `rest`, unless choosing the boundary throws first
-  const boundary = chooseBoundary(entity, randomBytes);
+  const boundary = chooseBoundary(entity, randomBytes, dashLines);
   const head = multipartSignedHead(boundary, options.hash ?? 'SHA-256');
   const tailLength = piecesLength(multipartSignedTail(boundary, new Uint8Array(base64Length(planned.length))));
   const rest = signing.then((der) => multipartSignedTail(boundary, encodeBase64(der)));
@@ -143,11 +159,11 @@ export type CanonicalEntity = 'check' | 'known-canonical';
  */
 export async function signedEntityPieces(entity: Uint8Array, options: SmimeSignOptions, canonical: CanonicalEntity): Promise<Uint8Array[]> {
   checkEntity(entity, canonical);
-  const { opaque = false, randomBytes, ...signOptions } = options;
+  const { opaque = false, randomBytes, dashLines, ...signOptions } = options;
   const signing = signSignedData({ ...signOptions, content: entity, detached: !opaque });
   signing.catch(() => undefined); // awaited below, unless choosing the boundary throws first
   // The boundary search reads the whole entity, as the digest does off the main thread: in parallel.
-  const boundary = opaque ? '' : chooseBoundary(entity, randomBytes);
+  const boundary = opaque ? '' : chooseBoundary(entity, randomBytes, dashLines);
   const base64 = encodeBase64(await signing);
 
   if (opaque) {

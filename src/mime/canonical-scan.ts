@@ -8,10 +8,20 @@
 import type { BodyAnalysis } from './analyze-body';
 
 /** What canonical form depends on, with the meanings `analyzeBody` gives them. */
-export type CanonicalScan = Pick<BodyAnalysis, 'has8bit' | 'hasNul' | 'hasBareLineBreak' | 'longestLine'>;
+export interface CanonicalScan extends Pick<BodyAnalysis, 'has8bit' | 'hasNul' | 'hasBareLineBreak' | 'longestLine'> {
+  /**
+   * Where the lines that start with "--" begin (lines end at CRLF only): the only places a
+   * multipart delimiter can be (RFC 2046 §5.1.1). Undefined past `MAX_DASH_LINES` of them.
+   */
+  readonly dashLines: readonly number[] | undefined;
+}
+
+/** More "--" lines than any real message has; beyond them the list would only cost memory. */
+export const MAX_DASH_LINES = 10_000;
 
 const CR = 0x0d;
 const LF = 0x0a;
+const DASH = 0x2d;
 
 /**
  * Non-zero when an octet of `word` is 0x80 or above, or below 0x0e (NUL and the controls
@@ -30,6 +40,14 @@ export function scanCanonical(data: Uint8Array): CanonicalScan {
   let hasBareLineBreak = false;
   let longestLine = 0;
   let lineStart = 0;
+  let dashLines: number[] | undefined = [];
+  const dashLineAt = (start: number): void => {
+    if (dashLines && data[start] === DASH && data[start + 1] === DASH) {
+      if (dashLines.length === MAX_DASH_LINES) dashLines = undefined;
+      else dashLines.push(start);
+    }
+  };
+  dashLineAt(0);
   const n = data.length;
   // Plain octets go four at a time through an aligned 32-bit view; `head` octets come
   // before its first word.
@@ -51,6 +69,7 @@ export function scanCanonical(data: Uint8Array): CanonicalScan {
       if (data[i + 1] === LF) {
         if (i - lineStart > longestLine) longestLine = i - lineStart;
         lineStart = i + 2;
+        dashLineAt(lineStart);
         i++;
       } else {
         hasBareLineBreak = true;
@@ -64,5 +83,5 @@ export function scanCanonical(data: Uint8Array): CanonicalScan {
     i++;
   }
   if (n - lineStart > longestLine) longestLine = n - lineStart;
-  return { has8bit, hasNul, hasBareLineBreak, longestLine };
+  return { has8bit, hasNul, hasBareLineBreak, longestLine, dashLines };
 }

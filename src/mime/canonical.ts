@@ -17,15 +17,23 @@ import { lfToCrlf } from './line-breaks';
 
 export { lfToCrlf };
 
-/** Why `data` is not canonical 7-bit MIME; empty when it is. */
-export function canonicalProblems(data: Uint8Array): string[] {
+/**
+ * Why `data` is not canonical 7-bit MIME (empty when it is), and where its lines that
+ * start with "--" begin, as `scanCanonical` finds them in the same pass.
+ */
+export function canonicalCheck(data: Uint8Array): { problems: string[]; dashLines: readonly number[] | undefined } {
   const analysis = scanCanonical(data);
   const problems: string[] = [];
   if (analysis.hasBareLineBreak) problems.push('bare CR or LF (RFC 8551 §3.1.1 requires CRLF)');
   if (analysis.has8bit) problems.push('8-bit octets (RFC 8551 §3.1.3 requires a 7-bit encoding)');
   if (analysis.hasNul) problems.push('NUL octets');
   if (analysis.longestLine > MAX_LINE_LENGTH) problems.push(`a line longer than ${MAX_LINE_LENGTH} octets`);
-  return problems;
+  return { problems, dashLines: analysis.dashLines };
+}
+
+/** Why `data` is not canonical 7-bit MIME; empty when it is. */
+export function canonicalProblems(data: Uint8Array): string[] {
+  return canonicalCheck(data).problems;
 }
 
 function assertCanonical(data: Uint8Array): Uint8Array {
