@@ -162,7 +162,8 @@ export async function signedEntityPieces(entity: Uint8Array, options: SmimeSignO
   const { opaque = false, randomBytes, dashLines, ...signOptions } = options;
   const signing = signSignedData({ ...signOptions, content: entity, detached: !opaque });
   signing.catch(() => undefined); // awaited below, unless choosing the boundary throws first
-  // The boundary search reads the whole entity, as the digest does off the main thread: in parallel.
+  // Without its "--" lines known, the boundary search reads the whole entity, as the digest
+  // does off the main thread: in parallel.
   const boundary = opaque ? '' : chooseBoundary(entity, randomBytes, dashLines);
   const base64 = encodeBase64(await signing);
 

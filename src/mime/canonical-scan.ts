@@ -4,6 +4,8 @@
  * octets. It is the check every signed message passes before it is hashed, so it is
  * written for speed over the megabytes of a base64 attachment: `analyzeBody` answers more
  * questions (trailing whitespace, line starts, escapes) that only choosing an encoding needs.
+ * On the way it lists the lines that start with "--", so that choosing a multipart/signed
+ * boundary needs no second pass.
  */
 import type { BodyAnalysis } from './analyze-body';
 
