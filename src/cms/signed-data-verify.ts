@@ -113,8 +113,8 @@ function contextChild(item: asn1js.BaseBlock | undefined, tag: number): asn1js.B
 interface ParsedSignedData {
   readonly model: pkijs.SignedData;
   readonly eContent: Uint8Array | undefined;
-  readonly certificates: Uint8Array[];
-  readonly crls: Uint8Array[];
+  readonly certificates: readonly Uint8Array[];
+  readonly crls: readonly Uint8Array[];
 }
 
 /**
@@ -170,7 +170,7 @@ export function parseSignedData(cms: Uint8Array): ParsedSignedData {
       eContent = octetStringBytes(octets, 'CMS eContent');
     }
   }
-  return { model, eContent, certificates: [...certificates], crls: [...crls] };
+  return { model, eContent, certificates, crls };
 }
 
 class DigestCache {
