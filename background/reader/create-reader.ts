@@ -6,6 +6,7 @@
  * Signers whose signature and certificate are good are harvested into the address book
  * with their capabilities (B6 step 1, B8).
  */
+import { wrapBareContentInfo } from '../../src/cms/bare-content-info';
 import type { CmsCrypto } from '../../src/cms/cms-crypto';
 import { readMessage, type ReadResult } from '../../src/cms/read-message';
 import type { SignerVerification } from '../../src/cms/signed-data-verify';
@@ -71,8 +72,14 @@ function commonName(subject: string): string {
   return /(?:^|, )CN=([^,]+)/.exec(subject)?.[1] ?? subject;
 }
 
-async function signerView(found: FoundSigner, from: string | undefined, subtle: SubtleCrypto): Promise<SignerView> {
+/**
+ * `sender` is the message's From (or Sender), or null for a bare smime.p7m, which has no
+ * header fields: its signer is then not compared with anyone (fromMatches null), which is
+ * not the same as a signer who is not the sender.
+ */
+async function signerView(found: FoundSigner, sender: string | undefined | null, subtle: SubtleCrypto): Promise<SignerView> {
   const { signer } = found;
+  const noMatch = sender === null ? null : false;
   const base = {
     layer: found.layer,
     status: signer.status,
@@ -80,7 +87,7 @@ async function signerView(found: FoundSigner, from: string | undefined, subtle: 
     ...(signer.signingTime ? { signingTime: signer.signingTime.toISOString() } : {}),
   };
   if (!signer.certificate) {
-    return { ...base, name: '', addresses: signer.emailAddresses, issuer: '', notBefore: '', notAfter: '', fromMatches: false };
+    return { ...base, name: '', addresses: signer.emailAddresses, issuer: '', notBefore: '', notAfter: '', fromMatches: noMatch };
   }
   let parsed;
   try {
@@ -97,10 +104,10 @@ async function signerView(found: FoundSigner, from: string | undefined, subtle: 
       issuer: summary.issuer,
       notBefore: summary.notBefore,
       notAfter: summary.notAfter,
-      fromMatches: fromMatches(from, parsed).matches,
+      fromMatches: sender === null ? null : fromMatches(sender, parsed).matches,
     };
   } catch {
-    return { ...base, name: '', addresses: signer.emailAddresses, issuer: '', notBefore: '', notAfter: '', fromMatches: false };
+    return { ...base, name: '', addresses: signer.emailAddresses, issuer: '', notBefore: '', notAfter: '', fromMatches: noMatch };
   }
 }
 
@@ -144,7 +151,8 @@ export function createReader(deps: ReaderDeps): Reader {
 
   return {
     async open(message, owner) {
-      const result = await readMessage(message, {
+      const input = wrapBareContentInfo(message);
+      const result = await readMessage(input.message, {
         crypto: cms,
         subtle: deps.crypto.subtle,
         operators: () => deps.identities.operators(),
@@ -155,7 +163,7 @@ export function createReader(deps: ReaderDeps): Reader {
       const display = displayContent(result.content);
       const found = signersOf(result);
       // As mail clients do, the Sender stands for the author when there is no From.
-      const from = headerValue(result.root, 'from') ?? headerValue(result.root, 'sender');
+      const from = input.bare ? null : headerValue(result.root, 'from') ?? headerValue(result.root, 'sender');
       const signers = await Promise.all(found.map((f) => signerView(f, from, deps.crypto.subtle)));
       // B13: the content and signature checks are returned now; validation goes on.
       const validation = Promise.all(found.map(validate));
@@ -176,6 +184,7 @@ export function createReader(deps: ReaderDeps): Reader {
         subject: header('subject'),
         date: headerValue(result.root, 'date') ?? '',
         encrypted: result.encrypted,
+        bareFile: input.bare !== undefined,
         signers,
         notices: result.layers.flatMap((l) => (l.kind === 'not-opened' ? [l.reason] : l.kind === 'signed' && !l.shown ? [TRANSPORT_NOTICE] : [])),
         text: display.text,

@@ -104,8 +104,11 @@ export interface SignerView {
   readonly notBefore: string;
   readonly notAfter: string;
   readonly signingTime?: string;
-  /** The From address is one of the signer's (a good signature by someone else is not the sender's). */
-  readonly fromMatches: boolean;
+  /**
+   * The From address is one of the signer's (a good signature by someone else is not the
+   * sender's); null when there is no From to compare with (a bare smime.p7m).
+   */
+  readonly fromMatches: boolean | null;
 }
 
 /** B13 step two: the signer's certificate validated (RFC 5280, revocation, trust). */
@@ -132,6 +135,8 @@ export interface ReaderView {
   readonly subject: string;
   readonly date: string;
   readonly encrypted: boolean;
+  /** A bare smime.p7m, without the message's header fields: its sender and date are unknown. */
+  readonly bareFile: boolean;
   readonly signers: readonly SignerView[];
   /** Layers not opened or signatures not shown, and why (src/cms/read-message.ts). */
   readonly notices: readonly string[];

@@ -25,6 +25,11 @@ const smime = '../shared/corpora/thunderbird-smime/mailnews/test/data/smime/';
 const file = (name: string) => new Uint8Array(readFileSync(`${smime}${name}`));
 const testCa = readFileSync(`${smime}TestCA.pem`, 'utf8').replace(/-----[^-]+-----|\s+/g, '');
 const bob = loadSoftwareKeyOperators({ p12: file('Bob.p12'), password: 'nss' });
+/** The smime.p7m attachment of a corpus message on its own, as DER: what a webmail offers to save. */
+const bareP7m = (name: string) => {
+  const eml = readFileSync(`${smime}${name}`, 'latin1');
+  return new Uint8Array(Buffer.from(eml.slice(eml.search(/\r?\n\r?\n/)), 'base64'));
+};
 
 function identitiesOf(operators: readonly KeyOperator[], asked: { count: number }): Identities {
   return {
@@ -128,9 +133,24 @@ describe('background reader', () => {
   });
 
   it('shows bytes that are no S/MIME as an unsigned, unencrypted text, never as signed', async () => {
-    const view = await reader.open(new Uint8Array([0x30, 0x80, 0xff, 0x00, 0x01]), 'extension');
+    const view = await reader.open(new Uint8Array([0xff, 0x00, 0x01, 0x30, 0x80]), 'extension');
     expect(view.encrypted).toBe(false);
+    expect(view.bareFile).toBe(false);
     expect(view.signers).toEqual([]);
+  });
+
+  it('refuses broken DER that starts as a bare smime.p7m would with a typed error', async () => {
+    const error = await reader.open(new Uint8Array([0x30, 0x80, 0xff, 0x00, 0x01]), 'extension').catch((e: unknown) => e);
+    expect(isCachetError(error) && error.code).toBe('cms/malformed');
+  });
+
+  it('opens a bare smime.p7m: decrypted, its signer shown without a sender to compare with', async () => {
+    const view = await reader.open(bareP7m('alice.sig.SHA256.opaque.env.eml'), 'extension');
+    expect([view.bareFile, view.encrypted, view.from, view.date]).toEqual([true, true, '', '']);
+    expect(view.text).toContain('This is a test message from Alice to Bob');
+    expect(view.signers).toHaveLength(1);
+    expect(view.signers[0]).toMatchObject({ status: 'good', addresses: ['Alice@example.com'], fromMatches: null });
+    expect(await reader.validation(view.sessionId, 'extension')).toMatchObject([{ valid: true }]);
   });
 
   it('refuses a broken encrypted part with a typed error', async () => {

@@ -9,13 +9,15 @@ import { parseArgs, readInput } from './cli-input';
 import { writeOutput } from './cli-output';
 import { openStoreKeys, STORE_KEY_OPTIONS, STORE_KEY_USAGE } from './store-keys';
 import { nodeCmsCrypto } from './node-cms-crypto';
+import { wrapBareContentInfo } from '../../../src/cms/bare-content-info';
 import { decryptMessagePieces } from '../../../src/cms/smime-envelope';
 import { loadSoftwareKeyOperators, type SoftwareKeySources } from '../../keys/load-software-key-operators';
 
 const usage = `usage: cachet decrypt (--cert C.pem --key K.pem | --p12 F --pass P | --token LABEL [--module PATH]... [--pin-file F] | --nssdb DIR)
                       [-o OUT] FILE
   Decrypts FILE (an S/MIME encrypted message; '-' reads standard input) and writes the
-  message with its encrypted part replaced by the decrypted content. --key may also hold
+  message with its encrypted part replaced by the decrypted content. FILE may also be a
+  bare smime.p7m (DER, base64 or PEM): the decrypted entity is written with MIME-Version. --key may also hold
   the certificate (as OpenSSL's test files do); --pass also decrypts an encrypted PEM key.
   With --token or --nssdb the content key is unwrapped on the token or in the database.
 ${STORE_KEY_USAGE}
@@ -51,11 +53,13 @@ export const decrypt: Command = {
       io.stderr.write(`cachet decrypt: ${error instanceof Error ? error.message : String(error)}\n`);
       return EXIT_UNUSABLE;
     }
+    // A bare smime.p7m is read as the encrypted entity it was cut from.
+    const message = wrapBareContentInfo(input).message;
     const stored = await openStoreKeys(parsed.values, (line) => io.stderr.write(`cachet decrypt: ${line}\n`));
     let pieces: Uint8Array[];
     try {
       const operators = stored ? stored.operators : loadSoftwareKeyOperators(sources);
-      ({ pieces } = await decryptMessagePieces(nodeCmsCrypto, input, operators, { consumeSource: true }));
+      ({ pieces } = await decryptMessagePieces(nodeCmsCrypto, message, operators, { consumeSource: true }));
     } finally {
       stored?.close();
     }

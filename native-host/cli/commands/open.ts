@@ -11,6 +11,7 @@ import { parseArgs, readInput } from './cli-input';
 import { nodeCmsCrypto } from './node-cms-crypto';
 import { layerJson, layerLines, summarize, type JudgedLayer } from './open-report';
 import { judgeSigners, type SenderHeaders } from './signer-verdict';
+import { wrapBareContentInfo } from '../../../src/cms/bare-content-info';
 import { readMessage } from '../../../src/cms/read-message';
 import type { KeyOperator } from '../../../src/cms/key-operator';
 import { CachetError, isCachetError } from '../../../src/errors';
@@ -28,7 +29,9 @@ const usage = `usage: cachet open [--p12 F]... [--pass P] [--cert C.pem --key K.
   layer on standard error. A signer is good when the signature checks out, an address of
   the certificate is the message's From, it signed within an hour of the Date, and the
   certificate chains to a --trust root and may sign e-mail: without --trust no signature is
-  good, and SHA-1 signatures are not good. As in Thunderbird, an outermost signature around
+  good, and SHA-1 signatures are not good. FILE may also be a bare smime.p7m (DER, base64 or
+  PEM), which has no From or Date: its signers are then not compared with a sender, and
+  --json says "bareFile". As in Thunderbird, an outermost signature around
   the encrypted body is a transport signature and is not shown, while encryption inside a
   shown signature, and an opaque signature inside an opaque one, are not opened. Signer
   status words: good, from-mismatch, signing-time-mismatch, untrusted, wrong-usage, and
@@ -94,7 +97,7 @@ function unlockKeys(files: readonly KeyFile[]): KeyOperator[] {
 function checkIsMessage(root: MimePart): void {
   const bodyWithoutSeparator = root.headerRange.end === root.bodyRange.start && root.bodyRange.end > root.bodyRange.start;
   if (root.headers.length === 0 || bodyWithoutSeparator) {
-    throw new CachetError('input/invalid', 'not an e-mail message: expected header fields, a blank line, then the body');
+    throw new CachetError('input/invalid', 'not an e-mail message: expected header fields, a blank line, then the body, or a bare smime.p7m');
   }
 }
 
@@ -115,7 +118,8 @@ export const open: Command = {
     if (file === undefined || rest.length > 0) throw new UsageError('expected exactly one FILE');
     const keyFiles = await readKeyFiles(parsed.values);
     const settings = await readOrFail('the validation options', () => readValidationSettings(parsed.values, parsed.flags, fail));
-    const root = parseMessage(await readOrFail(file === '-' ? 'standard input' : file, () => readInput(file, io)));
+    const input = wrapBareContentInfo(await readOrFail(file === '-' ? 'standard input' : file, () => readInput(file, io)));
+    const root = parseMessage(input.message);
     checkIsMessage(root);
 
     const unwrapped = await readMessage(root, {
@@ -128,7 +132,8 @@ export const open: Command = {
       consumeSource: true,
     });
     // Every layer belongs to this message: its From (or Sender) and Date judge every signer.
-    const sender: SenderHeaders = { from: headerValue(root, 'from') ?? headerValue(root, 'sender'), date: headerValue(root, 'date') };
+    // A bare smime.p7m has neither, so its signers are not compared with a sender at all.
+    const sender: SenderHeaders | undefined = input.bare ? undefined : { from: headerValue(root, 'from') ?? headerValue(root, 'sender'), date: headerValue(root, 'date') };
     const options = validationOptions(settings);
     const layers: JudgedLayer[] = [];
     for (const layer of unwrapped.layers) {
@@ -137,11 +142,19 @@ export const open: Command = {
 
     const summary = summarize(layers);
     if (parsed.flags.has('--json')) {
-      const report = { ...summary, text: shownText(unwrapped.content), contentType: unwrapped.content.contentType.mediaType, layers: layers.map(layerJson) };
+      const report = {
+        ...summary,
+        ...(input.bare ? { bareFile: input.bare } : {}),
+        text: shownText(unwrapped.content),
+        contentType: unwrapped.content.contentType.mediaType,
+        layers: layers.map(layerJson),
+      };
       io.stdout.write(JSON.stringify(report, null, 2) + '\n');
     } else {
       const banner = summary.signed ? (summary.signatureGood ? 'signature good' : 'signature NOT good') : 'not signed';
-      io.stderr.write([...layerLines(layers), `${summary.encrypted ? 'encrypted' : 'not encrypted'}, ${banner}`].map((l) => `cachet open: ${l}\n`).join(''));
+      const bareLine = input.bare ? [`a bare smime.p7m (${input.bare}): no From or Date, so no signer is compared with a sender`] : [];
+      const lines = [...bareLine, ...layerLines(layers), `${summary.encrypted ? 'encrypted' : 'not encrypted'}, ${banner}`];
+      io.stderr.write(lines.map((l) => `cachet open: ${l}\n`).join(''));
       io.stdout.write(partBytes(unwrapped.content));
     }
     return EXIT_OK;

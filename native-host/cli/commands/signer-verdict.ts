@@ -23,7 +23,8 @@ export interface SignerVerdict {
   /** The certificate address that matched the sender, else the certificate's first one. */
   readonly address: string | undefined;
   readonly signature: SignerVerification;
-  readonly fromMatches: boolean;
+  /** Null when there is no sender to compare with (a bare smime.p7m). */
+  readonly fromMatches: boolean | null;
   readonly trust: ValidationResult;
 }
 
@@ -42,10 +43,15 @@ function maySignMail(der: Uint8Array | undefined): boolean {
   }
 }
 
-export async function judgeSigners(layer: SignedLayer, sender: SenderHeaders, options: ValidationOptions): Promise<SignerVerdict[]> {
+/**
+ * `sender` undefined: the layer came without header fields (a bare smime.p7m), so there is
+ * no sender the signer could fail to be; the other checks decide alone, and the verdict
+ * says the comparison was not made rather than that it failed.
+ */
+export async function judgeSigners(layer: SignedLayer, sender: SenderHeaders | undefined, options: ValidationOptions): Promise<SignerVerdict[]> {
   const statuses = verifyMessageSignatures(
     layer.signers,
-    { from: sender.from, certificates: layer.verification?.certificates ?? [], crls: layer.verification?.crls ?? [] },
+    { from: sender?.from, certificates: layer.verification?.certificates ?? [], crls: layer.verification?.crls ?? [] },
     options,
   );
   const verdicts: SignerVerdict[] = [];
@@ -53,11 +59,11 @@ export async function judgeSigners(layer: SignedLayer, sender: SenderHeaders, op
     const trust = await validation;
     const addresses = fromMatches.certificateAddresses;
     const matched = fromMatches.matches ? fromMatches.from : undefined;
-    const base = { address: matched ?? addresses[0], signature, fromMatches: fromMatches.matches, trust };
+    const base = { address: matched ?? addresses[0], signature, fromMatches: sender ? fromMatches.matches : null, trust };
     let verdict: Pick<SignerVerdict, 'status' | 'reason'>;
     // A signing time far from the Date was already made 'signing-time-mismatch' by readMessage.
     if (signature.status !== 'good') verdict = { status: signature.status, ...(signature.reason ? { reason: signature.reason } : {}) };
-    else if (!fromMatches.matches) {
+    else if (sender && !fromMatches.matches) {
       const signer = addresses.length > 0 ? addresses.join(', ') : 'a certificate without an e-mail address';
       verdict = { status: 'from-mismatch', reason: `signed by ${signer}, but the message is from ${fromMatches.from ?? 'nobody (no From)'}` };
     } else if (!trust.valid) {

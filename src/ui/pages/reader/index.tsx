@@ -124,6 +124,7 @@ function Reader({ platform, frameToken }: { platform: PagePlatform; frameToken: 
             {view.encrypted ? t('readerEncrypted') : t('readerNotEncrypted')}
             {view.signers.length === 0 && ` ${t('readerNotSigned')}`}
           </p>
+          {view.bareFile && <p class="hint notice" data-notice="bare-file">{t('readerBareFile')}</p>}
           {view.notices.map((notice) => <p key={notice} class="hint notice">{notice}</p>)}
           {view.signers.map((signer, i) => (
             <SignerBanner key={i} signer={signer} validation={validation?.[i]} from={view.from} t={t} />

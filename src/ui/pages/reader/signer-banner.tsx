@@ -1,7 +1,8 @@
 /**
  * One banner per signer (B13): the signature verdict at once, the certificate verdict
  * when validation ends. A good signature by someone other than the sender is a warning,
- * never "signed by the sender".
+ * never "signed by the sender". A bare smime.p7m names no sender (fromMatches null): its
+ * signer is shown as who signed, neither as the sender nor as someone else.
  */
 import type { SignerValidationView, SignerView } from '../../../protocol/runtime';
 import type { Translate } from '../../platform';
@@ -12,7 +13,7 @@ export function bannerVerdict(signer: SignerView, validation: SignerValidationVi
   if (signer.status !== 'good') return 'bad';
   if (!validation) return 'pending';
   if (!validation.valid) return 'bad';
-  return signer.fromMatches ? 'good' : 'warning';
+  return signer.fromMatches === false ? 'warning' : 'good';
 }
 
 function who(signer: SignerView): string {
@@ -32,7 +33,8 @@ export function SignerBanner({ signer, validation, from, t }: {
   if (signer.status !== 'good') headline = t('readerSignatureBad', signer.reason ?? signer.status);
   else if (!validation) headline = t('readerSignatureChecking', who(signer));
   else if (!validation.valid) headline = t('readerCertificateInvalid', [who(signer), validation.reason ?? '']);
-  else if (!signer.fromMatches) headline = t('readerSignerNotSender', [who(signer), from]);
+  else if (signer.fromMatches === false) headline = t('readerSignerNotSender', [who(signer), from]);
+  else if (signer.fromMatches === null) headline = t('readerSignedByNoSender', who(signer));
   else headline = t('readerSignedBy', who(signer));
   return (
     <section class={`banner banner-${verdict}`} data-verdict={verdict} data-status={signer.status} aria-label={t('readerSignatureLabel')}>
