@@ -15,12 +15,15 @@ const contentScript: readonly RuntimeCommand[] = ['frame/open-reader', 'address/
  * settings. What they may ask is further tied to the page they are (below).
  */
 const secureFrame: readonly RuntimeCommand[] = [
+  // A frame shows the security indicator inside itself, where the hosting page cannot look.
+  'indicator/get',
   'policy/get', 'address/status', 'identities/list',
   'reader/open-frame', 'reader/validation', 'reader/attachment',
   'compose/recipients', 'compose/build',
 ];
 
 const extensionPage: readonly RuntimeCommand[] = [
+  'indicator/get', 'indicator/set',
   'policy/get', 'policy/set-user', 'policy/reset-user', 'native/status',
   'address-book/list', 'address-book/import', 'address-book/delete', 'address/status',
   'trust/list', 'trust/add', 'trust/remove',
@@ -49,6 +52,8 @@ const onlyFromPage: Partial<Record<RuntimeCommand, string>> = {
   'reader/validation': '/reader.html',
   'reader/attachment': '/reader.html',
   'compose/build': '/compose.html',
+  // The security indicator is chosen in the options page alone, never from a framed page.
+  'indicator/set': '/options.html',
 };
 
 /** The PIN page is never framed: a page that frames it could overlay what the user types. */

@@ -21,6 +21,7 @@ import {
 import { createPolicyStore } from './policy-store';
 import { createReaderFrames } from './reader-frames';
 import { createRouter } from './router';
+import { createSecurityIndicatorStore } from './security-indicator-store';
 import { createTrustLists } from './trust-lists';
 
 const log = (error: unknown) => console.error('Cachet background:', error);
@@ -75,6 +76,7 @@ const router = createRouter(
     defaultIdentity: createDefaultIdentity(identities, policy, browser.storage.local),
     reader: createReader({ identities, validation, addressBook, crypto }),
     composer: createComposer({ policy, addressBook, identities, validation, crypto }),
+    indicator: createSecurityIndicatorStore(browser.storage.local, (count) => crypto.getRandomValues(new Uint8Array(count))),
   }),
   log,
 );

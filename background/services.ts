@@ -7,6 +7,7 @@ import type { PinPrompts } from './pin-prompts';
 import type { PolicyStore } from './policy-store';
 import type { Reader } from './reader/reader';
 import type { ReaderFrames } from './reader-frames';
+import type { SecurityIndicatorStore } from './security-indicator-store';
 import type { TrustLists } from './trust-lists';
 
 /** What handlers work with; main.ts builds it from the platform, tests from fakes. */
@@ -21,4 +22,5 @@ export interface BackgroundServices {
   readonly defaultIdentity: DefaultIdentity;
   readonly reader: Reader;
   readonly composer: Composer;
+  readonly indicator: SecurityIndicatorStore;
 }

@@ -9,6 +9,8 @@ import { composeRecipients } from './compose-recipients';
 import { frameOpenReader } from './frame-open-reader';
 import { identitiesList } from './identities-list';
 import { identitiesSetDefault } from './identities-set-default';
+import { indicatorGet } from './indicator-get';
+import { indicatorSet } from './indicator-set';
 import { nativeStatus } from './native-status';
 import { pinCancel } from './pin-cancel';
 import { pinInfo } from './pin-info';
@@ -50,5 +52,7 @@ export function createHandlers(services: BackgroundServices): Handlers {
     'reader/attachment': readerAttachment(services),
     'compose/recipients': composeRecipients(services),
     'compose/build': composeBuild(services),
+    'indicator/get': indicatorGet(services),
+    'indicator/set': indicatorSet(services),
   };
 }

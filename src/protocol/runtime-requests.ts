@@ -5,6 +5,7 @@
  */
 import { CachetError } from '../errors';
 import { isPolicyKey } from '../policy';
+import { checkSecurityIndicator } from './security-indicator';
 import type { ComposeAttachment, ComposeRequest, Req, RuntimeCommand, TrustList } from './runtime';
 
 type Fields = Record<string, unknown>;
@@ -165,6 +166,8 @@ const validators: { readonly [K in RuntimeCommand]: (raw: unknown) => Req<K> } =
   },
   'compose/recipients': (raw) => ({ addresses: addressList(record(raw, ['addresses'])['addresses'], 'addresses') }),
   'compose/build': composeRequest,
+  'indicator/get': empty,
+  'indicator/set': checkSecurityIndicator,
 };
 
 export function isRuntimeCommand(value: unknown): value is RuntimeCommand {

@@ -6,6 +6,7 @@
  */
 import type { Policy, PolicyKey } from '../policy';
 import type { PinStatus } from './native';
+import type { SecurityIndicator } from './security-indicator';
 
 export interface PolicyView {
   readonly policy: Policy;
@@ -222,6 +223,10 @@ export type RuntimeProtocol = {
   'compose/recipients': { req: { addresses: readonly string[] }; res: { recipients: readonly RecipientView[] } };
   /** Builds the complete S/MIME message; `message` is base64 of the RFC 5322 bytes. */
   'compose/build': { req: ComposeRequest; res: { message: string; fileName: string } };
+  /** The personal security indicator Cachet's own pages show; never handed to a content script. */
+  'indicator/get': { req: Empty; res: SecurityIndicator };
+  /** The user chooses the indicator in the options page. */
+  'indicator/set': { req: SecurityIndicator; res: SecurityIndicator };
 };
 
 export type RuntimeCommand = keyof RuntimeProtocol;

@@ -46,6 +46,8 @@ const validRequests: { [K in RuntimeCommand]: unknown } = {
     from: 'alice@example.org', to: ['bob@example.org'], cc: [], bcc: [], subject: 's', text: 't',
     attachments: [], sign: true, encrypt: true, encryptDespiteMissing: false,
   },
+  'indicator/get': {},
+  'indicator/set': { phrase: 'amber otter', colour: 'teal', glyph: 'A' },
 };
 const commands = Object.keys(validRequests) as RuntimeCommand[];
 
@@ -90,7 +92,7 @@ describe('router', () => {
       for (const type of commands) if ((await route(message(type), sender)).ok) allowed.push(type);
       return allowed.sort();
     };
-    const status = ['address/status', 'compose/recipients', 'identities/list', 'policy/get'];
+    const status = ['address/status', 'compose/recipients', 'identities/list', 'indicator/get', 'policy/get'];
     expect(await allowedFor(frame)).toEqual([...status, 'reader/attachment', 'reader/open-frame', 'reader/validation'].sort());
     expect(await allowedFor(composeFrame)).toEqual([...status, 'compose/build'].sort());
     // The PIN page never works framed: the framing page could overlay it.
@@ -117,6 +119,24 @@ describe('router', () => {
       expect((await route(message(type), popup)).ok, `${type} from popup`).toBe(false);
       expect((await route(message(type), content)).ok, `${type} from content`).toBe(false);
       expect((await route(message(type), pinPage)).ok, `${type} from pin page`).toBe(true);
+    }
+  });
+
+  it('hands the security indicator to Cachet pages and frames, never to a content script', async () => {
+    const { route } = setup();
+    for (const sender of [options, popup, readerPage, composePage, frame, composeFrame]) {
+      expect((await route(message('indicator/get'), sender)).ok, sender.url).toBe(true);
+    }
+    const refused = await route(message('indicator/get'), content);
+    expect(refused.ok === false && refused.error.code).toBe('runtime/forbidden');
+  });
+
+  it('lets only the options page change the security indicator', async () => {
+    const { route } = setup();
+    expect((await route(message('indicator/set'), options)).ok).toBe(true);
+    for (const sender of [popup, readerPage, composePage, frame, composeFrame, content]) {
+      const reply = await route(message('indicator/set'), sender);
+      expect(reply.ok === false && reply.error.code, sender.url).toBe('runtime/forbidden');
     }
   });
 
@@ -171,6 +191,8 @@ describe('router', () => {
     ['an unknown trust list', 'trust/add', { list: 'everything', data: '' }],
     ['an overlong PIN', 'pin/provide', { promptId: 'p1', pin: 'x'.repeat(257) }],
     ['a prompt id with path characters', 'pin/provide', { promptId: '../p1', pin: '1234' }],
+    ['a security phrase with a line break', 'indicator/set', { phrase: 'amber\notter', colour: 'teal', glyph: 'A' }],
+    ['a colour that is no swatch', 'indicator/set', { phrase: 'amber otter', colour: 'url(x)', glyph: 'A' }],
   ])('refuses %s before the handler runs', async (_name, type, req) => {
     const { route, calls } = setup();
     const sender = type.startsWith('pin/') ? pinPage : type === 'frame/open-reader' ? content : type.startsWith('reader/') ? readerPage : type.startsWith('compose/') ? composePage : options;
