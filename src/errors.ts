@@ -37,7 +37,18 @@ export type ErrorCode =
   | 'pin/incorrect'
   | 'pin/locked'
   | 'pin/cancelled'
-  | 'pin/timeout';
+  | 'pin/timeout'
+  | 'mail/no-account'
+  | 'mail/password-needed'
+  | 'mail/auth-failed'
+  | 'mail/unreachable'
+  | 'mail/tls'
+  | 'mail/too-large'
+  | 'mail/recipients-refused'
+  | 'mail/not-found'
+  | 'mail/server-error'
+  | 'webmail/unreachable'
+  | 'webmail/no-source';
 
 export class CachetError extends Error {
   override readonly name = 'CachetError';

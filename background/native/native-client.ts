@@ -47,6 +47,14 @@ export const requestTimeoutMs: { readonly [K in NativeRequestType]: number } = {
   'pin/provide': 60_000,
   'pin/cancel': 10_000,
   'session/logout': 30_000,
+  'account/list': 30_000,
+  'account/set': 30_000,
+  'account/remove': 30_000,
+  'account/set-password': 30_000,
+  'account/forget-password': 30_000,
+  // The host times out a silent mail server itself; a 25 MiB message on a slow link takes minutes.
+  'mail/send': 900_000,
+  'mail/fetch': 900_000,
 };
 
 interface Pending {

@@ -17,8 +17,11 @@ import { toWireError } from './wire-error';
 
 export type Handlers = { [K in NativeRequestType]: (req: NativeReq<K>) => Promise<NativeRes<K>> };
 
-/** Requests that never wait on a token and must get through even when key work is queued. */
-const IMMEDIATE: readonly NativeRequestType[] = ['hello', 'pin/provide', 'pin/cancel', 'session/logout'];
+/** Requests that never wait on a token or a server and must get through even when other work is queued. */
+const IMMEDIATE: readonly NativeRequestType[] = [
+  'hello', 'pin/provide', 'pin/cancel', 'session/logout',
+  'account/list', 'account/set', 'account/remove', 'account/set-password', 'account/forget-password',
+];
 
 export interface ConnectionOptions {
   readonly input: NodeJS.ReadableStream;

@@ -5,6 +5,7 @@
 import packageJson from '../../package.json';
 import { NATIVE_PROTOCOL_VERSION } from '../../src/protocol/native';
 import { MAX_FRAME_BYTES } from '../../src/protocol/framing';
+import type { MailService } from '../mail/mail-service';
 import type { PinBroker } from '../pin/pin-broker';
 import type { StoreRegistry } from '../stores/store-registry';
 import type { Handlers } from './connection';
@@ -12,7 +13,7 @@ import type { Handlers } from './connection';
 const b64 = (value: string): Buffer => Buffer.from(value, 'base64');
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 
-export function createHandlers(registry: StoreRegistry, pins: PinBroker): Handlers {
+export function createHandlers(registry: StoreRegistry, pins: PinBroker, mail: MailService): Handlers {
   return {
     hello: () => Promise.resolve({
       protocol: NATIVE_PROTOCOL_VERSION, hostVersion: packageJson.version, platform: `${process.platform}-${process.arch}`,
@@ -28,5 +29,15 @@ export function createHandlers(registry: StoreRegistry, pins: PinBroker): Handle
       return Promise.resolve({});
     },
     'session/logout': async () => ({ tokens: await registry.logoutAll() }),
+    'account/list': () => Promise.resolve({ accounts: mail.accounts.list() }),
+    'account/set': (req) => Promise.resolve({ account: mail.accounts.set(req) }),
+    'account/remove': (req) => Promise.resolve({ removed: mail.accounts.remove(req.origin) }),
+    'account/set-password': (req) => Promise.resolve({ account: mail.accounts.setPassword(req.origin, req.password, req.remember) }),
+    'account/forget-password': (req) => Promise.resolve({ forgotten: mail.accounts.forgetPassword(req.origin) }),
+    'mail/send': (req) => mail.send(req.origin, b64(req.message), req.envelope, req.saveToSent),
+    'mail/fetch': async (req) => {
+      const { message, mailbox, uid } = await mail.fetch(req.origin, req);
+      return { message: text(message), mailbox, uid };
+    },
   };
 }

@@ -25,11 +25,13 @@ export interface HostConfig {
   readonly pollSeconds: number;
   /** The Cachet key store's directory (imported PKCS#12 identities); null is the per-OS default. */
   readonly keyStoreDir: string | null;
+  /** PEM files of CAs trusted for IMAP and SMTP servers besides Node's roots (absolute paths). */
+  readonly mailTrustedCertificates: readonly string[];
 }
 
 export const DEFAULT_HOST_CONFIG: HostConfig = {
   modules: [], nssDatabases: [], defaultModules: true, defaultNssDatabases: true,
-  pinCacheSeconds: 300, pinTimeoutSeconds: 120, pollSeconds: 2, keyStoreDir: null,
+  pinCacheSeconds: 300, pinTimeoutSeconds: 120, pollSeconds: 2, keyStoreDir: null, mailTrustedCertificates: [],
 };
 
 export function hostConfigPath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
@@ -74,7 +76,7 @@ export function parseHostConfig(raw: unknown, where: string): HostConfig {
   const r = raw as Record<string, unknown>;
   const known = Object.keys(DEFAULT_HOST_CONFIG);
   for (const key of Object.keys(r)) if (!known.includes(key)) throw new CachetError('input/invalid', `${where}: unknown setting ${key}`);
-  const paths = (key: 'modules' | 'nssDatabases'): readonly string[] => {
+  const paths = (key: 'modules' | 'nssDatabases' | 'mailTrustedCertificates'): readonly string[] => {
     const v = r[key];
     if (v === undefined) return DEFAULT_HOST_CONFIG[key];
     if (!Array.isArray(v) || !v.every((p): p is string => typeof p === 'string' && path.isAbsolute(p))) {
@@ -102,6 +104,6 @@ export function parseHostConfig(raw: unknown, where: string): HostConfig {
     modules: paths('modules'), nssDatabases: paths('nssDatabases'), defaultModules: flag('defaultModules'),
     defaultNssDatabases: flag('defaultNssDatabases'), pinCacheSeconds: seconds('pinCacheSeconds', 0),
     pinTimeoutSeconds: seconds('pinTimeoutSeconds', 1), pollSeconds: seconds('pollSeconds', 0.1),
-    keyStoreDir: keyStoreDir ?? DEFAULT_HOST_CONFIG.keyStoreDir,
+    keyStoreDir: keyStoreDir ?? DEFAULT_HOST_CONFIG.keyStoreDir, mailTrustedCertificates: paths('mailTrustedCertificates'),
   };
 }

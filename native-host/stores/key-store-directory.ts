@@ -72,12 +72,13 @@ export function keyFileNames(dir: string): string[] {
   return entries.filter((e) => e.isFile() && KEY_FILE_NAME.test(e.name)).map((e) => e.name).sort().slice(0, MAX_FILES);
 }
 
-function readSmallFile(file: string): string {
+/** Reads a file of the store's directory; also used for the mail accounts kept beside the keys. */
+export function readSmallFile(file: string, maxBytes = MAX_FILE_BYTES): string {
   // O_NOFOLLOW: a link planted in place of a key file is not followed.
   const fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
   try {
     const size = fstatSync(fd).size;
-    if (size > MAX_FILE_BYTES) throw new CachetError('key/unavailable', `${file} is larger than a key file can be`);
+    if (size > maxBytes) throw new CachetError('key/unavailable', `${file} is larger than a key file can be`);
     const buffer = Buffer.alloc(size);
     let read = 0;
     while (read < size) {
@@ -137,20 +138,27 @@ function syncDirectory(dir: string): void {
   }
 }
 
-/** Writes the identity's file atomically; returns its path. Replaces an earlier import of it. */
-export function writeStoredIdentity(dir: string, entry: KeyStoreEntry): string {
+/** Creates the store's directory (0700) when missing and checks it is safe to write to. */
+export function ensureStoreDirectory(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new CachetError('key/unavailable', `key store: cannot create ${dir}: ${errorText(error)}`);
   }
   requireSafe(dir);
-  const file = path.join(dir, keyFileName(fingerprintOf(entry.certificate)));
+}
+
+/**
+ * Replaces `file` (in the store's directory `dir`) with `data`, 0600, through a temporary
+ * file and a rename, so readers see the old file or the new one, never half of one.
+ * Throws what the file system throws.
+ */
+export function replaceFileAtomically(dir: string, file: string, data: string): void {
   const temporary = path.join(dir, `.${randomBytes(8).toString('hex')}.tmp`);
   try {
     const fd = openSync(temporary, 'wx', 0o600);
     try {
-      writeSync(fd, encodeKeyFile(entry));
+      writeSync(fd, data);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -160,9 +168,20 @@ export function writeStoredIdentity(dir: string, entry: KeyStoreEntry): string {
     try {
       unlinkSync(temporary);
     } catch { /* never created, or already renamed */ }
-    throw new CachetError('key/unavailable', `key store: cannot write ${file}: ${errorText(error)}`);
+    throw error;
   }
   syncDirectory(dir);
+}
+
+/** Writes the identity's file atomically; returns its path. Replaces an earlier import of it. */
+export function writeStoredIdentity(dir: string, entry: KeyStoreEntry): string {
+  ensureStoreDirectory(dir);
+  const file = path.join(dir, keyFileName(fingerprintOf(entry.certificate)));
+  try {
+    replaceFileAtomically(dir, file, encodeKeyFile(entry));
+  } catch (error) {
+    throw new CachetError('key/unavailable', `key store: cannot write ${file}: ${errorText(error)}`);
+  }
   return file;
 }
 

@@ -68,12 +68,16 @@ export function associatedData(entry: UnsealedEntry): Uint8Array {
 
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 
+/** The `kdf` object of a store file (also the mail accounts file's seal). */
+export function encodeScryptKdf({ salt, N, r, p }: ScryptParameters): Record<string, unknown> {
+  return { name: 'scrypt', salt: b64(salt), N, r, p };
+}
+
 export function encodeKeyFile(entry: KeyStoreEntry): string {
-  const { salt, N, r, p } = entry.kdf;
   return JSON.stringify({
     format: KEY_FILE_FORMAT, version: KEY_FILE_VERSION,
     certificate: b64(entry.certificate), chain: entry.chain.map(b64),
-    kdf: { name: 'scrypt', salt: b64(salt), N, r, p },
+    kdf: encodeScryptKdf(entry.kdf),
     passphraseCheck: b64(entry.passphraseCheck),
     cipher: { name: 'AES-256-GCM', nonce: b64(entry.nonce) },
     sealedKey: b64(entry.sealedKey),
@@ -88,31 +92,40 @@ function literal(value: unknown, field: string, expected: string | number): void
   if (value !== expected) throw new CachetError('input/invalid', `${field}: must be ${JSON.stringify(expected)}`);
 }
 
+/** The JSON value of a store file's text; input/invalid when it is not JSON. */
+export function parseStoreJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CachetError('input/invalid', 'not JSON');
+  }
+}
+
+/** Reads a `kdf` object: scrypt, with a salt and a cost within the host's bounds. */
+export function decodeScryptKdf(value: unknown, field: string): ScryptParameters {
+  const kdf = object(value, field);
+  onlyKeys(kdf, ['name', 'salt', 'N', 'r', 'p'], field);
+  literal(kdf.name, `${field}.name`, 'scrypt');
+  const params: ScryptParameters = {
+    salt: bytesOf(kdf.salt, `${field}.salt`, 16, 64), N: integer(kdf.N, `${field}.N`, 1, 2 ** 30),
+    r: integer(kdf.r, `${field}.r`, 1, 1024), p: integer(kdf.p, `${field}.p`, 1, 1024),
+  };
+  const problem = scryptParametersProblem(params);
+  if (problem !== undefined) throw new CachetError('input/invalid', `${field}: ${problem}`);
+  return params;
+}
+
 /** Parses a key file; anything wrong is key/unavailable naming the field. */
 export function decodeKeyFile(text: string, where: string): KeyStoreEntry {
   try {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      throw new CachetError('input/invalid', 'not JSON');
-    }
-    const f = object(raw, 'file');
+    const f = object(parseStoreJson(text), 'file');
     onlyKeys(f, ['format', 'version', 'certificate', 'chain', 'kdf', 'passphraseCheck', 'cipher', 'sealedKey'], 'file');
     literal(f.format, 'format', KEY_FILE_FORMAT);
     literal(f.version, 'version', KEY_FILE_VERSION);
-    const kdf = object(f.kdf, 'kdf');
-    onlyKeys(kdf, ['name', 'salt', 'N', 'r', 'p'], 'kdf');
-    literal(kdf.name, 'kdf.name', 'scrypt');
+    const params = decodeScryptKdf(f.kdf, 'kdf');
     const cipher = object(f.cipher, 'cipher');
     onlyKeys(cipher, ['name', 'nonce'], 'cipher');
     literal(cipher.name, 'cipher.name', 'AES-256-GCM');
-    const params: ScryptParameters = {
-      salt: bytesOf(kdf.salt, 'kdf.salt', 16, 64), N: integer(kdf.N, 'kdf.N', 1, 2 ** 30),
-      r: integer(kdf.r, 'kdf.r', 1, 1024), p: integer(kdf.p, 'kdf.p', 1, 1024),
-    };
-    const problem = scryptParametersProblem(params);
-    if (problem !== undefined) throw new CachetError('input/invalid', `kdf: ${problem}`);
     return {
       certificate: bytesOf(f.certificate, 'certificate', 1, MAX_CERTIFICATE_BYTES),
       chain: array(f.chain, 'chain', MAX_CHAIN).map((c, n) => bytesOf(c, `chain[${n}]`, 1, MAX_CERTIFICATE_BYTES)),

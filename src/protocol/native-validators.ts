@@ -7,6 +7,7 @@ import type { ErrorCode } from '../errors';
 import {
   array, base64, boolean, fail, integer, object, oneOf, onlyKeys, string,
 } from './native-checks';
+import { mailRequestValidators, mailResponseValidators } from './native-mail-validators';
 import type {
   IdentityDescription, NativeEventType, NativeEvents, NativeMessage, NativeReq, NativeRequestType, NativeRes,
   PinStatus, RequestId, StoreStatus, TokenDescription, WireKeyTransportScheme, WireSignatureScheme,
@@ -14,6 +15,7 @@ import type {
 
 export const NATIVE_REQUEST_TYPES: readonly NativeRequestType[] = [
   'hello', 'identities/list', 'key/sign', 'key/decrypt', 'key/derive', 'pin/provide', 'pin/cancel', 'session/logout',
+  'account/list', 'account/set', 'account/remove', 'account/set-password', 'account/forget-password', 'mail/send', 'mail/fetch',
 ];
 const EVENT_TYPES: readonly NativeEventType[] = ['pin/needed', 'pin/pad', 'pin/closed', 'identities/changed'];
 const HASHES: readonly HashName[] = ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'];
@@ -155,6 +157,7 @@ const requestValidators: Validators<'req'> = {
     return { promptId: string(r.promptId, 'req.promptId', 64) };
   },
   'session/logout': (value) => empty(value, 'req'),
+  ...mailRequestValidators,
 };
 
 function pinStatus(value: unknown, field: string): PinStatus {
@@ -219,6 +222,7 @@ const responseValidators: Validators<'res'> = {
   },
   'pin/cancel': (value) => empty(value, 'res'),
   'session/logout': (value) => ({ tokens: integer(object(value, 'res').tokens, 'res.tokens', 0, 1_000_000) }),
+  ...mailResponseValidators,
 };
 
 export function validateNativeRequest<K extends NativeRequestType>(type: K, value: unknown): NativeReq<K> {

@@ -10,6 +10,9 @@ import type { HashName, NamedCurve } from '../cms/key-operator';
 /** Bumped when a message changes incompatibly; `hello` refuses other versions. */
 export const NATIVE_PROTOCOL_VERSION = 1;
 
+/** The largest message `mail/send` takes and `mail/fetch` returns: 25 MiB, about 35 MB as base64. */
+export const MAX_MAIL_MESSAGE_BYTES = 25 * 1024 * 1024;
+
 /** The name the host is registered under with every browser. */
 export const NATIVE_HOST_NAME = 'org.cachet_smime.native';
 
@@ -70,6 +73,40 @@ export interface StoreStatus {
   readonly detail: string;
 }
 
+/** How a mail connection is protected: STARTTLS on a plain port, or TLS from the first byte. */
+export type MailSecurity = 'starttls' | 'tls';
+
+export interface MailServerSettings {
+  readonly host: string;
+  readonly port: number;
+  readonly security: MailSecurity;
+}
+
+/** The mail account behind one webmail origin (scheme://host[:port], as the browser writes it). */
+export interface MailAccountSettings {
+  readonly origin: string;
+  readonly imap: MailServerSettings;
+  readonly smtp: MailServerSettings;
+  readonly user: string;
+}
+
+/**
+ * What the host knows of an account's password, never the password itself: `none` (the
+ * extension must ask), `session` (held in the host's memory until it exits) or `remembered`
+ * (sealed in the accounts file).
+ */
+export type MailPasswordState = 'none' | 'session' | 'remembered';
+
+export interface MailAccountDescription extends MailAccountSettings {
+  readonly password: MailPasswordState;
+}
+
+export interface RefusedRecipient {
+  readonly address: string;
+  /** The server's reply, for people. */
+  readonly reason: string;
+}
+
 /** Requests the background (or a Cachet page through it) sends to the host. */
 export interface NativeProtocol {
   hello: {
@@ -112,6 +149,53 @@ export interface NativeProtocol {
   'session/logout': {
     req: Record<string, never>;
     res: { readonly tokens: number };
+  };
+  'account/list': {
+    req: Record<string, never>;
+    res: { readonly accounts: readonly MailAccountDescription[] };
+  };
+  /** Creates or replaces the account of `origin`; new servers or user drop its password. */
+  'account/set': {
+    req: MailAccountSettings;
+    res: { readonly account: MailAccountDescription };
+  };
+  'account/remove': {
+    req: { readonly origin: string };
+    res: { readonly removed: boolean };
+  };
+  /** `remember` false keeps the password in the host's memory only, and drops a remembered one. */
+  'account/set-password': {
+    req: { readonly origin: string; readonly password: string; readonly remember: boolean };
+    res: { readonly account: MailAccountDescription };
+  };
+  'account/forget-password': {
+    req: { readonly origin: string };
+    res: { readonly forgotten: boolean };
+  };
+  /** Submits `message` (base64, sent byte for byte) to the envelope's recipients. */
+  'mail/send': {
+    req: {
+      readonly origin: string;
+      readonly message: string;
+      readonly envelope: { readonly from: string; readonly to: readonly string[] };
+      readonly saveToSent: boolean;
+    };
+    res: {
+      readonly accepted: readonly string[];
+      readonly rejected: readonly RefusedRecipient[];
+      readonly savedToSent: boolean;
+      /** Why the copy in Sent failed, when it was asked for; the message itself went out. */
+      readonly saveToSentError?: { readonly code: ErrorCode; readonly message: string };
+      /** The message's Message-ID field, when it has one. */
+      readonly messageId?: string;
+    };
+  };
+  /** The raw message by UID in `mailbox` (default INBOX), or by its Message-ID field. */
+  'mail/fetch': {
+    req:
+      | { readonly origin: string; readonly mailbox?: string; readonly uid: number }
+      | { readonly origin: string; readonly mailbox?: string; readonly messageId: string };
+    res: { readonly message: string; readonly mailbox: string; readonly uid: number };
   };
 }
 
