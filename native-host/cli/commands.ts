@@ -9,9 +9,12 @@ import { identities } from './commands/identities';
 import { encrypt } from './commands/encrypt';
 import { inspect } from './commands/inspect';
 import { keyCommands } from './commands/key-import';
+import { accountCommands } from './commands/mail-account';
+import { fetchMessage } from './commands/mail-fetch';
+import { sendMessage } from './commands/mail-send';
 import { open } from './commands/open';
 import { sign } from './commands/sign';
 import { verify } from './commands/verify';
 
 /** Every `cachet` subcommand, in the order `cachet help` lists them. */
-export const commands: readonly Command[] = [inspect, sign, verify, encrypt, decrypt, open, certCheck, certSelect, identities, ...keyCommands, hostInstall, hostUninstall, doctor];
+export const commands: readonly Command[] = [inspect, sign, verify, encrypt, decrypt, open, certCheck, certSelect, identities, ...keyCommands, sendMessage, fetchMessage, ...accountCommands, hostInstall, hostUninstall, doctor];

@@ -1,6 +1,6 @@
 /** Reading the FILE argument of the sign and verify commands ('-' is standard input). */
 import { readFileSync } from 'node:fs';
-import type { CliIo } from '../command';
+import { UsageError, type CliIo } from '../command';
 
 /**
  * A plain Uint8Array over a Buffer's memory, without copying it (a message may be tens
@@ -50,4 +50,19 @@ export function parseArgs(
     }
   }
   return { values, flags: seen, positionals };
+}
+
+/** parseArgs for commands whose options may each be given once: `one` reads such an option. */
+export function parseSingleOptions(
+  args: readonly string[],
+  valued: readonly string[],
+  flags: readonly string[] = [],
+): ReturnType<typeof parseArgs> & { one: (name: string) => string | undefined } {
+  const parsed = parseArgs(args, valued, flags, (message) => new UsageError(message));
+  const one = (name: string): string | undefined => {
+    const all = parsed.values.get(name) ?? [];
+    if (all.length > 1) throw new UsageError(`${name} is given more than once`);
+    return all[0];
+  };
+  return { ...parsed, one };
 }

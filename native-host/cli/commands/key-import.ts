@@ -10,21 +10,11 @@ import { keyStoreDirectory, loadHostConfig } from '../../stores/host-config';
 import { deleteStoredIdentity, keyFileNames, scanKeyStore } from '../../stores/key-store-directory';
 import { normaliseFingerprint } from '../../stores/key-store-file';
 import { importPkcs12, MIN_PASSPHRASE_LENGTH } from '../../stores/key-store-import';
-import { parseArgs, readInput } from './cli-input';
+import { parseSingleOptions as parse, readInput } from './cli-input';
 
 const STORE_OPTION = `  --store DIR   the key store directory; default: keyStoreDir of the host configuration,
                 else ~/.local/share/cachet/keys ($XDG_DATA_HOME/cachet/keys; macOS
                 ~/Library/Application Support/Cachet/Keys; Windows %LOCALAPPDATA%\\Cachet\\Keys)`;
-
-function parse(args: readonly string[], valued: readonly string[], flags: readonly string[] = []): ReturnType<typeof parseArgs> & { one: (name: string) => string | undefined } {
-  const parsed = parseArgs(args, valued, flags, (message) => new UsageError(message));
-  const one = (name: string): string | undefined => {
-    const all = parsed.values.get(name) ?? [];
-    if (all.length > 1) throw new UsageError(`${name} is given more than once`);
-    return all[0];
-  };
-  return { ...parsed, one };
-}
 
 function storeDir(store: string | undefined): string {
   return store === undefined ? keyStoreDirectory(loadHostConfig()) : path.resolve(store);
