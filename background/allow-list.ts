@@ -7,7 +7,7 @@
 import type { RuntimeCommand } from '../src/protocol/runtime';
 import type { SenderClass, SenderKind } from './sender';
 
-const contentScript: readonly RuntimeCommand[] = ['frame/open-reader', 'address/status'];
+const contentScript: readonly RuntimeCommand[] = ['frame/open-reader', 'frame/open-compose', 'address/status'];
 
 /**
  * Secure frames are web-accessible, so any page can frame one. The hosting page cannot see
@@ -19,7 +19,7 @@ const secureFrame: readonly RuntimeCommand[] = [
   'indicator/get',
   'policy/get', 'address/status', 'identities/list',
   'reader/open-frame', 'reader/validation', 'reader/attachment',
-  'compose/recipients', 'compose/build',
+  'compose/recipients', 'compose/build', 'compose/open-frame', 'compose/send', 'compose/close',
 ];
 
 const extensionPage: readonly RuntimeCommand[] = [
@@ -28,6 +28,8 @@ const extensionPage: readonly RuntimeCommand[] = [
   'address-book/list', 'address-book/import', 'address-book/delete', 'address/status',
   'trust/list', 'trust/add', 'trust/remove',
   'pin/info', 'pin/provide', 'pin/cancel',
+  'password/info', 'password/provide', 'password/cancel',
+  'site/status', 'site/enable', 'site/disable',
   'identities/list', 'identities/set-default',
   'reader/open', 'reader/validation', 'reader/attachment',
   'compose/recipients', 'compose/build',
@@ -47,6 +49,9 @@ const onlyFromPage: Partial<Record<RuntimeCommand, string>> = {
   'pin/info': '/pin.html',
   'pin/provide': '/pin.html',
   'pin/cancel': '/pin.html',
+  'password/info': '/password.html',
+  'password/provide': '/password.html',
+  'password/cancel': '/password.html',
   'reader/open': '/reader.html',
   'reader/open-frame': '/reader.html',
   'reader/validation': '/reader.html',
@@ -54,15 +59,22 @@ const onlyFromPage: Partial<Record<RuntimeCommand, string>> = {
   'compose/build': '/compose.html',
   // The security indicator is chosen in the options page alone, never from a framed page.
   'indicator/set': '/options.html',
+  'compose/open-frame': '/compose.html',
+  'compose/send': '/compose.html',
+  'compose/close': '/compose.html',
 };
 
 /** The PIN page is never framed: a page that frames it could overlay what the user types. */
-const topLevelOnly: ReadonlySet<RuntimeCommand> = new Set(['pin/info', 'pin/provide', 'pin/cancel']);
+const topLevelOnly: ReadonlySet<RuntimeCommand> = new Set(['pin/info', 'pin/provide', 'pin/cancel', 'password/info', 'password/provide', 'password/cancel']);
+
+/** A compose frame's slot belongs to a webmail tab; only the frame placed there uses it. */
+const framedOnly: ReadonlySet<RuntimeCommand> = new Set(['compose/open-frame', 'compose/send', 'compose/close']);
 
 export function isAllowed(sender: SenderClass, command: RuntimeCommand): boolean {
   if (!allowList[sender.kind].has(command)) return false;
   const page = onlyFromPage[command];
   if (page === undefined) return true;
   if (sender.kind === 'content-script' || sender.page !== page) return false;
+  if (framedOnly.has(command)) return sender.kind === 'secure-frame';
   return sender.kind === 'extension-page' || !topLevelOnly.has(command);
 }

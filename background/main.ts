@@ -15,13 +15,19 @@ import { createBrowserFetcher } from './pki/browser-fetcher';
 import { createCertificateValidation } from './pki/certificate-validation';
 import { createCrlCacheDb } from './pki/crl-cache-db';
 import { createReader } from './reader/create-reader';
+import { createComposeFrames } from './compose-frames';
+import { createPageSourceFetch } from './page-source';
+import { createPasswordPrompts } from './password-prompts';
 import {
-  connectNativeHost, extensionVersion, nativeDisconnectReason, openPinWindow, pageUrl, randomToken, selfIdentity, startTimer,
+  connectNativeHost, extensionVersion, nativeDisconnectReason, notifyTab, openPasswordWindow, openPinWindow, pageUrl, randomToken,
+  selfIdentity, startTimer,
 } from './platform';
 import { createPolicyStore } from './policy-store';
 import { createReaderFrames } from './reader-frames';
 import { createRouter } from './router';
 import { createSecurityIndicatorStore } from './security-indicator-store';
+import { createSiteAccess } from './site-access';
+import { createHostMailTransport } from './transports/host-mail-transport';
 import { createTrustLists } from './trust-lists';
 
 const log = (error: unknown) => console.error('Cachet background:', error);
@@ -63,6 +69,9 @@ function onNativeEvent(event: NativeEvent): void {
   // 'pin/pad' asks the user to type on the reader's pad; the host's own prompt says so.
 }
 
+const passwords = createPasswordPrompts(openPasswordWindow, randomToken);
+const siteAccess = createSiteAccess(policy);
+
 const router = createRouter(
   selfIdentity(),
   createHandlers({
@@ -77,8 +86,16 @@ const router = createRouter(
     reader: createReader({ identities, validation, addressBook, crypto }),
     composer: createComposer({ policy, addressBook, identities, validation, crypto }),
     indicator: createSecurityIndicatorStore(browser.storage.local, (count) => crypto.getRandomValues(new Uint8Array(count))),
+    composeFrames: createComposeFrames(pageUrl('compose.html'), browser.storage.session, randomToken),
+    pageSource: createPageSourceFetch(),
+    transport: createHostMailTransport((type, req) => native.request(type, req), policy, passwords),
+    passwords,
+    siteAccess,
+    notifyTab,
   }),
   log,
 );
 
 browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => router(message, sender));
+
+siteAccess.start();

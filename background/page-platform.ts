@@ -20,5 +20,13 @@ export function pagePlatform(): PagePlatform {
       else await browser.tabs.create({ url: browser.runtime.getURL(`${page}.html`) });
     },
     closeWindow: () => window.close(),
+    currentSite: async () => {
+      const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+      if (tab?.id === undefined || tab.url === undefined) return undefined;
+      const url = new URL(tab.url);
+      return url.protocol === 'https:' || url.protocol === 'http:' ? { tabId: tab.id, origin: url.origin } : undefined;
+    },
+    requestSiteAccess: (origin) => browser.permissions.request({ origins: [`${origin}/*`] }),
+    reloadTab: (tabId) => browser.tabs.reload(tabId),
   };
 }

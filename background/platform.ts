@@ -3,6 +3,7 @@
  * the logic so everything else can be tested with fakes.
  */
 import browser from 'webextension-polyfill';
+import type { ContentEvent } from '../src/protocol/content-events';
 import { NATIVE_HOST_NAME } from '../src/protocol/native';
 import type { NativePort } from './native/native-port';
 import type { SelfIdentity } from './sender';
@@ -43,6 +44,19 @@ export function nativeDisconnectReason(port: NativePort): string | undefined {
 export function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(18));
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+export async function openPasswordWindow(promptId: string): Promise<void> {
+  await browser.windows.create({ url: pageUrl(`password.html#${encodeURIComponent(promptId)}`), type: 'popup', width: 460, height: 440 });
+}
+
+/** Tells one frame of a tab's content script an event (src/protocol/content-events.ts). */
+export async function notifyTab(tabId: number, frameId: number, event: ContentEvent): Promise<void> {
+  try {
+    await browser.tabs.sendMessage(tabId, event, { frameId });
+  } catch {
+    // The tab may have been closed or gone elsewhere meanwhile: there is no one to tell.
+  }
 }
 
 export async function openPinWindow(promptId: string): Promise<void> {

@@ -27,8 +27,13 @@ export type SenderClass =
   | { readonly kind: 'extension-page'; readonly page: string }
   /** Cachet's own page framed inside another page (the secure frames in a webmail tab). */
   | { readonly kind: 'secure-frame'; readonly page: string; readonly tabId: number; readonly frameId: number }
-  /** Cachet's content script in a webmail tab, which lives beside the hostile page. */
-  | { readonly kind: 'content-script'; readonly tabId: number; readonly frameId: number };
+  /**
+   * Cachet's content script in a webmail tab, which lives beside the hostile page. `origin`
+   * is the browser's word for the frame's origin (null when opaque): it scopes what the
+   * script may fetch for the page and which mail account serves the site, and is never a
+   * reason to trust the request itself.
+   */
+  | { readonly kind: 'content-script'; readonly tabId: number; readonly frameId: number; readonly origin: string | null };
 
 export type SenderKind = SenderClass['kind'];
 
@@ -64,5 +69,24 @@ export function classifySender(sender: MessageSenderLike, self: SelfIdentity): S
   if (typeof tabId !== 'number' || tabId < 0 || typeof frameId !== 'number' || frameId < 0) return undefined;
   // Messages from web origins reach onMessage only from content scripts (there is no
   // externally_connectable), so this is our content script, whatever its page claims.
-  return { kind: 'content-script', tabId, frameId };
+  return { kind: 'content-script', tabId, frameId, origin: frameOrigin(sender) };
+}
+
+/**
+ * The frame's origin as the browser gives it: `sender.origin` where the browser sets it
+ * (Chromium), else the origin of `sender.url`, which the browser sets from the committed
+ * document (a page can change its path, never its origin).
+ */
+function frameOrigin(sender: MessageSenderLike): string | null {
+  const origin = sender.origin ?? originOf(sender.url);
+  return origin === undefined || origin === 'null' || !/^https?:\/\//.test(origin) ? null : origin;
+}
+
+function originOf(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }

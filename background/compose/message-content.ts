@@ -70,5 +70,7 @@ export function composeMessage(request: ComposeRequest, addresses: MessageAddres
     cc: addresses.cc,
     subject: request.subject,
     date: options.date,
+    ...(request.inReplyTo !== undefined ? { inReplyTo: request.inReplyTo } : {}),
+    ...(request.references?.length ? { references: request.references } : {}),
   }, { random: options.random, forSigning: options.forSigning });
 }

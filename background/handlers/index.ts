@@ -5,13 +5,20 @@ import { addressBookImport } from './address-book-import';
 import { addressBookList } from './address-book-list';
 import { addressStatus } from './address-status';
 import { composeBuild } from './compose-build';
+import { composeClose } from './compose-close';
+import { composeOpenFrame } from './compose-open-frame';
+import { composeSend } from './compose-send';
 import { composeRecipients } from './compose-recipients';
+import { frameOpenCompose } from './frame-open-compose';
 import { frameOpenReader } from './frame-open-reader';
 import { identitiesList } from './identities-list';
 import { identitiesSetDefault } from './identities-set-default';
 import { indicatorGet } from './indicator-get';
 import { indicatorSet } from './indicator-set';
 import { nativeStatus } from './native-status';
+import { passwordCancel } from './password-cancel';
+import { passwordInfo } from './password-info';
+import { passwordProvide } from './password-provide';
 import { pinCancel } from './pin-cancel';
 import { pinInfo } from './pin-info';
 import { pinProvide } from './pin-provide';
@@ -22,6 +29,9 @@ import { readerAttachment } from './reader-attachment';
 import { readerOpen } from './reader-open';
 import { readerOpenFrame } from './reader-open-frame';
 import { readerValidation } from './reader-validation';
+import { siteDisable } from './site-disable';
+import { siteEnable } from './site-enable';
+import { siteStatus } from './site-status';
 import { trustAdd } from './trust-add';
 import { trustList } from './trust-list';
 import { trustRemove } from './trust-remove';
@@ -38,6 +48,16 @@ export function createHandlers(services: BackgroundServices): Handlers {
     'address-book/delete': addressBookDelete(services),
     'address/status': addressStatus(services),
     'frame/open-reader': frameOpenReader(services),
+    'frame/open-compose': frameOpenCompose(services),
+    'compose/open-frame': composeOpenFrame(services),
+    'compose/send': composeSend(services),
+    'compose/close': composeClose(services),
+    'password/info': passwordInfo(services),
+    'password/provide': passwordProvide(services),
+    'password/cancel': passwordCancel(services),
+    'site/status': siteStatus(services),
+    'site/enable': siteEnable(services),
+    'site/disable': siteDisable(services),
     'trust/list': trustList(services),
     'trust/add': trustAdd(services),
     'trust/remove': trustRemove(services),

@@ -21,6 +21,25 @@ export interface DirectoryPolicy {
   readonly attributes: readonly string[];
 }
 
+/** A mail server of a webmail's account: STARTTLS on a plain port, or TLS from the first byte. */
+export interface MailServerPolicy {
+  readonly host: string;
+  readonly port: number;
+  readonly security: 'starttls' | 'tls';
+}
+
+/**
+ * The mail account behind one webmail origin: secure compose submits through its SMTP
+ * server and keeps the copy in its Sent folder over IMAP, through the native host.
+ */
+export interface MailAccountPolicy {
+  readonly origin: string;
+  readonly imap: MailServerPolicy;
+  readonly smtp: MailServerPolicy;
+  /** The login name; null asks the user with the password. */
+  readonly user: string | null;
+}
+
 export interface Policy {
   /** B12: multipart/signed (true) or opaque signed-data (false). */
   readonly clearSign: boolean;
@@ -58,6 +77,8 @@ export interface Policy {
   readonly untrustedCertificates: readonly string[];
   /** Webmail origins Cachet may be enabled on; empty means any origin the user grants. */
   readonly allowedWebmailOrigins: readonly string[];
+  /** The mail account of each webmail origin secure compose sends through. */
+  readonly mailAccounts: readonly MailAccountPolicy[];
 }
 
 export type PolicyKey = keyof Policy;
@@ -85,6 +106,7 @@ export const defaultPolicy: Policy = Object.freeze<Policy>({
   trustedRoots: [],
   untrustedCertificates: [],
   allowedWebmailOrigins: [],
+  mailAccounts: [],
 });
 
 /** Every key, in the order the options page shows them. */

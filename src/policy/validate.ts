@@ -11,6 +11,8 @@ import {
   signingAlgorithmNames,
   timeoutRangeMs,
   type DirectoryPolicy,
+  type MailAccountPolicy,
+  type MailServerPolicy,
   type Policy,
   type PolicyKey,
 } from './policy';
@@ -183,6 +185,54 @@ const directory: Check<DirectoryPolicy | null> = (v) => {
   return ok({ url, baseDn: baseDn.trim(), attributes: attrs });
 };
 
+/** Host names and IP literals only: a server is named, never given as a URL. */
+const serverHost = /^(([a-z0-9-]+\.)*[a-z0-9-]+|\[[0-9a-f:.]+\]|[0-9.]+)$/i;
+/** Accounts are one per webmail; a few hundred is already far more than anyone has. */
+const maxMailAccounts = 200;
+
+/**
+ * "host:port", optionally "/starttls" or "/tls" (STARTTLS is the default), as admins write
+ * it; or the stored form `{ host, port, security }`, which is read back through here too.
+ */
+function mailServer(v: unknown, name: string): MailServerPolicy | string {
+  if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+    const { host, port, security } = v as Record<string, unknown>;
+    if (typeof host !== 'string' || typeof port !== 'number' || (security !== 'starttls' && security !== 'tls')) {
+      return `${name} must be host:port, optionally with /starttls or /tls`;
+    }
+    return mailServer(`${host}:${port}/${security}`, name);
+  }
+  if (typeof v !== 'string' || v.length > 300) return `${name} must be host:port, optionally with /starttls or /tls`;
+  const match = /^(.+):(\d{1,5})(?:\/(starttls|tls))?$/.exec(v.trim());
+  const host = match?.[1];
+  const port = Number(match?.[2]);
+  if (host === undefined || !serverHost.test(host) || !(port >= 1 && port <= 65535)) {
+    return `${name} must be host:port, optionally with /starttls or /tls`;
+  }
+  return { host: host.toLowerCase(), port, security: match?.[3] === 'tls' ? 'tls' : 'starttls' };
+}
+
+const mailAccounts: Check<readonly MailAccountPolicy[]> = (v) => {
+  if (!Array.isArray(v) || v.length > maxMailAccounts) return fail(`must be a list of at most ${maxMailAccounts} accounts`);
+  const out: MailAccountPolicy[] = [];
+  for (const [i, raw] of (v as unknown[]).entries()) {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail(`account ${i + 1} must be an object with origin, imap, smtp and user`);
+    const { origin, imap, smtp, user } = raw as Record<string, unknown>;
+    const site = typeof origin === 'string' ? normaliseOrigin(origin) : undefined;
+    if (site === undefined) return fail(`account ${i + 1}: origin must be a webmail origin such as https://mail.example.org`);
+    const imapServer = mailServer(imap, 'imap');
+    if (typeof imapServer === 'string') return fail(`account ${i + 1}: ${imapServer}`);
+    const smtpServer = mailServer(smtp, 'smtp');
+    if (typeof smtpServer === 'string') return fail(`account ${i + 1}: ${smtpServer}`);
+    if (user !== undefined && user !== null && (typeof user !== 'string' || user.trim() === '' || user.length > 320)) {
+      return fail(`account ${i + 1}: user must be a login name or absent`);
+    }
+    if (out.some((a) => a.origin === site)) return fail(`account ${i + 1}: ${site} has an account already`);
+    out.push({ origin: site, imap: imapServer, smtp: smtpServer, user: typeof user === 'string' ? user.trim() : null });
+  }
+  return ok(out);
+};
+
 const checks: { readonly [K in PolicyKey]: Check<Policy[K]> } = {
   clearSign: boolean,
   tripleWrap: boolean,
@@ -202,6 +252,7 @@ const checks: { readonly [K in PolicyKey]: Check<Policy[K]> } = {
   trustedRoots: certificateList,
   untrustedCertificates: fingerprintList,
   allowedWebmailOrigins: originList,
+  mailAccounts,
 };
 
 /** Checks one key's value; used for single edits from the options page. */

@@ -6,7 +6,7 @@
 import { CachetError } from '../errors';
 import { isPolicyKey } from '../policy';
 import { checkSecurityIndicator } from './security-indicator';
-import type { ComposeAttachment, ComposeRequest, Req, RuntimeCommand, TrustList } from './runtime';
+import type { ComposeAttachment, ComposeMode, ComposePrefill, ComposeRequest, Req, RuntimeCommand, TrustList } from './runtime';
 
 type Fields = Record<string, unknown>;
 
@@ -44,6 +44,8 @@ const maxAddresses = 500;
 const maxMessageBase64 = 48 * 1024 * 1024;
 const sessionId = /^[A-Za-z0-9_-]{1,128}$/;
 const maxAttachments = 200;
+/** A thread's References grow by one per reply; a few hundred is a very long thread. */
+const maxReferences = 500;
 /** Subjects and bodies as typed: generous bounds that only stop abuse. */
 const maxSubject = 4096;
 const maxBody = 32 * 1024 * 1024;
@@ -84,7 +86,9 @@ function attachment(raw: unknown): ComposeAttachment {
 }
 
 function composeRequest(raw: unknown): ComposeRequest {
-  const f = record(raw, ['identity', 'from', 'to', 'cc', 'bcc', 'subject', 'text', 'html', 'attachments', 'sign', 'encrypt', 'encryptDespiteMissing']);
+  const f = record(raw, ['identity', 'from', 'to', 'cc', 'bcc', 'subject', 'text', 'html', 'attachments', 'inReplyTo', 'references', 'sign', 'encrypt', 'encryptDespiteMissing']);
+  const references = f['references'];
+  if (references !== undefined && (!Array.isArray(references) || references.length > maxReferences)) throw invalid(`references must be a list of at most ${maxReferences}`);
   const attachments = f['attachments'];
   if (!Array.isArray(attachments) || attachments.length > maxAttachments) throw invalid(`attachments must be a list of at most ${maxAttachments}`);
   const list = (attachments as unknown[]).map(attachment);
@@ -99,10 +103,52 @@ function composeRequest(raw: unknown): ComposeRequest {
     text: anyText(f, 'text', maxBody),
     ...(f['html'] !== undefined ? { html: anyText(f, 'html', maxBody) } : {}),
     attachments: list,
+    ...(f['inReplyTo'] !== undefined ? { inReplyTo: text(f, 'inReplyTo', 998, messageIdForm) } : {}),
+    ...(Array.isArray(references) ? { references: (references as unknown[]).map((r) => text({ references: r }, 'references', 998, messageIdForm)) } : {}),
     sign: bool(f, 'sign'),
     encrypt: bool(f, 'encrypt'),
     encryptDespiteMissing: bool(f, 'encryptDespiteMissing'),
   };
+}
+
+const slotId = /^[A-Za-z0-9_-]{1,64}$/;
+/** RFC 5322 §3.6.4 msg-id in its angle brackets; printable ASCII without spaces. */
+const messageIdForm = /^<[\x21-\x3d\x3f-\x7e]+>$/;
+const composeModes: readonly ComposeMode[] = ['new', 'reply', 'forward', 'draft'];
+
+function composeMode(raw: unknown): ComposeMode {
+  if (typeof raw !== 'string' || !composeModes.includes(raw as ComposeMode)) throw invalid('mode must be new, reply, forward or draft');
+  return raw as ComposeMode;
+}
+
+/** An http(s) URL; whose origin it may be of is the handler's decision, from the sender. */
+function webUrl(fields: Fields, name: string): string {
+  const value = text(fields, name, 8192);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalid(`${name} must be an absolute URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid(`${name} must be an http or https URL`);
+  return url.href;
+}
+
+/** The webmail's form may hold anything; addresses are checked again when sending. */
+function composePrefill(raw: unknown): ComposePrefill {
+  const f = record(raw, ['from', 'to', 'cc', 'bcc', 'subject']);
+  return {
+    from: anyText(f, 'from', 998),
+    to: addressList(f['to'], 'to'),
+    cc: addressList(f['cc'], 'cc'),
+    bcc: addressList(f['bcc'], 'bcc'),
+    subject: anyText(f, 'subject', maxSubject),
+  };
+}
+
+/** The origin is normalised and judged by site-access.ts; here only its size and form. */
+function siteRequest(raw: unknown): { origin: string } {
+  return { origin: webUrl(record(raw, ['origin']), 'origin').replace(/\/$/, '') };
 }
 
 function trustList(fields: Fields): TrustList {
@@ -134,9 +180,39 @@ const validators: { readonly [K in RuntimeCommand]: (raw: unknown) => Req<K> } =
   'address-book/delete': (raw) => ({ fingerprint: text(record(raw, ['fingerprint']), 'fingerprint', 64, fingerprint) }),
   'address/status': (raw) => ({ addresses: addressList(record(raw, ['addresses'])['addresses'], 'addresses') }),
   'frame/open-reader': (raw) => {
-    const f = record(raw, ['messageId', 'source']);
-    return { messageId: text(f, 'messageId', 512), source: text(f, 'source', maxMessageBase64, base64) };
+    const f = record(raw, ['messageId', 'source', 'sourceUrl']);
+    const messageId = text(f, 'messageId', 512);
+    if ((f['source'] === undefined) === (f['sourceUrl'] === undefined)) throw invalid('give exactly one of source and sourceUrl');
+    if (f['sourceUrl'] !== undefined) return { messageId, sourceUrl: webUrl(f, 'sourceUrl') };
+    return { messageId, source: text(f, 'source', maxMessageBase64, base64) };
   },
+  'frame/open-compose': (raw) => {
+    const f = record(raw, ['fields', 'mode', 'originalUrl', 'originalMessageId']);
+    if (f['originalUrl'] !== undefined && f['originalMessageId'] !== undefined) throw invalid('give at most one of originalUrl and originalMessageId');
+    return {
+      fields: composePrefill(f['fields']),
+      mode: composeMode(f['mode']),
+      ...(f['originalUrl'] !== undefined ? { originalUrl: webUrl(f, 'originalUrl') } : {}),
+      ...(f['originalMessageId'] !== undefined ? { originalMessageId: text(f, 'originalMessageId', 998, messageIdForm) } : {}),
+    };
+  },
+  'compose/open-frame': (raw) => ({ token: text(record(raw, ['token']), 'token', 128, sessionId) }),
+  'compose/send': (raw) => {
+    const f = record(raw, ['slot', 'message']);
+    return { slot: text(f, 'slot', 64, slotId), message: composeRequest(f['message']) };
+  },
+  'compose/close': (raw) => ({ slot: text(record(raw, ['slot']), 'slot', 64, slotId) }),
+  'password/info': (raw) => ({ promptId: text(record(raw, ['promptId']), 'promptId', 128, promptId) }),
+  'password/provide': (raw) => {
+    const f = record(raw, ['promptId', 'answer']);
+    const a = record(f['answer'], ['user', 'password', 'remember']);
+    // Mail passwords are short; the bound stops a caller pushing megabytes to the host.
+    return { promptId: text(f, 'promptId', 128, promptId), answer: { user: text(a, 'user', 320), password: text(a, 'password', 1024), remember: bool(a, 'remember') } };
+  },
+  'password/cancel': (raw) => ({ promptId: text(record(raw, ['promptId']), 'promptId', 128, promptId) }),
+  'site/status': siteRequest,
+  'site/enable': siteRequest,
+  'site/disable': siteRequest,
   'trust/list': empty,
   'trust/add': (raw) => {
     const f = record(raw, ['list', 'data']);

@@ -176,6 +176,9 @@ export interface ComposeRequest {
   readonly text: string;
   readonly html?: string;
   readonly attachments: readonly ComposeAttachment[];
+  /** A reply's threading (RFC 5322 §3.6.4): the original's Message-ID and its References. */
+  readonly inReplyTo?: string;
+  readonly references?: readonly string[];
   readonly sign: boolean;
   readonly encrypt: boolean;
   /**
@@ -183,6 +186,77 @@ export interface ComposeRequest {
    * cannot read it. Refused when `alwaysEncrypt` is on.
    */
   readonly encryptDespiteMissing: boolean;
+}
+
+/** A compose form's fields as the webmail page holds them; they prefill secure compose. */
+export interface ComposePrefill {
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly cc: readonly string[];
+  readonly bcc: readonly string[];
+  readonly subject: string;
+}
+
+export type ComposeMode = 'new' | 'reply' | 'forward' | 'draft';
+
+/** The original message quoted in a reply or forward, from Cachet's own decrypted copy. */
+export interface ComposeQuote {
+  readonly from: string;
+  readonly date: string;
+  readonly subject: string;
+  readonly text: string;
+  /** The original's Message-ID, for In-Reply-To and References (RFC 5322 §3.6.4). */
+  readonly messageId: string;
+  readonly references: string;
+}
+
+/** What a compose frame in a webmail tab starts from. */
+export interface ComposeFrameView {
+  /** Names this compose frame in `compose/send` and `compose/close`. */
+  readonly slot: string;
+  /** The webmail's origin: its mail account sends the message. */
+  readonly site: string;
+  readonly mode: ComposeMode;
+  readonly fields: ComposePrefill;
+  /** Present for a reply or forward whose original Cachet could read. */
+  readonly quote?: ComposeQuote;
+  /** Why the original could not be quoted, for people. */
+  readonly quoteProblem?: string;
+}
+
+/** How the mail server took a message (native `mail/send`). */
+export interface SendResult {
+  readonly accepted: readonly string[];
+  readonly rejected: readonly { readonly address: string; readonly reason: string }[];
+  readonly savedToSent: boolean;
+}
+
+/** What the password page shows: whose account, and whether the last password failed. */
+export interface PasswordPromptInfo {
+  readonly site: string;
+  /** The login name, or null when the user is to give it too. */
+  readonly user: string | null;
+  readonly failed: boolean;
+}
+
+export interface PasswordAnswer {
+  readonly user: string;
+  readonly password: string;
+  /** Keep it in the native host, sealed at rest; otherwise only until the host exits. */
+  readonly remember: boolean;
+}
+
+/** Whether Cachet runs on a site, and why (background/site-access.ts). */
+export interface SiteStatus {
+  readonly origin: string;
+  /** The organisation's allowedWebmailOrigins, if any, include this site. */
+  readonly allowed: boolean;
+  /** The organisation switched Cachet on for this site. */
+  readonly byPolicy: boolean;
+  /** The content script runs here (on the next load of the site's pages). */
+  readonly enabled: boolean;
+  /** Switched on, by the user or policy, but the browser's permission is still to be given. */
+  readonly needsPermission: boolean;
 }
 
 type Empty = Record<string, never>;
@@ -198,10 +272,36 @@ export type RuntimeProtocol = {
   'address-book/delete': { req: { fingerprint: string }; res: Empty };
   'address/status': { req: { addresses: readonly string[] }; res: { statuses: readonly AddressStatus[] } };
   /**
-   * A content script asks for a reader frame for one message; `source` is the raw message
-   * (base64), which the page holds anyway: it is ciphertext or signed data, never plaintext.
+   * A content script asks for a reader frame for one message. Exactly one of: `source`, the
+   * raw message (base64), which the page holds anyway: ciphertext or signed data, never
+   * plaintext; or `sourceUrl`, where the background fetches it with the page's session (of
+   * the content script's own origin only).
    */
-  'frame/open-reader': { req: { messageId: string; source: string }; res: { url: string } };
+  'frame/open-reader': { req: { messageId: string; source?: string; sourceUrl?: string }; res: { url: string } };
+  /**
+   * A content script asks for a compose frame, prefilled from the webmail's form. For a
+   * reply or forward, `originalUrl` is where the original's raw source is (same origin),
+   * or `originalMessageId` its Message-ID, fetched from the site's mail account.
+   */
+  'frame/open-compose': {
+    req: { fields: ComposePrefill; mode: ComposeMode; originalUrl?: string; originalMessageId?: string };
+    res: { url: string; slot: string };
+  };
+  /** The compose frame redeems its one-time token. */
+  'compose/open-frame': { req: { token: string }; res: ComposeFrameView };
+  /** The compose frame builds the message and hands it to its site's mail account. */
+  'compose/send': { req: { slot: string; message: ComposeRequest }; res: SendResult };
+  /** The compose frame is closed without sending: the webmail gets its editor back. */
+  'compose/close': { req: { slot: string }; res: Empty };
+  /** The password page (top level only) asks what its prompt is about. */
+  'password/info': { req: { promptId: string }; res: PasswordPromptInfo };
+  /** The only way a mail password leaves a Cachet page: to the waiting transport. */
+  'password/provide': { req: { promptId: string; answer: PasswordAnswer }; res: Empty };
+  'password/cancel': { req: { promptId: string }; res: Empty };
+  'site/status': { req: { origin: string }; res: SiteStatus };
+  /** After the popup got the origin's host permission in the user's click. */
+  'site/enable': { req: { origin: string }; res: SiteStatus };
+  'site/disable': { req: { origin: string }; res: SiteStatus };
   'trust/list': { req: Empty; res: TrustView };
   'trust/add': { req: { list: TrustList; data: string }; res: TrustView };
   'trust/remove': { req: { list: TrustList; fingerprint: string }; res: TrustView };

@@ -13,6 +13,8 @@ const options: MessageSenderLike = { id: self.id, url: `${self.origin}/options.h
 const pinPage: MessageSenderLike = { id: self.id, url: `${self.origin}/pin.html#p1`, frameId: 0, tab: { id: 5 } };
 const frame: MessageSenderLike = { id: self.id, url: `${self.origin}/reader.html`, frameId: 3, tab: { id: 6 } };
 const composeFrame: MessageSenderLike = { id: self.id, url: `${self.origin}/compose.html`, frameId: 4, tab: { id: 6 } };
+const passwordPage: MessageSenderLike = { id: self.id, url: `${self.origin}/password.html#p1`, frameId: 0, tab: { id: 9 } };
+const framedPassword: MessageSenderLike = { id: self.id, url: `${self.origin}/password.html#p1`, frameId: 3, tab: { id: 6 } };
 const framedPin: MessageSenderLike = { id: self.id, url: `${self.origin}/pin.html#p1`, frameId: 2, tab: { id: 6 } };
 const readerPage: MessageSenderLike = { id: self.id, url: `${self.origin}/reader.html`, frameId: 0, tab: { id: 7 } };
 const composePage: MessageSenderLike = { id: self.id, url: `${self.origin}/compose.html`, frameId: 0, tab: { id: 8 } };
@@ -29,6 +31,22 @@ const validRequests: { [K in RuntimeCommand]: unknown } = {
   'address-book/delete': { fingerprint: 'a'.repeat(64) },
   'address/status': { addresses: ['bob@example.org'] },
   'frame/open-reader': { messageId: 'm1', source: 'AAAA' },
+  'frame/open-compose': { fields: { from: '', to: ['bob@example.org'], cc: [], bcc: [], subject: 'Hi' }, mode: 'new' },
+  'compose/open-frame': { token: 't1' },
+  'compose/send': {
+    slot: 's1',
+    message: {
+      from: 'alice@example.org', to: ['bob@example.org'], cc: [], bcc: [], subject: 's', text: 't',
+      attachments: [], sign: true, encrypt: true, encryptDespiteMissing: false,
+    },
+  },
+  'compose/close': { slot: 's1' },
+  'password/info': { promptId: 'p1' },
+  'password/provide': { promptId: 'p1', answer: { user: 'alice', password: 'secret', remember: false } },
+  'password/cancel': { promptId: 'p1' },
+  'site/status': { origin: 'https://mail.example.org' },
+  'site/enable': { origin: 'https://mail.example.org' },
+  'site/disable': { origin: 'https://mail.example.org' },
   'trust/list': {},
   'trust/add': { list: 'trustedRoots', data: 'AAAA' },
   'trust/remove': { list: 'untrustedCertificates', fingerprint: 'b'.repeat(64) },
@@ -72,7 +90,7 @@ describe('router', () => {
     expect(isRuntimeCommand('__proto__')).toBe(false);
   });
 
-  it('lets a content script ask only for a reader frame and address status', async () => {
+  it('lets a content script ask only for a reader or compose frame and address status', async () => {
     const { route, calls } = setup();
     const allowed: string[] = [];
     for (const type of commands) {
@@ -80,9 +98,9 @@ describe('router', () => {
       if (reply.ok) allowed.push(type);
       else expect(reply.error.code, type).toBe('runtime/forbidden');
     }
-    expect(allowed.sort()).toEqual(['address/status', 'frame/open-reader']);
-    expect(calls.map((c) => c.type).sort()).toEqual(['address/status', 'frame/open-reader']);
-    expect(calls[0]?.sender).toEqual({ kind: 'content-script', tabId: 6, frameId: 0 });
+    expect(allowed.sort()).toEqual(['address/status', 'frame/open-compose', 'frame/open-reader']);
+    expect(calls.map((c) => c.type).sort()).toEqual(['address/status', 'frame/open-compose', 'frame/open-reader']);
+    expect(calls[0]?.sender).toEqual({ kind: 'content-script', tabId: 6, frameId: 0, origin: 'https://mail.example.org' });
   });
 
   it('lets a framed reader read its message and a framed compose write one, and nothing else', async () => {
@@ -94,7 +112,7 @@ describe('router', () => {
     };
     const status = ['address/status', 'compose/recipients', 'identities/list', 'indicator/get', 'policy/get'];
     expect(await allowedFor(frame)).toEqual([...status, 'reader/attachment', 'reader/open-frame', 'reader/validation'].sort());
-    expect(await allowedFor(composeFrame)).toEqual([...status, 'compose/build'].sort());
+    expect(await allowedFor(composeFrame)).toEqual([...status, 'compose/build', 'compose/close', 'compose/open-frame', 'compose/send'].sort());
     // The PIN page never works framed: the framing page could overlay it.
     expect(await allowedFor(framedPin)).toEqual(status);
   });
@@ -110,6 +128,12 @@ describe('router', () => {
     expect((await route(message('reader/open-frame'), readerPage)).ok).toBe(false);
     expect((await route(message('compose/build'), options)).ok).toBe(false);
     expect((await route(message('compose/build'), content)).ok).toBe(false);
+    // Sending and the compose token are for the framed compose alone.
+    for (const type of ['compose/send', 'compose/open-frame', 'compose/close'] as const) {
+      expect((await route(message(type), composePage)).ok, `${type} from the compose tab`).toBe(false);
+      expect((await route(message(type), frame)).ok, `${type} from a framed reader`).toBe(false);
+      expect((await route(message(type), content)).ok, `${type} from content`).toBe(false);
+    }
   });
 
   it('accepts PIN messages only from the PIN page', async () => {
@@ -119,6 +143,25 @@ describe('router', () => {
       expect((await route(message(type), popup)).ok, `${type} from popup`).toBe(false);
       expect((await route(message(type), content)).ok, `${type} from content`).toBe(false);
       expect((await route(message(type), pinPage)).ok, `${type} from pin page`).toBe(true);
+    }
+  });
+
+  it('accepts mail passwords only from the password page at top level', async () => {
+    const { route } = setup();
+    for (const type of ['password/info', 'password/provide', 'password/cancel']) {
+      expect((await route(message(type), passwordPage)).ok, `${type} from the password page`).toBe(true);
+      expect((await route(message(type), framedPassword)).ok, `${type} from a framed password page`).toBe(false);
+      expect((await route(message(type), composeFrame)).ok, `${type} from compose`).toBe(false);
+      expect((await route(message(type), content)).ok, `${type} from content`).toBe(false);
+    }
+  });
+
+  it('lets only Cachet\'s own pages switch it on or off for a site', async () => {
+    const { route } = setup();
+    for (const type of ['site/status', 'site/enable', 'site/disable']) {
+      expect((await route(message(type), popup)).ok, `${type} from the popup`).toBe(true);
+      expect((await route(message(type), content)).ok, `${type} from content`).toBe(false);
+      expect((await route(message(type), composeFrame)).ok, `${type} from a frame`).toBe(false);
     }
   });
 

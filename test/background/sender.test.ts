@@ -21,7 +21,14 @@ describe('classifySender', () => {
 
   it('classifies a web-origin sender with a tab as the content script, ignoring its URL', () => {
     const sender: MessageSenderLike = { id: self.id, url: 'https://mail.example.org/?x=/options.html', origin: 'https://mail.example.org', frameId: 0, tab: { id: 9 } };
-    expect(classifySender(sender, self)).toEqual({ kind: 'content-script', tabId: 9, frameId: 0 });
+    expect(classifySender(sender, self)).toEqual({ kind: 'content-script', tabId: 9, frameId: 0, origin: 'https://mail.example.org' });
+  });
+
+  it('takes a content script\'s origin from its URL where the browser gives no origin, and none when opaque', () => {
+    const base = { id: self.id, frameId: 1, tab: { id: 2 } };
+    expect(classifySender({ ...base, url: 'http://127.0.0.1:8025/?_task=mail' }, self)).toMatchObject({ origin: 'http://127.0.0.1:8025' });
+    expect(classifySender({ ...base, url: 'about:blank' }, self)).toMatchObject({ kind: 'content-script', origin: null });
+    expect(classifySender({ ...base, url: 'https://a.example/', origin: 'null' }, self)).toMatchObject({ origin: null });
   });
 
   it('keeps a content script a content script whatever path its page claims', () => {

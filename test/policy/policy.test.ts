@@ -24,6 +24,7 @@ describe('defaults (BEHAVIOURS.md, Policy)', () => {
       trustedRoots: [],
       untrustedCertificates: [],
       allowedWebmailOrigins: [],
+      mailAccounts: [],
     };
     expect(defaultPolicy).toEqual(expected);
     expect(Object.isFrozen(defaultPolicy)).toBe(true);
@@ -198,5 +199,42 @@ describe('mergePolicy', () => {
 
   it('returns a frozen policy', () => {
     expect(Object.isFrozen(mergePolicy({}, {}).policy)).toBe(true);
+  });
+});
+
+describe('mailAccounts', () => {
+  const account = { origin: 'http://127.0.0.1:8025/', imap: '127.0.0.1:143', smtp: 'Mail.Example.test:465/tls', user: 'alice@example.test' };
+
+  it('reads host:port with STARTTLS by default, TLS on request, and normalises the origin', () => {
+    expect(parsePolicyInput({ mailAccounts: [account] }).values).toEqual({
+      mailAccounts: [{
+        origin: 'http://127.0.0.1:8025',
+        imap: { host: '127.0.0.1', port: 143, security: 'starttls' },
+        smtp: { host: 'mail.example.test', port: 465, security: 'tls' },
+        user: 'alice@example.test',
+      }],
+    });
+  });
+
+  it('reads its own stored form back unchanged', () => {
+    const stored = parsePolicyInput({ mailAccounts: [account] }).values;
+    expect(parsePolicyInput(stored).values).toEqual(stored);
+  });
+
+  it('leaves the user to be asked when the policy names none', () => {
+    const { user: _user, ...withoutUser } = account;
+    expect(parsePolicyInput({ mailAccounts: [withoutUser] }).values.mailAccounts?.[0]?.user).toBeNull();
+  });
+
+  it.each([
+    ['a URL for a server', { ...account, imap: 'imap://127.0.0.1:143' }],
+    ['a port out of range', { ...account, smtp: 'mail.example.test:70000' }],
+    ['an unknown security', { ...account, smtp: 'mail.example.test:587/ssl' }],
+    ['a plain http origin off loopback', { ...account, origin: 'http://mail.example.org' }],
+    ['two accounts for one origin', [account, account]],
+  ])('refuses %s', (_what, value) => {
+    const parsed = parsePolicyInput({ mailAccounts: Array.isArray(value) ? value : [value] });
+    expect(parsed.values).toEqual({});
+    expect(parsed.warnings.map((w) => w.key)).toEqual(['mailAccounts']);
   });
 });

@@ -1,0 +1,121 @@
+/**
+ * Where Cachet's content script runs (DESIGN.md, Layout: content/): on the sites the user
+ * switched Cachet on for from the popup, and on those a managed policy lists in
+ * `allowedWebmailOrigins`, and on nothing else. Either way the browser must have granted
+ * that origin's host permission: the popup asks for it; for an admin's origins the popup
+ * and the options page say the organisation has switched Cachet on and ask once.
+ * A non-empty `allowedWebmailOrigins` also limits the sites a user may switch on.
+ */
+import browser from 'webextension-polyfill';
+import { CachetError } from '../src/errors';
+import { normaliseOrigin } from '../src/policy/validate';
+import type { SiteStatus } from '../src/protocol/runtime';
+import type { PolicyStore } from './policy-store';
+
+export interface SiteAccess {
+  start(): void;
+  status(origin: string): Promise<SiteStatus>;
+  /** Called after the popup obtained the origin's permission in the user's gesture. */
+  enable(origin: string): Promise<SiteStatus>;
+  disable(origin: string): Promise<SiteStatus>;
+}
+
+const enabledKey = 'enabledSites';
+const scriptPrefix = 'cachet-site:';
+const contentScript = 'content/main.js';
+
+export const originPattern = (origin: string): string => `${origin}/*`;
+
+export function createSiteAccess(policy: PolicyStore): SiteAccess {
+  async function userSites(): Promise<string[]> {
+    const stored = (await browser.storage.local.get(enabledKey))[enabledKey];
+    return Array.isArray(stored) ? stored.filter((o): o is string => typeof o === 'string' && normaliseOrigin(o) === o) : [];
+  }
+
+  async function granted(origin: string): Promise<boolean> {
+    return browser.permissions.contains({ origins: [originPattern(origin)] });
+  }
+
+  /** The origins the script should run on now. */
+  async function wanted(): Promise<string[]> {
+    const { allowedWebmailOrigins: managed } = await policy.current();
+    const user = await userSites();
+    const candidates = [...new Set([...managed, ...user.filter((o) => managed.length === 0 || managed.includes(o))])];
+    const checks = await Promise.all(candidates.map(async (o) => ((await granted(o)) ? o : undefined)));
+    return checks.filter((o): o is string => o !== undefined);
+  }
+
+  // Registrations are changed one sync at a time, so two quick changes cannot interleave.
+  let syncing: Promise<void> = Promise.resolve();
+  function sync(): Promise<void> {
+    syncing = syncing.then(syncNow, syncNow);
+    return syncing;
+  }
+
+  async function syncNow(): Promise<void> {
+    const want = await wanted();
+    const registered = (await browser.scripting.getRegisteredContentScripts()).filter((s) => s.id.startsWith(scriptPrefix));
+    const have = new Set(registered.map((s) => s.id.slice(scriptPrefix.length)));
+    const stale = [...have].filter((o) => !want.includes(o));
+    if (stale.length > 0) await browser.scripting.unregisterContentScripts({ ids: stale.map((o) => scriptPrefix + o) });
+    const fresh = want.filter((o) => !have.has(o));
+    if (fresh.length > 0) {
+      await browser.scripting.registerContentScripts(fresh.map((o) => ({
+        id: scriptPrefix + o,
+        matches: [originPattern(o)],
+        js: [contentScript],
+        // Webmails show messages in frames of their own origin (Roundcube's preview pane).
+        allFrames: true,
+        runAt: 'document_idle' as const,
+        persistAcrossSessions: true,
+      })));
+    }
+  }
+
+  async function status(origin: string): Promise<SiteStatus> {
+    const { allowedWebmailOrigins: managed } = await policy.current();
+    const allowed = managed.length === 0 || managed.includes(origin);
+    const hasPermission = await granted(origin);
+    const byUser = (await userSites()).includes(origin);
+    const byPolicy = managed.includes(origin);
+    return { origin, allowed, byPolicy, enabled: hasPermission && (byUser || byPolicy), needsPermission: (byUser || byPolicy) && !hasPermission };
+  }
+
+  function checked(raw: string): string {
+    const origin = normaliseOrigin(raw);
+    if (origin === undefined) throw new CachetError('input/invalid', 'Cachet works on https sites, and on http only for this computer');
+    return origin;
+  }
+
+  return {
+    start() {
+      const later = () => void sync().catch((error: unknown) => console.error('Cachet site access:', error));
+      browser.permissions.onAdded.addListener(later);
+      browser.permissions.onRemoved.addListener(later);
+      browser.storage.onChanged.addListener((_changes, area) => {
+        if (area === 'managed') later();
+      });
+      later();
+    },
+    status: (raw) => status(checked(raw)),
+    async enable(raw) {
+      const origin = checked(raw);
+      const { allowedWebmailOrigins: managed } = await policy.current();
+      if (managed.length > 0 && !managed.includes(origin)) throw new CachetError('policy/locked', `your organisation allows Cachet only on ${managed.join(', ')}`);
+      if (!(await granted(origin))) throw new CachetError('runtime/forbidden', `the browser has not given Cachet access to ${origin}`);
+      const sites = await userSites();
+      if (!sites.includes(origin)) await browser.storage.local.set({ [enabledKey]: [...sites, origin] });
+      await sync();
+      return status(origin);
+    },
+    async disable(raw) {
+      const origin = checked(raw);
+      const { allowedWebmailOrigins: managed } = await policy.current();
+      if (managed.includes(origin)) throw new CachetError('policy/locked', 'your organisation switched Cachet on for this site');
+      await browser.storage.local.set({ [enabledKey]: (await userSites()).filter((o) => o !== origin) });
+      await browser.permissions.remove({ origins: [originPattern(origin)] });
+      await sync();
+      return status(origin);
+    },
+  };
+}

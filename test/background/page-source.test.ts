@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { createPageSourceFetch } from '../../background/page-source';
+
+const origin = 'http://127.0.0.1:8025';
+const url = `${origin}/?_task=mail&_action=viewsource&_uid=3&_mbox=INBOX&_save=1&_token=t`;
+
+function fetchReturning(response: Response, seen: RequestInit[] = []): typeof fetch {
+  return ((_input: RequestInfo | URL, init?: RequestInit) => {
+    seen.push(init ?? {});
+    return Promise.resolve(response);
+  });
+}
+
+describe('page source', () => {
+  it('fetches the raw message with the page session, refusing redirects', async () => {
+    const seen: RequestInit[] = [];
+    const source = createPageSourceFetch(fetchReturning(new Response('From: a\r\n\r\nbody\r\n', { headers: { 'content-type': 'text/plain' } }), seen));
+    expect(new TextDecoder().decode(await source(origin, url))).toBe('From: a\r\n\r\nbody\r\n');
+    expect(seen[0]).toMatchObject({ credentials: 'include', redirect: 'error' });
+  });
+
+  it('fetches only URLs of the asking page\'s own origin', async () => {
+    const source = createPageSourceFetch(fetchReturning(new Response('x')));
+    await expect(source('https://evil.example', url)).rejects.toMatchObject({ code: 'runtime/forbidden' });
+    await expect(source(null, url)).rejects.toMatchObject({ code: 'runtime/forbidden' });
+  });
+
+  it('says the user may be signed out when the webmail answers with a page', async () => {
+    const source = createPageSourceFetch(fetchReturning(new Response('<html>login</html>', { headers: { 'content-type': 'text/html; charset=utf-8' } })));
+    await expect(source(origin, url)).rejects.toMatchObject({ code: 'webmail/no-source', message: expect.stringMatching(/signed in/) as unknown });
+  });
+
+  it('refuses error answers, empty and oversized sources', async () => {
+    await expect(createPageSourceFetch(fetchReturning(new Response('no', { status: 403 })))(origin, url)).rejects.toMatchObject({ code: 'webmail/no-source' });
+    await expect(createPageSourceFetch(fetchReturning(new Response('')))(origin, url)).rejects.toMatchObject({ code: 'webmail/no-source' });
+    const huge = new Response('x', { headers: { 'content-length': String(64 * 1024 * 1024) } });
+    await expect(createPageSourceFetch(fetchReturning(huge))(origin, url)).rejects.toMatchObject({ code: 'mime/too-large' });
+  });
+
+  it('reports a webmail that does not answer', async () => {
+    const failing = (() => Promise.reject(new TypeError('connection refused'))) as typeof fetch;
+    await expect(createPageSourceFetch(failing)(origin, url)).rejects.toMatchObject({ code: 'webmail/unreachable' });
+  });
+});
