@@ -1,12 +1,72 @@
 /**
- * What every webmail adapter provides (DESIGN.md, Layout: content/adapters/<site>/). The
- * interface never imports an implementation; main.ts picks the first adapter that
- * recognises the page.
+ * What a webmail adapter reports about a page (DESIGN.md, Layout: content/adapters/<site>/).
+ * Adapters only read: they say where S/MIME messages and compose forms are and how to
+ * get a message's raw source. Mounting controls and frames is shared code in
+ * content/controls/, so no adapter builds a button or touches Cachet's frames. The
+ * interface never imports an implementation.
  */
+import type { ComposeMode, ComposePrefill } from '../../src/protocol/runtime';
+
+/**
+ * How the raw RFC 5322 message behind a view is had: a URL of the page's own origin,
+ * fetched by the background with the page's session; or, where the webmail offers no
+ * raw source, the Message-ID, fetched over IMAP from the site's mail account.
+ */
+export type RawSource = { readonly url: string } | { readonly messageId: string };
+
+export type SecureKind = 'encrypted' | 'signed';
+
+/** An S/MIME message the page shows (or offers as a link). */
+export interface MessageView {
+  /** Stable while the same message is shown; a new key means a new message. */
+  readonly key: string;
+  readonly kind: SecureKind;
+  /**
+   * Where Cachet's reader goes. 'replace': the element is the webmail's rendering of the
+   * body, hidden while Cachet's reader frame stands in its place. 'after': a link or
+   * attachment chip; an "Open in Cachet" button is placed after it and the frame below.
+   */
+  readonly anchor: Element;
+  readonly placement: 'replace' | 'after';
+  readonly source: { readonly url: string };
+}
+
+/** What the webmail's own compose form holds, read when the user asks for secure compose. */
+export type ComposeFields = ComposePrefill;
+export type { ComposeMode };
+
+/** A compose form of the webmail. */
+export interface ComposeView {
+  readonly key: string;
+  /** Cachet's "Secure" button is placed at the start of this toolbar. */
+  readonly toolbar: Element;
+  /** The webmail's editor area, hidden while Cachet's compose frame stands in its place. */
+  readonly editor: Element;
+  /** The webmail's own Send and such, hidden too: only Cachet's frame sends. */
+  readonly alsoHidden: readonly Element[];
+  readonly mode: ComposeMode;
+  /** The message replied to or forwarded, quoted from Cachet's own decrypted copy. */
+  readonly original?: RawSource;
+  /** Reads the form at the moment it is called; the user may have typed since the scan. */
+  readFields(): ComposeFields;
+  /** Where the user goes once the message is sent (the mailbox view). */
+  readonly doneUrl: string;
+}
+
+export interface PageReport {
+  readonly messages: readonly MessageView[];
+  readonly composes: readonly ComposeView[];
+}
+
 export interface WebmailAdapter {
   readonly name: string;
-  /** True when this page is this adapter's webmail; reads the DOM only, changes nothing. */
+  /** True when this document is this adapter's webmail; reads the DOM only. */
   detect(doc: Document): boolean;
-  /** Places Cachet's controls; returns a function that removes them again. */
-  mount(doc: Document): () => void;
+  /**
+   * What the document holds now. Must not change the page and must not throw for an
+   * unusual page: a selector that stops matching gives an empty report.
+   */
+  scan(doc: Document): PageReport;
 }
+
+export const emptyReport: PageReport = { messages: [], composes: [] };

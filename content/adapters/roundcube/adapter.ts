@@ -1,0 +1,130 @@
+/**
+ * Roundcube (Elastic skin): S/MIME messages in the full view and the preview pane, and
+ * the compose form. Reports only; every selector is in selectors.ts.
+ */
+import type { ComposeMode, ComposeView, MessageView, PageReport, RawSource, SecureKind, WebmailAdapter } from '../adapter';
+import { emptyReport } from '../adapter';
+import { envString, readRoundcubeEnv, type RoundcubeEnv } from './page-env';
+import * as s from './selectors';
+
+function action(doc: Document): string | undefined {
+  return s.bodyActionClass.exec(doc.body?.className ?? '')?.[1];
+}
+
+function secureKind(doc: Document): SecureKind | undefined {
+  let signed = false;
+  for (const item of doc.querySelectorAll(s.attachmentItems)) {
+    const name = item.querySelector(s.attachmentName)?.textContent?.trim().toLowerCase() ?? '';
+    if (s.encryptedClass.test(item.className) || /\.p7m$/.test(name)) return 'encrypted';
+    if (s.signatureClass.test(item.className) || /\.p7s$/.test(name)) signed = true;
+  }
+  return signed ? 'signed' : undefined;
+}
+
+function absolute(doc: Document, path: string): string {
+  return new URL(path, doc.baseURI).href;
+}
+
+function messageView(doc: Document, env: RoundcubeEnv): MessageView | undefined {
+  const body = doc.querySelector(s.messageBody);
+  const kind = secureKind(doc);
+  const uid = envString(env, 'uid');
+  const mailbox = envString(env, 'mailbox');
+  const token = envString(env, 'request_token');
+  if (!body || !kind || !uid || !mailbox || !token) return undefined;
+  return {
+    key: `${mailbox}/${uid}`,
+    kind,
+    anchor: body,
+    placement: 'replace',
+    source: { url: absolute(doc, s.viewSourcePath(uid, mailbox, token)) },
+  };
+}
+
+function fieldValue(doc: Document, selector: string): string {
+  const field = doc.querySelector<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(selector);
+  if (!field) return '';
+  // The From menu's value is an identity id; its label is the mailbox.
+  if (field.tagName === 'SELECT') return (field as HTMLSelectElement).selectedOptions[0]?.textContent?.trim() ?? '';
+  return field.value.slice(0, 64 * 1024);
+}
+
+/** Roundcube keeps each recipient field as one comma-separated list. */
+function addressesOf(text: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  let quoted = false;
+  let angle = false;
+  for (const c of text) {
+    if (c === '"') quoted = !quoted;
+    else if (c === '<' && !quoted) angle = true;
+    else if (c === '>' && !quoted) angle = false;
+    if ((c === ',' || c === ';') && !quoted && !angle) {
+      if (current.trim()) out.push(current.trim());
+      current = '';
+    } else {
+      current += c;
+    }
+  }
+  if (current.trim()) out.push(current.trim());
+  return out.slice(0, 500);
+}
+
+function composeMode(env: RoundcubeEnv): ComposeMode {
+  const mode = envString(env, 'compose_mode');
+  return mode === 'reply' || mode === 'forward' || mode === 'draft' ? mode : 'new';
+}
+
+/**
+ * Roundcube names a reply's original by its Message-ID only; Cachet fetches it over IMAP.
+ * For a message without one Roundcube makes up "mid:N", which names nothing on the server.
+ */
+function original(env: RoundcubeEnv): { original: RawSource } | Record<string, never> {
+  const messageId = envString(env, 'reply_msgid');
+  return messageId !== undefined && s.messageIdForm.test(messageId) ? { original: { messageId } } : {};
+}
+
+function composeView(doc: Document, env: RoundcubeEnv): ComposeView | undefined {
+  const toolbar = doc.querySelector(s.composeToolbar);
+  const editor = doc.querySelector(s.composeEditor);
+  const composeId = envString(env, 'compose_id');
+  if (!toolbar || !editor || !composeId) return undefined;
+  const mailbox = envString(env, 'mailbox') ?? 'INBOX';
+  return {
+    key: `compose/${composeId}`,
+    toolbar,
+    editor,
+    alsoHidden: [...doc.querySelectorAll(s.composeSendButtons)],
+    mode: composeMode(env),
+    ...original(env),
+    readFields: () => ({
+      from: fieldValue(doc, s.fromField),
+      to: addressesOf(fieldValue(doc, s.toField)),
+      cc: addressesOf(fieldValue(doc, s.ccField)),
+      bcc: addressesOf(fieldValue(doc, s.bccField)),
+      subject: fieldValue(doc, s.subjectField),
+    }),
+    doneUrl: absolute(doc, s.mailboxPath(mailbox)),
+  };
+}
+
+function scan(doc: Document): PageReport {
+  const current = action(doc);
+  if (current === undefined) return emptyReport;
+  const env = readRoundcubeEnv(doc);
+  if (s.messageActions.includes(current)) {
+    const view = messageView(doc, env);
+    return view ? { messages: [view], composes: [] } : emptyReport;
+  }
+  if (current === s.composeAction) {
+    const view = composeView(doc, env);
+    return view ? { messages: [], composes: [view] } : emptyReport;
+  }
+  return emptyReport;
+}
+
+export const roundcubeAdapter: WebmailAdapter = {
+  name: 'roundcube',
+  detect: (doc) => doc.querySelector(s.appScript) !== null && s.bodyTaskClass.test(doc.body?.className ?? ''),
+  scan,
+};

@@ -1,0 +1,65 @@
+/**
+ * Everything the Roundcube adapter knows of Roundcube's pages. Taken 2026-12-07 from
+ * Roundcube 1.6.5 (Debian 12's roundcube-core) with the default Elastic skin: the
+ * templates skins/elastic/templates/{mail,message,compose}.html and
+ * program/actions/mail/{show,compose}.php. Tests run the adapter against page captures
+ * of that version (test/content/captures/roundcube-1.6.5/).
+ */
+
+/** Roundcube's client script: present on every page Roundcube renders. */
+export const appScript = 'script[src*="program/js/app"]';
+/** Elastic marks the page's task and action on <body>, e.g. "task-mail action-show". */
+export const bodyTaskClass = /\btask-([a-z]+)\b/;
+export const bodyActionClass = /\baction-([a-z-]+)\b/;
+
+/** The message views: the full view (`show`) and the preview pane's frame (`preview`). */
+export const messageActions: readonly string[] = ['show', 'preview'];
+/** The element holding the rendered body; Cachet's reader takes its place. */
+export const messageBody = '#messagebody';
+/** The attachment list of the message view, one <li> per part with its file name. */
+export const attachmentItems = '#attachment-list li';
+export const attachmentName = '.attachment-name';
+/**
+ * Roundcube adds the li's classes from the part's media type (rcube_utils::file2class).
+ * Its "encrypted message" notice is not used: it shows the same for PGP/MIME.
+ */
+export const encryptedClass = /\bpkcs7-mime\b/;
+export const signatureClass = /\bpkcs7-signature\b/;
+
+/** The compose page. */
+export const composeAction = 'compose';
+/**
+ * Elastic's script rebuilds the template's #messagetoolbar as the list #toolbar-menu; the
+ * template's id is kept for a page whose scripts have not run yet.
+ */
+export const composeToolbar = '#toolbar-menu, #messagetoolbar';
+/** The editor area Cachet's compose frame stands in for (plain and HTML editors). */
+export const composeEditor = '#composebodycontainer';
+/** Roundcube's own Send, below the editor: hidden while Cachet's compose is open. */
+export const composeSendButtons = '.formbuttons';
+export const fromField = 'select[name="_from"], input[name="_from"]';
+export const toField = 'textarea[name="_to"], input[name="_to"]';
+export const ccField = 'textarea[name="_cc"], input[name="_cc"]';
+export const bccField = 'textarea[name="_bcc"], input[name="_bcc"]';
+export const subjectField = 'input[name="_subject"]';
+
+/**
+ * Page settings Roundcube writes as `rcmail.set_env({...})` in an inline script: the
+ * message's UID and folder, the request token the raw-source URL needs, the compose mode.
+ */
+export const envScript = 'script:not([src])';
+export const envCall = 'rcmail.set_env(';
+
+/** The raw-source URL: without `_save=1` Roundcube rewrites line ends, which breaks signatures. */
+export function viewSourcePath(uid: string, mailbox: string, token: string): string {
+  const query = new URLSearchParams({ _task: 'mail', _action: 'viewsource', _uid: uid, _mbox: mailbox, _save: '1', _token: token });
+  return `./?${query.toString()}`;
+}
+
+/** A real Message-ID in its angle brackets (RFC 5322 §3.6.4), as env.reply_msgid holds it. */
+export const messageIdForm = /^<[\x21-\x3d\x3f-\x7e]{1,990}>$/;
+
+/** Where the user goes after sending: the mailbox list. */
+export function mailboxPath(mailbox: string): string {
+  return `./?${new URLSearchParams({ _task: 'mail', _mbox: mailbox }).toString()}`;
+}

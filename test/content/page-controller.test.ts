@@ -1,0 +1,168 @@
+/**
+ * The shared controls and the one observer, driven by the Roundcube adapter on saved
+ * captures with a fake background: where Cachet's reader and compose go, what the
+ * content script asks the background (never plaintext), and that a page whose selectors
+ * stop matching gets its own elements back.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { WebmailAdapter } from '../../content/adapters/adapter';
+import { roundcubeAdapter } from '../../content/adapters/roundcube/adapter';
+import type { ContentPlatform } from '../../content/content-platform';
+import { startPageController, type PageController } from '../../content/page-controller';
+import type { ContentEvent } from '../../src/protocol/content-events';
+import type { JSDOM } from 'jsdom';
+import { loadCapture } from './capture-dom';
+
+const extensionOrigin = 'chrome-extension://beglfbkfegljnkmhdkjjekghmmefnefn';
+
+function fakePlatform() {
+  const requests: { type: string; req: unknown }[] = [];
+  const listeners = new Set<(event: ContentEvent) => void>();
+  const navigations: string[] = [];
+  const platform: ContentPlatform = {
+    send: ((type: string, req: unknown) => {
+      requests.push({ type, req });
+      if (type === 'frame/open-reader') return Promise.resolve({ url: `${extensionOrigin}/reader.html#tok1` });
+      if (type === 'frame/open-compose') return Promise.resolve({ url: `${extensionOrigin}/compose.html#tok2`, slot: 'slot1' });
+      return Promise.reject(new Error(`unexpected ${type}`));
+    }) as ContentPlatform['send'],
+    t: (key) => key,
+    errorText: (error) => String(error),
+    extensionOrigin,
+    onEvent: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    navigate: (url) => navigations.push(url),
+  };
+  return { platform, requests, navigations, emit: (event: ContentEvent) => listeners.forEach((l) => l(event)) };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+let controller: PageController | undefined;
+afterEach(() => controller?.stop());
+
+describe('reader in Roundcube\'s preview pane', () => {
+  it('stands in for the body, hands over only where the raw source is, and frames the reader', async () => {
+    const dom = recordShadowRoots(loadCapture('roundcube-1.6.5/preview-encrypted.html'));
+    const doc = dom.window.document;
+    const fake = fakePlatform();
+    controller = startPageController(roundcubeAdapter, doc, fake.platform);
+    await settle();
+    const body = doc.getElementById('messagebody') as HTMLElement;
+    const host = body.previousElementSibling as HTMLElement;
+    expect(host.tagName).toBe('CACHET-CONTROL');
+    expect(host.getAttribute('data-cachet')).toBe('reader');
+    expect(body.style.display).toBe('none');
+    // The page cannot look into the control: its shadow root is closed.
+    expect(host.shadowRoot).toBeNull();
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests[0]?.type).toBe('frame/open-reader');
+    expect(Object.keys(fake.requests[0]?.req as object).sort()).toEqual(['messageId', 'sourceUrl']);
+    expect(String((fake.requests[0]?.req as { sourceUrl: string }).sourceUrl)).toContain('_action=viewsource');
+    expect(shadowRoots.get(host)?.querySelector('iframe')?.getAttribute('src')).toBe(`${extensionOrigin}/reader.html#tok1`);
+  });
+
+  it('gives the page its body back when the message view goes away', async () => {
+    const dom = loadCapture('roundcube-1.6.5/preview-encrypted.html');
+    const doc = dom.window.document;
+    controller = startPageController(roundcubeAdapter, doc, fakePlatform().platform);
+    await settle();
+    doc.getElementById('attachment-list')?.remove();
+    await settle();
+    expect(doc.querySelector('cachet-control')).toBeNull();
+    expect((doc.getElementById('messagebody') as HTMLElement).style.display).toBe('');
+  });
+
+  it('leaves a page whose selectors no longer match exactly as it was', async () => {
+    const dom = loadCapture('roundcube-1.6.5/preview-encrypted.html', (html) => html.replaceAll('id="messagebody"', 'id="renamed-body"'));
+    const doc = dom.window.document;
+    const before = doc.documentElement.outerHTML;
+    const fake = fakePlatform();
+    controller = startPageController(roundcubeAdapter, doc, fake.platform);
+    await settle();
+    expect(doc.documentElement.outerHTML).toBe(before);
+    expect(fake.requests).toEqual([]);
+  });
+});
+
+describe('secure compose in Roundcube\'s compose form', () => {
+  it('puts a Secure button in the toolbar that replaces the editor and Send with Cachet\'s frame', async () => {
+    const dom = recordShadowRoots(loadCapture('roundcube-1.6.5/compose-reply.html'));
+    const doc = dom.window.document;
+    const fake = fakePlatform();
+    controller = startPageController(roundcubeAdapter, doc, fake.platform);
+    await settle();
+    const item = doc.querySelector('#toolbar-menu > li[data-cachet="compose-item"]');
+    expect(item).not.toBeNull();
+    expect(fake.requests).toEqual([]);
+    // The button is inside the closed shadow root; the test clicks it as a user would, through the host.
+    const button = shadowButton(item?.querySelector('cachet-control') as HTMLElement);
+    button.click();
+    await settle();
+    expect(fake.requests).toEqual([{
+      type: 'frame/open-compose',
+      req: { fields: { from: 'carol@example.test', to: ['Alice@example.com'], cc: [], bcc: [], subject: 'Re: enveloped' }, mode: 'reply' },
+    }]);
+    const editor = doc.getElementById('composebodycontainer') as HTMLElement;
+    expect(editor.style.display).toBe('none');
+    expect((doc.querySelector('.formbuttons') as HTMLElement).style.display).toBe('none');
+    expect(editor.previousElementSibling?.getAttribute('data-cachet')).toBe('compose');
+
+    fake.emit({ cachetEvent: 'compose/closed', slot: 'slot1' });
+    expect(editor.style.display).toBe('');
+    expect(doc.querySelector('cachet-control[data-cachet="compose"]')).toBeNull();
+
+    button.click();
+    await settle();
+    fake.emit({ cachetEvent: 'compose/sent', slot: 'other' });
+    expect(fake.navigations).toEqual([]);
+    fake.emit({ cachetEvent: 'compose/sent', slot: 'slot1' });
+    expect(fake.navigations).toEqual(['http://127.0.0.1:8025/?_task=mail&_mbox=INBOX']);
+  });
+});
+
+describe('the one observer', () => {
+  it('scans again only for changes of the page, never for Cachet\'s own', async () => {
+    const dom = loadCapture('roundcube-1.6.5/preview-signed.html');
+    const doc = dom.window.document;
+    const scan = vi.fn(roundcubeAdapter.scan);
+    const counted: WebmailAdapter = { ...roundcubeAdapter, scan };
+    controller = startPageController(counted, doc, fakePlatform().platform);
+    await settle();
+    const afterStart = scan.mock.calls.length;
+    // Cachet's control changing inside (its status line, its frame) is not the page changing.
+    const host = doc.querySelector('cachet-control') as HTMLElement;
+    host.setAttribute('style', 'height: 10px');
+    host.append(doc.createElement('span'));
+    await settle();
+    expect(scan.mock.calls.length).toBe(afterStart);
+    // Several quick changes of the page make one scan.
+    for (let i = 0; i < 5; i++) doc.body.append(doc.createElement('div'));
+    await settle();
+    expect(scan.mock.calls.length).toBe(afterStart + 1);
+  });
+});
+
+/**
+ * Closed shadow roots are closed to the test too; it keeps each one as it is made, to
+ * click the button inside as a user would.
+ */
+const shadowRoots = new WeakMap<Element, ShadowRoot>();
+
+function recordShadowRoots(dom: JSDOM): JSDOM {
+  const proto = dom.window.Element.prototype;
+  const attach = proto.attachShadow;
+  proto.attachShadow = function (this: Element, init: ShadowRootInit) {
+    const root = attach.call(this, init);
+    shadowRoots.set(this, root);
+    return root;
+  };
+  return dom;
+}
+
+function shadowButton(host: HTMLElement): HTMLButtonElement {
+  const button = shadowRoots.get(host)?.querySelector('button');
+  if (!button) throw new Error('no button in the control');
+  return button;
+}

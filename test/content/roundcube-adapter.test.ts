@@ -1,0 +1,97 @@
+/**
+ * The Roundcube adapter against pages saved from Roundcube 1.6.5 (Debian 12) with the
+ * Elastic skin (test/content/captures/capture-roundcube.ts made them): it reports what
+ * the page holds and nothing more, and reports nothing when its selectors stop matching.
+ */
+import { describe, expect, it } from 'vitest';
+import { roundcubeAdapter } from '../../content/adapters/roundcube/adapter';
+import { readRoundcubeEnv } from '../../content/adapters/roundcube/page-env';
+import { loadCapture, loadPage } from './capture-dom';
+
+const pages = ['mailbox', 'preview-encrypted', 'preview-signed', 'preview-opaque', 'show-encrypted', 'compose-new', 'compose-reply'];
+
+describe('Roundcube adapter on saved captures', () => {
+  it.each(pages)('recognises %s as Roundcube', (name) => {
+    expect(roundcubeAdapter.detect(loadCapture(`roundcube-1.6.5/${name}.html`).window.document)).toBe(true);
+  });
+
+  it('does not take a plain page for Roundcube', () => {
+    expect(roundcubeAdapter.detect(loadPage('<html><body class="task-mail"><p>Hello</p></body></html>').window.document)).toBe(false);
+  });
+
+  it.each([
+    ['preview-encrypted', 'encrypted'],
+    ['preview-opaque', 'encrypted'],
+    ['preview-signed', 'signed'],
+    ['show-encrypted', 'encrypted'],
+  ])('finds the S/MIME message in %s, with its byte-exact raw source URL', (name, kind) => {
+    const doc = loadCapture(`roundcube-1.6.5/${name}.html`).window.document;
+    const env = readRoundcubeEnv(doc);
+    const report = roundcubeAdapter.scan(doc);
+    expect(report.composes).toEqual([]);
+    expect(report.messages).toHaveLength(1);
+    const [view] = report.messages;
+    expect(view?.kind).toBe(kind);
+    expect(view?.placement).toBe('replace');
+    expect(view?.anchor.id).toBe('messagebody');
+    expect(view?.key).toBe(`INBOX/${String(env['uid'])}`);
+    const url = new URL(view?.source.url ?? '');
+    expect(url.origin).toBe('http://127.0.0.1:8025');
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      _task: 'mail', _action: 'viewsource', _uid: String(env['uid']), _mbox: 'INBOX', _save: '1', _token: env['request_token'],
+    });
+  });
+
+  it('reports nothing on the message list', () => {
+    expect(roundcubeAdapter.scan(loadCapture('roundcube-1.6.5/mailbox.html').window.document)).toEqual({ messages: [], composes: [] });
+  });
+
+  it('reads a new compose form', () => {
+    const doc = loadCapture('roundcube-1.6.5/compose-new.html').window.document;
+    const [view, ...more] = roundcubeAdapter.scan(doc).composes;
+    expect(more).toEqual([]);
+    expect(view?.toolbar.id).toBe('toolbar-menu');
+    expect(view?.alsoHidden.map((e) => e.className)).toEqual(['formbuttons']);
+    expect(view?.editor.id).toBe('composebodycontainer');
+    expect(view?.mode).toBe('new');
+    expect(view?.original).toBeUndefined();
+    expect(view?.readFields()).toEqual({ from: 'carol@example.test', to: [], cc: [], bcc: [], subject: '' });
+    expect(view?.doneUrl).toBe('http://127.0.0.1:8025/?_task=mail&_mbox=INBOX');
+  });
+
+  it('reads what the user typed since, and a reply\'s recipients and subject', () => {
+    const doc = loadCapture('roundcube-1.6.5/compose-reply.html').window.document;
+    const [view] = roundcubeAdapter.scan(doc).composes;
+    expect(view?.mode).toBe('reply');
+    expect(view?.readFields()).toMatchObject({ to: ['Alice@example.com'], subject: 'Re: enveloped' });
+    (doc.querySelector('textarea[name="_cc"]') as HTMLTextAreaElement).value = '"Doe, Dave" <dave@example.test>, eve@example.test';
+    expect(view?.readFields().cc).toEqual(['"Doe, Dave" <dave@example.test>', 'eve@example.test']);
+    // The corpus message has no Message-ID: Roundcube's made-up "mid:1" names nothing to fetch.
+    expect(view?.original).toBeUndefined();
+  });
+
+  it('names a reply\'s original by its Message-ID when it has one', () => {
+    const doc = loadCapture('roundcube-1.6.5/compose-reply.html', (html) => html.replace('"reply_msgid":"mid:1"', '"reply_msgid":"<abc.123@example.test>"')).window.document;
+    expect(roundcubeAdapter.scan(doc).composes[0]?.original).toEqual({ messageId: '<abc.123@example.test>' });
+  });
+
+  it.each([
+    ['the body container', 'preview-encrypted', 'id="messagebody"', 'id="message-body-2"'],
+    ['the attachment list', 'preview-encrypted', 'id="attachment-list"', 'id="attachments-2"'],
+    ['the request token', 'preview-encrypted', '"request_token"', '"request_token_2"'],
+    ['the compose toolbar', 'compose-new', 'id="toolbar-menu"', 'id="toolbar-2"'],
+    ['the editor', 'compose-new', 'id="composebodycontainer"', 'id="editor-2"'],
+  ])('reports nothing when %s is no longer found', (_what, name, from, to) => {
+    const doc = loadCapture(`roundcube-1.6.5/${name}.html`, (html) => html.replaceAll(from, to)).window.document;
+    expect(roundcubeAdapter.scan(doc)).toEqual({ messages: [], composes: [] });
+  });
+
+  it('survives hostile settings in the page', () => {
+    const doc = loadPage(`<html><body class="task-mail action-preview"><script src="program/js/app.min.js"></script>
+      <script>rcmail.set_env({"uid":{"x":1},"mailbox":"${'a'.repeat(5000)}","request_token":"t"}); rcmail.set_env({"unclosed": "</script>
+      <ul id="attachment-list"><li class="application pkcs7-mime"><span class="attachment-name">smime.p7m</span></li></ul>
+      <div id="messagebody"></div></body></html>`).window.document;
+    expect(() => roundcubeAdapter.scan(doc)).not.toThrow();
+    expect(roundcubeAdapter.scan(doc).messages).toEqual([]);
+  });
+});
