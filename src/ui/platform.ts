@@ -18,4 +18,12 @@ export interface PagePlatform {
   readonly openPage: (page: CachetPage) => Promise<void>;
   /** Closes the page's own window (the PIN prompt, once answered). */
   readonly closeWindow: () => void;
+  /** The web page the popup was opened over: its tab and origin, when it is a web page. */
+  readonly currentSite: () => Promise<{ readonly tabId: number; readonly origin: string } | undefined>;
+  /**
+   * Asks the browser for access to a site's pages. Must run in the click's own task: the
+   * browser shows its prompt only for a user's gesture.
+   */
+  readonly requestSiteAccess: (origin: string) => Promise<boolean>;
+  readonly reloadTab: (tabId: number) => Promise<void>;
 }

@@ -1,22 +1,27 @@
 /**
  * Secure compose: the message is written here, in Cachet's own page, and never in the
  * webmail page (DESIGN.md invariant 1). The background resolves certificates and builds
- * the S/MIME message; a smart card's PIN is asked in Cachet's PIN window, never here. The
- * result is downloaded as an .eml file for the user's mail program.
+ * the S/MIME message; a smart card's PIN is asked in Cachet's PIN window, never here.
+ * Framed in a webmail (a one-time token in the fragment) it starts from the webmail's
+ * form and sends through the site's mail account; the draft stays here until the server
+ * took it. Opened on its own, it downloads the message as an .eml file.
  */
 import '../../styles/base.css';
 import './compose.css';
 import { render } from 'preact';
 import { useEffect, useId, useMemo, useState } from 'preact/hooks';
 import { splitAddressList } from '../../../mime/mailbox-list';
-import type { ComposeRequest, IdentityView, PolicyView } from '../../../protocol/runtime';
+import type { ComposeFrameView, ComposeRequest, IdentityView, PolicyView, SendResult } from '../../../protocol/runtime';
 import { Announcer, type Announcement } from '../../components/announcer';
 import { errorText } from '../../components/error-text';
+import { SecurityIndicatorHeader } from '../../components/security-indicator';
+import { reportFrameHeight } from '../../components/frame-height';
 import { useRequest } from '../../components/use-request';
 import type { PagePlatform, Translate } from '../../platform';
 import { AttachmentList, type PickedAttachment } from './attachment-list';
 import { fromMailbox, offeredIdentities } from './default-identity';
 import { messageUrl, startDownload, type CreatedMessage } from './download';
+import { blankStart, frameStart, identityForFrom, type ComposeStart } from './frame-start';
 import { IdentityPicker } from './identity-picker';
 import { MissingWarning } from './missing-warning';
 import { plainToHtml } from './plain-to-html';
@@ -40,23 +45,28 @@ function securityState(view: PolicyView, sign: boolean, encrypt: boolean, t: Tra
   return { sign: signHeld ? true : sign, encrypt: encryptHeld ? true : encrypt, signHeld, encryptHeld };
 }
 
-function Compose({ platform, view, identities, defaultSigning }: {
+function Compose({ platform, view, identities, defaultSigning, frame, start }: {
   platform: PagePlatform;
   view: PolicyView;
   identities: readonly IdentityView[] | string;
   defaultSigning: string | null;
+  /** Present when a webmail framed this page: the message is sent, not downloaded. */
+  frame: ComposeFrameView | undefined;
+  start: ComposeStart;
 }) {
   const { send, t } = platform;
   const subjectId = useId();
   const bodyId = useId();
   const htmlId = useId();
   const offered = typeof identities === 'string' ? [] : offeredIdentities(identities, view.policy.smartCardOnly);
-  const [identityId, setIdentityId] = useState(() => offered.find((i) => i.id === defaultSigning)?.id ?? offered[0]?.id);
-  const [to, setTo] = useState('');
-  const [cc, setCc] = useState('');
-  const [bcc, setBcc] = useState('');
-  const [subject, setSubject] = useState('');
-  const [text, setText] = useState('');
+  const [identityId, setIdentityId] = useState(() =>
+    (frame ? identityForFrom(offered, frame.fields.from) : undefined)?.id ?? offered.find((i) => i.id === defaultSigning)?.id ?? offered[0]?.id);
+  const [to, setTo] = useState(start.to);
+  const [cc, setCc] = useState(start.cc);
+  const [bcc, setBcc] = useState(start.bcc);
+  const [subject, setSubject] = useState(start.subject);
+  const [text, setText] = useState(start.text);
+  const [sent, setSent] = useState<SendResult>();
   const [withHtml, setWithHtml] = useState(false);
   const [attachments, setAttachments] = useState<PickedAttachment[]>([]);
   const [sign, setSign] = useState(view.policy.alwaysSign);
@@ -91,6 +101,8 @@ function Compose({ platform, view, identities, defaultSigning }: {
       subject, text,
       ...(withHtml ? { html: plainToHtml(text) } : {}),
       attachments: attachments.map(({ fileName, mediaType, data }) => ({ fileName, mediaType, data })),
+      ...(start.inReplyTo !== undefined ? { inReplyTo: start.inReplyTo } : {}),
+      ...(start.references?.length ? { references: start.references } : {}),
       sign: security.sign,
       encrypt: security.encrypt,
       encryptDespiteMissing: !view.policy.alwaysEncrypt && anyway,
@@ -115,6 +127,10 @@ function Compose({ platform, view, identities, defaultSigning }: {
       return;
     }
     setBusy(true);
+    if (frame) {
+      await sendThrough(frame);
+      return;
+    }
     setAnnouncement({ kind: 'info', text: t('composeCreating') });
     try {
       const { message, fileName } = await send('compose/build', request());
@@ -129,8 +145,35 @@ function Compose({ platform, view, identities, defaultSigning }: {
     }
   }
 
+  /** Nothing typed is lost: on any failure the form stays as it is, ready to send again. */
+  async function sendThrough(opened: ComposeFrameView): Promise<void> {
+    setAnnouncement({ kind: 'info', text: t('composeSending') });
+    try {
+      const result = await send('compose/send', { slot: opened.slot, message: request() });
+      setSent(result);
+      if (result.rejected.length === 0) {
+        setAnnouncement({ kind: 'info', text: t(result.savedToSent ? 'composeSent' : 'composeSentNoCopy', String(result.accepted.length)) });
+      } else {
+        setAnnouncement({ kind: 'error', text: t('composeRefused', result.rejected.map((r) => `${r.address} (${r.reason})`).join('; ')) });
+      }
+    } catch (error) {
+      fail(t('composeNotSent', errorText(error)));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function discard(opened: ComposeFrameView): Promise<void> {
+    try {
+      await send('compose/close', { slot: opened.slot });
+    } catch (error) {
+      fail(errorText(error));
+    }
+  }
+
+  const done = sent !== undefined && sent.rejected.length === 0;
   return (
-    <form class="compose" onSubmit={(e) => void create(e)} aria-busy={busy}>
+    <form class="compose" onSubmit={(e) => void create(e)} aria-busy={busy} data-sent={done}>
       <IdentityPicker offered={offered} failure={typeof identities === 'string' ? identities : undefined} value={identityId} t={t} onChange={setIdentityId} />
       <RecipientField label={t('composeTo')} value={to} entries={fields.to} views={status.views} checking={status.pending} t={t} onInput={setTo} />
       <RecipientField label={t('composeCc')} value={cc} entries={fields.cc} views={status.views} checking={status.pending} t={t} onInput={setCc} />
@@ -161,7 +204,8 @@ function Compose({ platform, view, identities, defaultSigning }: {
           onAnyway={setAnyway} onEncryptOff={() => setEncrypt(false)} />
       )}
       <div class="actions">
-        <button type="submit" disabled={busy}>{t('composeCreate')}</button>
+        <button type="submit" class="primary" disabled={busy || done}>{t(frame ? 'composeSend' : 'composeCreate')}</button>
+        {frame && !done && <button type="button" disabled={busy} onClick={() => void discard(frame)}>{t('composeDiscard')}</button>}
         {created && <a href={created.url} download={created.fileName}>{t('composeDownloadAgain', created.fileName)}</a>}
       </div>
       <Announcer announcement={announcement} />
@@ -169,18 +213,24 @@ function Compose({ platform, view, identities, defaultSigning }: {
   );
 }
 
-function ComposePage({ platform }: { platform: PagePlatform }) {
+function ComposePage({ platform, frameToken }: { platform: PagePlatform; frameToken: string | undefined }) {
   const { send, t } = platform;
   const policy = useRequest(() => send('policy/get', {}));
   const identities = useRequest(() => send('identities/list', {}));
-  const ready = policy.state.status === 'ready' && identities.state.status !== 'loading';
+  const frame = useRequest(() => (frameToken === undefined ? Promise.resolve(undefined) : send('compose/open-frame', { token: frameToken })));
+  const ready = policy.state.status === 'ready' && identities.state.status !== 'loading' && frame.state.status === 'ready';
+  const opened = frame.state.status === 'ready' ? frame.state.value : undefined;
+  const failure = policy.state.status === 'failed' ? policy.state.message : frame.state.status === 'failed' ? frame.state.message : undefined;
+  const start = opened ? frameStart(opened, { wrote: (date, from) => t('composeWrote', [date, from]), forwardedHeading: t('composeForwarded') }) : blankStart;
   return (
-    <main>
-      <h1>{t('composeTitle')}</h1>
-      {policy.state.status === 'failed' && <p role="alert">{policy.state.message}</p>}
-      {!ready && policy.state.status !== 'failed' && <p>{t('loading')}</p>}
+    <main class={opened ? 'framed' : undefined}>
+      <SecurityIndicatorHeader send={send} t={t} />
+      <h1>{t(opened?.mode === 'reply' ? 'composeTitleReply' : opened?.mode === 'forward' ? 'composeTitleForward' : 'composeTitle')}</h1>
+      {failure !== undefined && <p role="alert">{failure}</p>}
+      {opened?.quoteProblem !== undefined && <p class="bad" role="note">{t('composeNoQuote', opened.quoteProblem)}</p>}
+      {!ready && failure === undefined && <p>{t('loading')}</p>}
       {ready && policy.state.status === 'ready' && (
-        <Compose platform={platform} view={policy.state.value}
+        <Compose platform={platform} view={policy.state.value} frame={opened} start={start}
           identities={identities.state.status === 'ready' ? identities.state.value.identities : identities.state.status === 'failed' ? identities.state.message : []}
           defaultSigning={identities.state.status === 'ready' ? identities.state.value.defaultSigning : null} />
       )}
@@ -190,5 +240,8 @@ function ComposePage({ platform }: { platform: PagePlatform }) {
 
 export function mount(root: HTMLElement, platform: PagePlatform): void {
   document.title = platform.t('composeTitle');
-  render(<ComposePage platform={platform} />, root);
+  // A frame token comes in the fragment; only a framed compose redeems one.
+  const token = window.top !== window && location.hash.length > 1 ? location.hash.slice(1) : undefined;
+  render(<ComposePage platform={platform} frameToken={token} />, root);
+  reportFrameHeight();
 }

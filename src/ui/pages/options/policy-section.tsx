@@ -5,6 +5,7 @@
 import type { Policy, PolicyKey } from '../../../policy';
 import type { PolicyView } from '../../../protocol/runtime';
 import type { Translate } from '../../platform';
+import { MailAccountsField } from './mail-accounts-field';
 import { BooleanField, ChoiceListField, DirectoryField, NumberField, OriginsField, policyLabel } from './policy-field';
 
 /** Keys edited elsewhere on the page (the trust section) are left out here. */
@@ -12,7 +13,7 @@ const shownHere: readonly PolicyKey[] = [
   'alwaysSign', 'alwaysEncrypt', 'clearSign', 'tripleWrap', 'includeCertificateChain', 'includeRootCertificate',
   'encryptionAlgorithms', 'signingAlgorithms', 'smartCardOnly', 'certMatchingDoNotUseProxies',
   'checkCrl', 'disableCrlCheck', 'revocationUrlRetrievalTimeoutMs', 'certUrlRetrievalTimeoutMs',
-  'directory', 'allowedWebmailOrigins',
+  'directory', 'allowedWebmailOrigins', 'mailAccounts',
 ];
 
 function Field({ name, policy, locked, t, save }: { name: PolicyKey; policy: Policy; locked: boolean; t: Translate; save: (key: PolicyKey, value: unknown) => Promise<void> }) {
@@ -23,6 +24,7 @@ function Field({ name, policy, locked, t, save }: { name: PolicyKey; policy: Pol
   if (name === 'encryptionAlgorithms' || name === 'signingAlgorithms') return <ChoiceListField {...common} value={policy[name]} />;
   if (name === 'directory') return <DirectoryField {...common} value={policy.directory} />;
   if (name === 'allowedWebmailOrigins') return <OriginsField {...common} value={policy.allowedWebmailOrigins} />;
+  if (name === 'mailAccounts') return <MailAccountsField {...common} value={policy.mailAccounts} />;
   return null;
 }
 

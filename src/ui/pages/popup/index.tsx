@@ -10,6 +10,7 @@ import { errorText } from '../../components/error-text';
 import { NativeStatusView } from '../../components/native-status-view';
 import { useRequest } from '../../components/use-request';
 import type { CachetPage, PagePlatform } from '../../platform';
+import { SiteSection } from './site-section';
 
 function Popup({ platform }: { platform: PagePlatform }) {
   const { send, t } = platform;
@@ -28,6 +29,8 @@ function Popup({ platform }: { platform: PagePlatform }) {
   return (
     <main class="popup">
       <h1>{t('popupTitle')}</h1>
+      <h2>{t('popupSiteHeading')}</h2>
+      <SiteSection platform={platform} />
       <h2>{t('nativeHeading')}</h2>
       <NativeStatusView state={native.state} pending={native.pending} t={t} />
       <h2>{t('popupPolicyHeading')}</h2>

@@ -12,6 +12,8 @@ import type { ReaderView, SignerValidationView } from '../../../protocol/runtime
 import { base64ToBytes, bytesToBase64 } from '../../../protocol/runtime-bytes';
 import { Announcer, type Announcement } from '../../components/announcer';
 import { errorText } from '../../components/error-text';
+import { SecurityIndicatorHeader } from '../../components/security-indicator';
+import { reportFrameHeight } from '../../components/frame-height';
 import type { PagePlatform } from '../../platform';
 import { MessageBody } from './message-body';
 import { SignerBanner } from './signer-banner';
@@ -96,6 +98,7 @@ function Reader({ platform, frameToken }: { platform: PagePlatform; frameToken: 
         void openFile(e.dataTransfer?.files[0]);
       }}
     >
+      <SecurityIndicatorHeader send={send} t={t} />
       <h1>{t('readerTitle')}</h1>
       {frameToken === undefined && (
         <div class="file-import">
@@ -156,4 +159,5 @@ export function mount(root: HTMLElement, platform: PagePlatform): void {
   // A frame token comes in the fragment; only a framed reader redeems one.
   const token = window.top !== window && location.hash.length > 1 ? location.hash.slice(1) : undefined;
   render(<Reader platform={platform} frameToken={token} />, root);
+  reportFrameHeight();
 }

@@ -1,0 +1,99 @@
+/**
+ * The mail account password, asked in a window of Cachet's own (never in the webmail,
+ * never framed). The background opens it with the prompt id in the fragment when the
+ * native host has no password for the account or the server refused the last one; the
+ * answer goes to the background, which hands it to the native host and nowhere else.
+ */
+import '../../styles/base.css';
+import { render } from 'preact';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { Announcer, type Announcement } from '../../components/announcer';
+import { errorText } from '../../components/error-text';
+import { useRequest } from '../../components/use-request';
+import type { PagePlatform } from '../../platform';
+
+function PasswordPrompt({ platform, promptId }: { platform: PagePlatform; promptId: string }) {
+  const { send, t } = platform;
+  const id = useId();
+  const info = useRequest(() => send('password/info', { promptId }));
+  const [user, setUser] = useState('');
+  const [password, setPassword] = useState('');
+  const [remember, setRemember] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [announcement, setAnnouncement] = useState<Announcement>();
+  const field = useRef<HTMLInputElement>(null);
+  const known = info.state.status === 'ready' ? info.state.value : undefined;
+
+  useEffect(() => {
+    if (known) {
+      setUser(known.user ?? '');
+      field.current?.focus();
+    }
+  }, [known]);
+
+  async function submit(e: Event): Promise<void> {
+    e.preventDefault();
+    if (password === '' || user.trim() === '' || busy) return;
+    setBusy(true);
+    try {
+      await send('password/provide', { promptId, answer: { user: user.trim(), password, remember } });
+      setPassword('');
+      platform.closeWindow();
+    } catch (error) {
+      setAnnouncement({ kind: 'error', text: errorText(error) });
+      setBusy(false);
+    }
+  }
+
+  async function cancel(): Promise<void> {
+    try {
+      await send('password/cancel', { promptId });
+    } finally {
+      platform.closeWindow();
+    }
+  }
+
+  if (info.state.status === 'loading') return <main><p>{t('loading')}</p></main>;
+  if (!known) {
+    return (
+      <main>
+        <h1>{t('passwordTitle')}</h1>
+        <p role="alert" data-password-state="closed">{t('passwordNoRequest')}</p>
+      </main>
+    );
+  }
+  return (
+    <main class="prompt">
+      <h1>{t('passwordTitle')}</h1>
+      <p id={`${id}-for`}>{t('passwordFor', known.site)}</p>
+      {known.failed && <p class="bad" id={`${id}-failed`} role="alert">{t('passwordFailed')}</p>}
+      <form onSubmit={(e) => void submit(e)}>
+        <div class="field">
+          <label for={`${id}-user`}>{t('mailAccountUser')}</label>
+          <input id={`${id}-user`} type="text" autocomplete="username" spellcheck={false} value={user} disabled={busy || known.user !== null}
+            onInput={(e) => setUser(e.currentTarget.value)} />
+        </div>
+        <div class="field">
+          <label for={id}>{t('passwordLabel')}</label>
+          <input id={id} ref={field} type="password" autocomplete="current-password" spellcheck={false} value={password} disabled={busy}
+            aria-describedby={known.failed ? `${id}-for ${id}-failed` : `${id}-for`} onInput={(e) => setPassword(e.currentTarget.value)} />
+        </div>
+        <div class="field">
+          <input id={`${id}-remember`} type="checkbox" checked={remember} disabled={busy} onChange={(e) => setRemember(e.currentTarget.checked)} />
+          <label for={`${id}-remember`}>{t('passwordRemember')}</label>
+        </div>
+        <div class="actions">
+          <button type="submit" disabled={busy || password === '' || user.trim() === ''}>{t('passwordSubmit')}</button>
+          <button type="button" onClick={() => void cancel()} disabled={busy}>{t('cancel')}</button>
+        </div>
+      </form>
+      <Announcer announcement={announcement} />
+    </main>
+  );
+}
+
+export function mount(root: HTMLElement, platform: PagePlatform): void {
+  document.title = platform.t('passwordTitle');
+  const promptId = decodeURIComponent(location.hash.slice(1));
+  render(<PasswordPrompt platform={platform} promptId={promptId} />, root);
+}
