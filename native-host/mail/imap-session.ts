@@ -6,24 +6,17 @@
  */
 import { ImapFlow } from 'imapflow';
 import { CachetError } from '../../src/errors';
-import { MAX_MAIL_MESSAGE_BYTES, type MailServerSettings } from '../../src/protocol/native';
+import { MAX_MAIL_MESSAGE_BYTES } from '../../src/protocol/native';
 import { withDeadline } from './deadline';
-import { describeServer, mailError, type MailServerLabel } from './mail-errors';
+import { describeServer, mailError, serverLabel } from './mail-errors';
 import { mailTlsOptions } from './mail-tls';
-import { operationDeadlineMs, type MailTimeouts } from './mail-timeouts';
-
-export interface ImapAccess {
-  readonly server: MailServerSettings;
-  readonly user: string;
-  readonly password: string;
-  readonly trustedRoots: readonly string[];
-  readonly timeouts: MailTimeouts;
-}
+import { operationDeadlineMs } from './mail-timeouts';
+import type { MailServerAccess } from './server-access';
 
 /** Room above the largest message for the rest of a FETCH response. */
 const RESPONSE_SLACK = 1024 * 1024;
 
-function client(access: ImapAccess): ImapFlow {
+function client(access: MailServerAccess): ImapFlow {
   const { host, port, security } = access.server;
   return new ImapFlow({
     host, port,
@@ -43,16 +36,12 @@ function client(access: ImapAccess): ImapFlow {
   });
 }
 
-export function imapLabel(server: MailServerSettings): MailServerLabel {
-  return { protocol: 'IMAP', host: server.host, port: server.port };
-}
-
 /**
  * Runs `work` in a logged-in session and logs out. `bytes` is the size of the message the
  * work moves, which extends the operation's last limit.
  */
-export async function withImapSession<T>(access: ImapAccess, bytes: number, work: (imap: ImapFlow) => Promise<T>): Promise<T> {
-  const label = imapLabel(access.server);
+export async function withImapSession<T>(access: MailServerAccess, bytes: number, work: (imap: ImapFlow) => Promise<T>): Promise<T> {
+  const label = serverLabel('IMAP', access.server);
   const imap = client(access);
   imap.on('error', () => undefined);
   try {

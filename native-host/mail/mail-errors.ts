@@ -5,11 +5,16 @@
  * unrecognised escapes as an internal error.
  */
 import { CachetError, isCachetError, type ErrorCode } from '../../src/errors';
+import type { MailServerSettings } from '../../src/protocol/native';
 
 export interface MailServerLabel {
   readonly protocol: 'IMAP' | 'SMTP';
   readonly host: string;
   readonly port: number;
+}
+
+export function serverLabel(protocol: MailServerLabel['protocol'], { host, port }: MailServerSettings): MailServerLabel {
+  return { protocol, host, port };
 }
 
 export function describeServer({ protocol, host, port }: MailServerLabel): string {

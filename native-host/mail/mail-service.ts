@@ -8,14 +8,15 @@
 import { isCachetError } from '../../src/errors';
 import type { MailServerSettings, NativeRes } from '../../src/protocol/native';
 import { fetchByMessageId, fetchByUid, type FetchedMessage } from './imap-fetch-message';
-import { withImapSession, type ImapAccess } from './imap-session';
+import { withImapSession } from './imap-session';
 import { appendToSent } from './imap-sent-folder';
 import { MailAccounts, type MailCredentials } from './mail-accounts';
-import { mailError } from './mail-errors';
+import { mailError, serverLabel } from './mail-errors';
 import { readTrustedCertificates } from './mail-tls';
 import { DEFAULT_MAIL_TIMEOUTS, type MailTimeouts } from './mail-timeouts';
 import { readMessageId } from './message-addresses';
-import { checkSmtpLogin, submitMessage, type SmtpSubmission } from './smtp-submission';
+import type { MailServerAccess } from './server-access';
+import { checkSmtpLogin, submitMessage } from './smtp-submission';
 
 export interface MailServiceOptions {
   /** The key store's directory, where the accounts file lives. */
@@ -40,7 +41,7 @@ export class MailService {
     this.accounts = new MailAccounts(options.dir);
   }
 
-  #access(server: MailServerSettings, credentials: MailCredentials): SmtpSubmission & ImapAccess {
+  #access(server: MailServerSettings, credentials: MailCredentials): MailServerAccess {
     return {
       server, user: credentials.account.user, password: credentials.password,
       // Read at each use, so a wrong file is reported where it matters, as mail/tls.
@@ -61,7 +62,7 @@ export class MailService {
       await withImapSession(this.#access(imap, credentials), message.length, (session) => appendToSent(session, message));
       return { ...result, savedToSent: true };
     } catch (error) {
-      const typed = isCachetError(error) ? error : mailError(error, { protocol: 'IMAP', host: imap.host, port: imap.port });
+      const typed = isCachetError(error) ? error : mailError(error, serverLabel('IMAP', imap));
       return { ...result, savedToSent: false, saveToSentError: { code: typed.code, message: typed.message } };
     }
   }

@@ -6,19 +6,12 @@
  */
 import { createTransport } from 'nodemailer';
 import { CachetError } from '../../src/errors';
-import type { MailServerSettings, RefusedRecipient } from '../../src/protocol/native';
+import type { RefusedRecipient } from '../../src/protocol/native';
 import { withDeadline } from './deadline';
-import { cleanReply, describeServer, mailError, type MailServerLabel } from './mail-errors';
+import { cleanReply, describeServer, mailError, serverLabel } from './mail-errors';
 import { mailTlsOptions } from './mail-tls';
-import { operationDeadlineMs, type MailTimeouts } from './mail-timeouts';
-
-export interface SmtpSubmission {
-  readonly server: MailServerSettings;
-  readonly user: string;
-  readonly password: string;
-  readonly trustedRoots: readonly string[];
-  readonly timeouts: MailTimeouts;
-}
+import { operationDeadlineMs } from './mail-timeouts';
+import type { MailServerAccess } from './server-access';
 
 export interface SubmissionResult {
   readonly accepted: readonly string[];
@@ -40,7 +33,7 @@ function refused(errors: unknown, rejected: readonly string[]): RefusedRecipient
   });
 }
 
-function transport(s: SmtpSubmission) {
+function transport(s: MailServerAccess) {
   const { host, port, security } = s.server;
   return createTransport({
     host, port,
@@ -60,8 +53,8 @@ function transport(s: SmtpSubmission) {
 }
 
 /** Connects, starts TLS and logs in, then quits: whether the settings and password work. */
-export async function checkSmtpLogin(s: SmtpSubmission): Promise<void> {
-  const label: MailServerLabel = { protocol: 'SMTP', host: s.server.host, port: s.server.port };
+export async function checkSmtpLogin(s: MailServerAccess): Promise<void> {
+  const label = serverLabel('SMTP', s.server);
   const mailer = transport(s);
   try {
     await withDeadline(
@@ -76,8 +69,8 @@ export async function checkSmtpLogin(s: SmtpSubmission): Promise<void> {
   }
 }
 
-export async function submitMessage(s: SmtpSubmission, message: Uint8Array, from: string, to: readonly string[]): Promise<SubmissionResult> {
-  const label: MailServerLabel = { protocol: 'SMTP', host: s.server.host, port: s.server.port };
+export async function submitMessage(s: MailServerAccess, message: Uint8Array, from: string, to: readonly string[]): Promise<SubmissionResult> {
+  const label = serverLabel('SMTP', s.server);
   const mailer = transport(s);
   try {
     const info = await withDeadline(
