@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToBase64 } from '../../src/protocol/runtime-bytes';
@@ -159,6 +161,53 @@ describe('Cachet in Chromium, user settings', () => {
     await page.getByRole('alert').filter({ hasText: 'This PIN request is no longer open.' }).waitFor();
     expect(await page.locator('input[type="password"]').count()).toBe(0);
     await page.close();
+  });
+
+  it('options page sets the security phrase; the reader and compose pages show it, also framed in a web page', async () => {
+    const page = await openPage(browser, 'options.html');
+    // A phrase drawn at random is there before the user picks one, and the page says it can be changed.
+    const phrase = page.getByLabel('Your phrase');
+    await poll(() => phrase.inputValue()).toMatch(/^[a-z]+ [a-z]+$/);
+    await page.getByText(/Cachet picked a random phrase/).waitFor();
+    await phrase.fill('Blue kettle on the stove');
+    await page.getByRole('radio', { name: 'Purple', exact: true }).check();
+    await page.getByLabel('Sign', { exact: true }).selectOption('\u2605');
+    await page.getByRole('button', { name: 'Save security phrase' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await page.locator('section[aria-labelledby="indicator-heading"]').screenshot({ path: artifactPath('options-security-phrase.png') });
+    await page.close();
+
+    const expectBadge = async (badge: Locator) => {
+      await poll(() => badge.textContent()).toContain('Your Cachet phrase: Blue kettle on the stove');
+      expect([await badge.getAttribute('data-colour'), await badge.getAttribute('data-glyph')]).toEqual(['purple', '\u2605']);
+    };
+    for (const name of ['reader.html', 'compose.html']) {
+      const shown = await openPage(browser, name);
+      await expectBadge(shown.getByRole('complementary', { name: 'Your Cachet security phrase' }));
+      await shown.close();
+    }
+
+    // Framed by a web page, as a webmail frames them: the frames show it, the page cannot read it.
+    const site = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' })
+        .end(`<iframe id="reader" src="${extensionOrigin}/reader.html"></iframe><iframe id="compose" src="${extensionOrigin}/compose.html"></iframe>`);
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    try {
+      const webmail = await browser.context.newPage();
+      await webmail.goto(`http://localhost:${(site.address() as AddressInfo).port}/`);
+      for (const id of ['reader', 'compose']) {
+        await expectBadge(webmail.frameLocator(`#${id}`).getByRole('complementary', { name: 'Your Cachet security phrase' }));
+      }
+      await webmail.screenshot({ path: artifactPath('framed-security-phrase.png') });
+      expect(await webmail.evaluate(() => document.body.innerText)).not.toContain('Blue kettle');
+      expect(await webmail.evaluate(() => (document.getElementById('reader') as HTMLIFrameElement).contentDocument)).toBeNull();
+      await webmail.close();
+    } finally {
+      // The browser keeps its connection alive; close() alone would wait for it.
+      site.closeAllConnections();
+      await new Promise<void>((resolve) => site.close(() => resolve()));
+    }
   });
 });
 

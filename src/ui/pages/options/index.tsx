@@ -16,6 +16,7 @@ import type { PagePlatform } from '../../platform';
 import { AddressBookSection } from './address-book-section';
 import { IdentitiesSection } from './identities-section';
 import { PolicySection } from './policy-section';
+import { SecurityIndicatorSection } from './security-indicator-section';
 import { TrustSection } from './trust-section';
 
 /** After a row disappears, focus goes to its section heading rather than to the page top. */
@@ -89,6 +90,7 @@ function Options({ platform }: { platform: PagePlatform }) {
         <h2 id="native-heading">{t('nativeHeading')}</h2>
         <NativeStatusView state={native.state} pending={native.pending} t={t} onRecheck={native.reload} />
       </section>
+      <SecurityIndicatorSection send={send} t={t} say={say} fail={fail} />
       {identities.state.status === 'ready'
         ? <IdentitiesSection list={identities.state.value} t={t} choose={chooseIdentity} />
         : <p>{identities.state.status === 'failed' ? `${t('identitiesHeading')}: ${identities.state.message}` : t('loading')}</p>}
