@@ -9,7 +9,8 @@
 #   mail-system.sh install            install packages.txt, debconf questions answered first
 #   mail-system.sh start              start whatever is not running, then print the URLs,
 #                                     accounts and test CA; running it again changes nothing
-#   mail-system.sh stop               stop everything and check that no port is left open
+#   mail-system.sh stop [--force]     stop everything and check that no port is left open
+#                                     (--force: even while test runs use it)
 #   mail-system.sh status             say what runs; exit 0 all of it, 3 none, 1 a part
 #   mail-system.sh deliver USER FILE  store FILE ("-": standard input) unchanged in USER's
 #                                     INBOX and print the IMAP UID it got
@@ -329,7 +330,11 @@ end_group() {
 }
 
 cmd_stop() {
-  local php postfix dovecot port open=()
+  local php postfix dovecot port open=() runs
+  runs=$(live_leases)
+  if [[ -n $runs && ${1:-} != --force ]]; then
+    die "test runs (pids ${runs//$'\n'/ }) use the mail system and stop it when they end; 'stop --force' stops it now"
+  fi
   rm -f "$leases/started-by-tests"
   php=$(php_pid)
   postfix=$(postfix_pid)
@@ -433,18 +438,24 @@ cmd_acquire() {
   cmd_start
 }
 
-cmd_release() {
-  [[ $# -eq 1 && $1 =~ ^[0-9]+$ ]] || die "usage: release PID"
-  rm -f "$leases/$1"
+# Prints the process ids of the test runs holding a lease; a run that died without
+# releasing leaves its lease behind, which is dropped here.
+live_leases() {
   local lease
   for lease in "$leases"/[0-9]*; do
     [[ -e $lease ]] || continue
-    # A run that died without releasing leaves its lease behind.
     if [[ -d /proc/${lease##*/} ]]; then
-      return 0
+      echo "${lease##*/}"
+    else
+      rm -f "$lease"
     fi
-    rm -f "$lease"
   done
+}
+
+cmd_release() {
+  [[ $# -eq 1 && $1 =~ ^[0-9]+$ ]] || die "usage: release PID"
+  rm -f "$leases/$1"
+  [[ -z $(live_leases) ]] || return 0
   if [[ -e $leases/started-by-tests ]]; then
     rm -f "$leases/started-by-tests"
     cmd_stop
