@@ -10,6 +10,12 @@
  * for SignedData, EnvelopedData or AuthEnvelopedData and a [0] EXPLICIT SEQUENCE that starts
  * with its version. Input plainly meant as CMS (binary DER, PEM armour, base64 of a DER
  * header) that fails these checks is a typed error; other input is left as a message.
+ *
+ * The work is bounded whatever the input: a message is told apart at its first header
+ * field (':' is not base64), the structure check reads a handful of elements (the BER walk
+ * has its own step budget for indefinite lengths), and the size of what is read is the
+ * caller's limit (the runtime request bound, the reader page's file bound). Wrapping costs
+ * one base64 copy of the DER, which a consuming reader then decodes in place.
  */
 import { CachetError } from '../errors';
 import { encodeBase64Into, base64Length } from '../mime/encode-base64';
