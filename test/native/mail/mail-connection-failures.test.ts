@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isCachetError } from '../../../src/errors';
 import type { MailSecurity } from '../../../src/protocol/native';
 import { withImapSession } from '../../../native-host/mail/imap-session';
 import type { MailTimeouts } from '../../../native-host/mail/mail-timeouts';
 import { submitMessage } from '../../../native-host/mail/smtp-submission';
+import { failure } from './mail-test-support';
 
 const timeouts: MailTimeouts = { connectMs: 800, commandMs: 800, operationMs: 4000, perMebibyteMs: 0 };
 const message = new TextEncoder().encode('From: a@example.test\r\nTo: b@example.test\r\nSubject: x\r\n\r\nhi\r\n');
@@ -48,16 +48,6 @@ function access(port: number, security: MailSecurity, host = '127.0.0.1', truste
   return { server: { host, port, security }, user: 'alice', password: 'secret-password', trustedRoots, timeouts };
 }
 
-async function failure(work: () => Promise<unknown>): Promise<{ code: string; message: string; ms: number }> {
-  const start = Date.now();
-  try {
-    await work();
-  } catch (error) {
-    if (!isCachetError(error)) throw error;
-    return { code: error.code, message: error.message, ms: Date.now() - start };
-  }
-  throw new Error('expected a failure');
-}
 
 const smtp = (port: number, security: MailSecurity, host?: string, roots?: readonly string[]): Promise<unknown> =>
   submitMessage(access(port, security, host, roots), message, 'a@example.test', ['b@example.test']);
