@@ -117,6 +117,21 @@ describe('secure reader in Chromium with the real host and a SoftHSM2 token', ()
     await page.close();
   });
 
+  it('opens a bare smime.p7m, as a webmail offers it to save: decrypted, its signer shown, no sender claimed', async () => {
+    // The attachment of a corpus message on its own, as DER.
+    const eml = readFileSync(path.join(corpus, 'alice.sig.SHA256.opaque.env.eml'), 'latin1');
+    const der = Buffer.from(eml.slice(eml.search(/\r?\n\r?\n/)), 'base64');
+    const page = await browser.context.newPage();
+    await page.goto(`${extensionOrigin}/reader.html`);
+    await page.getByLabel('Open a message (.eml)').setInputFiles({ name: 'smime.p7m', mimeType: 'application/pkcs7-mime', buffer: der });
+    await expect.poll(() => bannerVerdicts(page), settle).toEqual(['good']);
+    expect(await page.locator('[data-notice="bare-file"]').textContent()).toContain('its sender and date are unknown');
+    expect(await page.locator('.banner-headline').textContent()).toContain('names no sender to compare the signer with');
+    expect(await page.locator('.message-text').textContent()).toContain('This is a test message from Alice to Bob.');
+    await page.screenshot({ path: artifactPath('reader-bare-p7m.png'), fullPage: true });
+    await page.close();
+  });
+
   it('never fetches remote content of a decrypted HTML message', async () => {
     const url = `http://127.0.0.1:${(remote.address() as AddressInfo).port}`;
     const html = [
