@@ -1,0 +1,76 @@
+/**
+ * Reading S/MIME inside Roundcube (issue: S/MIME inside a real webmail): Bob, in his own
+ * Chromium with Cachet and his key on a SoftHSM2 token, opens mail in Roundcube on the
+ * loopback Dovecot. Cachet's frame shows the plaintext and a valid banner; Roundcube's
+ * documents never hold the plaintext or the attachment's content, while the message is
+ * open and after.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchDemoBrowser, type CachetBrowser } from '../../native-host/tooling/demo/cachet-browser';
+import { ensureDemoPki, type DemoPki } from '../../native-host/tooling/demo/demo-pki';
+import { acquireBrowserLock } from '../e2e/browser-lock';
+import { artifactPath, buildExtension } from '../e2e/browser';
+import { deliver, resetMailboxes } from '../support/mail-system';
+import { clearSigned, signedAndEncrypted } from './openssl-mail';
+import { openInPreview, settle, signIn, waitForCachetFrame, webmailContent } from './roundcube-session';
+
+let pki: DemoPki;
+let bob: CachetBrowser;
+let release: () => void;
+
+const secretText = 'The launch code is 7401-ALPHA. Bitte vertraulich behandeln — Grüße.';
+const attachmentText = 'Quartalszahlen: Umsatz 1.234.567 € (streng geheim)';
+
+beforeAll(async () => {
+  buildExtension();
+  await resetMailboxes();
+  pki = ensureDemoPki();
+  release = await acquireBrowserLock();
+  bob = await launchDemoBrowser({ pki, user: 'bob', userDataDir: mkdtempSync(path.join(tmpdir(), 'cachet-bob-')), autoFill: true });
+}, 300_000);
+
+afterAll(async () => {
+  await bob?.close();
+  release?.();
+});
+
+describe('Bob reads S/MIME mail in Roundcube', () => {
+  it('shows a signed and encrypted message with a non-ASCII attachment only in Cachet\'s frame', async () => {
+    const message = signedAndEncrypted(pki.users.alice, pki.users.bob, {
+      subject: 'Quarterly figures', text: secretText, attachment: { fileName: 'Übersicht Q3.txt', content: attachmentText },
+    });
+    const uid = await deliver('bob', message);
+    const page = await signIn(bob.context, 'bob');
+    await openInPreview(page, uid);
+    const reader = await waitForCachetFrame(page, bob.extensionOrigin, 'reader.html');
+    await expect.poll(() => reader.locator('.message-text').textContent().catch(() => ''), settle).toContain('7401-ALPHA');
+    await expect.poll(() => reader.locator('.banner').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-verdict'))), settle).toEqual(['good']);
+    expect(await reader.locator('.security-summary').getAttribute('data-encrypted')).toBe('true');
+    expect(await reader.locator('.attachments').textContent()).toContain('Übersicht Q3.txt');
+    await page.screenshot({ path: artifactPath('roundcube-reader.png') });
+
+    for (const moment of ['while open', 'after']) {
+      const content = await webmailContent(page, bob.extensionOrigin);
+      expect(content, moment).not.toContain('7401-ALPHA');
+      expect(content, moment).not.toContain('Quartalszahlen');
+      expect(content, moment).not.toContain(Buffer.from(attachmentText).toString('base64').slice(0, 40));
+      if (moment === 'while open') await page.locator('#messagelist tbody tr').first().click().catch(() => undefined);
+    }
+    await page.close();
+  }, 180_000);
+
+  it('verifies a clear-signed message whose signed part has CRLF line ends (the byte-exact source)', async () => {
+    const message = clearSigned(pki.users.alice, pki.users.bob, { subject: 'Signed, CRLF', text: 'Line one\r\nLine two\r\n\r\nLast line' });
+    expect(message.includes(Buffer.from('Line one\r\nLine two'))).toBe(true);
+    const uid = await deliver('bob', message);
+    const page = await signIn(bob.context, 'bob');
+    await openInPreview(page, uid);
+    const reader = await waitForCachetFrame(page, bob.extensionOrigin, 'reader.html');
+    await expect.poll(() => reader.locator('.banner').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-verdict'))), settle).toEqual(['good']);
+    expect(await reader.locator('.security-summary').getAttribute('data-encrypted')).toBe('false');
+    await page.close();
+  }, 180_000);
+});

@@ -1,0 +1,68 @@
+/**
+ * Roundcube in a Cachet browser, as a user drives it: sign in, open a message from the
+ * list in the preview pane, find Cachet's frames, and read what the webmail's own
+ * documents hold (to prove the plaintext never reaches them).
+ */
+import type { BrowserContext, Frame, Page } from 'playwright-core';
+import { MAIL_ACCOUNTS, ROUNDCUBE_URL, type MailUser } from '../support/mail-system';
+
+export const settle = { timeout: 60_000, interval: 200 };
+
+/** Opens Roundcube's mailbox, signing in first unless the browser's session still holds. */
+export async function signIn(context: BrowserContext, user: MailUser): Promise<Page> {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(ROUNDCUBE_URL);
+  const form = page.locator('#rcmloginuser');
+  const list = page.locator('#messagelist');
+  await form.or(list).first().waitFor();
+  if (await form.isVisible()) {
+    await form.fill(MAIL_ACCOUNTS[user].address);
+    await page.fill('#rcmloginpwd', MAIL_ACCOUNTS[user].password);
+    await page.click('#rcmloginsubmit');
+    await list.waitFor();
+  }
+  return page;
+}
+
+/** Roundcube's row id for a UID: "rcmrow" and the UID in unpadded URL-safe base64 (app.js html_identifier). */
+function rowId(uid: number): string {
+  return `rcmrow${Buffer.from(String(uid)).toString('base64').replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')}`;
+}
+
+/** Clicks the message in the list; Roundcube shows it in its preview frame. */
+export async function openInPreview(page: Page, uid: number): Promise<void> {
+  const row = page.locator(`#${rowId(uid)}`);
+  await row.waitFor({ timeout: 30_000 });
+  await row.click();
+}
+
+/** The Cachet frame whose page is `name` (reader.html, compose.html), wherever it is placed. */
+export function cachetFrame(page: Page, extensionOrigin: string, name: string): Frame | undefined {
+  return page.frames().find((frame) => frame.url().startsWith(`${extensionOrigin}/${name}`));
+}
+
+export async function waitForCachetFrame(page: Page, extensionOrigin: string, name: string): Promise<Frame> {
+  for (let waited = 0; waited < 60_000; waited += 200) {
+    const frame = cachetFrame(page, extensionOrigin, name);
+    if (frame) return frame;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no ${name} frame appeared`);
+}
+
+/**
+ * Everything the webmail's own documents hold: the text and markup of every frame of the
+ * page that is not one of Cachet's, attribute values and form values included.
+ */
+export async function webmailContent(page: Page, extensionOrigin: string): Promise<string> {
+  const parts: string[] = [];
+  for (const frame of page.frames()) {
+    if (frame.url().startsWith(extensionOrigin)) continue;
+    parts.push(await frame.evaluate(() => {
+      const values = [...document.querySelectorAll('input, textarea, select')].map((field) => (field as HTMLInputElement).value);
+      return `${document.documentElement.outerHTML}\n${values.join('\n')}\n${document.title}`;
+    }).catch(() => ''));
+  }
+  return parts.join('\n');
+}
