@@ -15,13 +15,21 @@ export interface SecurityState {
   readonly encryptHeld: string | undefined;
 }
 
-function Switch({ label, checked, held, onChange }: { label: string; checked: boolean; held: string | undefined; onChange: (on: boolean) => void }) {
+/** A held switch is described by why it is held; the explanation stays visible beside it. */
+function Switch({ label, explain, checked, held, onChange }: {
+  label: string;
+  explain: string;
+  checked: boolean;
+  held: string | undefined;
+  onChange: (on: boolean) => void;
+}) {
   const id = useId();
   return (
-    <div class="field">
-      <input id={id} type="checkbox" checked={checked} disabled={held !== undefined} aria-describedby={held ? `${id}-held` : undefined}
+    <div class="field switch">
+      <input id={id} type="checkbox" role="switch" checked={checked} disabled={held !== undefined} aria-describedby={held ? `${id}-held` : `${id}-explain`}
         onChange={(e) => onChange(e.currentTarget.checked)} />
       <label for={id}>{label}</label>
+      <span id={`${id}-explain`} class="switch-explain">{explain}</span>
       {held && <span id={`${id}-held`} class="locked-note">{held}</span>}
     </div>
   );
@@ -36,8 +44,8 @@ export function SecurityOptions({ state, t, onSign, onEncrypt }: {
   return (
     <fieldset class="security">
       <legend>{t('composeSecurity')}</legend>
-      <Switch label={t('composeSign')} checked={state.sign} held={state.signHeld} onChange={onSign} />
-      <Switch label={t('composeEncrypt')} checked={state.encrypt} held={state.encryptHeld} onChange={onEncrypt} />
+      <Switch label={t('composeSign')} explain={t('composeSignExplain')} checked={state.sign} held={state.signHeld} onChange={onSign} />
+      <Switch label={t('composeEncrypt')} explain={t('composeEncryptExplain')} checked={state.encrypt} held={state.encryptHeld} onChange={onEncrypt} />
     </fieldset>
   );
 }

@@ -78,7 +78,7 @@ function PinPrompt({ platform, promptId }: { platform: PagePlatform; promptId: s
   }
   const warning = pinWarnings(info.state.value.pin, t);
   return (
-    <main>
+    <main class="prompt">
       <h1>{t('pinTitle')}</h1>
       <p id={`${id}-for`}>{t('pinFor', info.state.value.tokenLabel)}</p>
       {warning && <p class="bad" id={`${id}-warn`}>{warning}</p>}

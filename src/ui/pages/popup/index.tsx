@@ -45,7 +45,7 @@ function Popup({ platform }: { platform: PagePlatform }) {
       )}
       <div class="actions">
         <button type="button" onClick={() => open('reader')}>{t('popupOpenReader')}</button>
-        <button type="button" onClick={() => open('compose')}>{t('popupOpenCompose')}</button>
+        <button type="button" class="primary" onClick={() => open('compose')}>{t('popupOpenCompose')}</button>
         <button type="button" onClick={() => open('options')}>{t('popupOpenOptions')}</button>
       </div>
       <Announcer announcement={announcement} />

@@ -16,6 +16,7 @@ import { SecurityIndicatorHeader } from '../../components/security-indicator';
 import { reportFrameHeight } from '../../components/frame-height';
 import type { PagePlatform } from '../../platform';
 import { MessageBody } from './message-body';
+import { MessageHeader } from './message-header';
 import { SignerBanner } from './signer-banner';
 
 /** Larger than any mail a webmail accepts; refused before reading. */
@@ -85,7 +86,7 @@ function Reader({ platform, frameToken }: { platform: PagePlatform; frameToken: 
 
   return (
     <main
-      class={`reader${dragging ? ' dragging' : ''}`}
+      class={`reader${window.top !== window ? ' framed' : ''}${dragging ? ' dragging' : ''}`}
       aria-busy={busy}
       onDragOver={(e) => {
         e.preventDefault();
@@ -116,13 +117,7 @@ function Reader({ platform, frameToken }: { platform: PagePlatform; frameToken: 
       <Announcer announcement={announcement} />
       {view && (
         <article class="message">
-          <dl class="message-headers">
-            <dt>{t('readerFrom')}</dt><dd data-field="from">{view.from}</dd>
-            <dt>{t('readerTo')}</dt><dd>{view.to}</dd>
-            {view.cc && <><dt>{t('readerCc')}</dt><dd>{view.cc}</dd></>}
-            <dt>{t('readerSubject')}</dt><dd data-field="subject">{view.subject}</dd>
-            <dt>{t('readerDate')}</dt><dd>{view.date}</dd>
-          </dl>
+          <MessageHeader view={view} t={t} />
           <p class="security-summary" data-encrypted={view.encrypted}>
             {view.encrypted ? t('readerEncrypted') : t('readerNotEncrypted')}
             {view.signers.length === 0 && ` ${t('readerNotSigned')}`}
@@ -140,8 +135,8 @@ function Reader({ platform, frameToken }: { platform: PagePlatform; frameToken: 
                 {view.attachments.map((a) => (
                   <li key={a.index}>
                     <span>{a.fileName}</span> <span class="detail">({a.mediaType}, {a.size} B)</span>{' '}
-                    <button type="button" onClick={() => void saveAttachment(a.index, a.fileName, a.mediaType)}>
-                      {t('readerSave', a.fileName)}
+                    <button type="button" aria-label={t('readerSave', a.fileName)} onClick={() => void saveAttachment(a.index, a.fileName, a.mediaType)}>
+                      {t('save')}
                     </button>
                   </li>
                 ))}
