@@ -51,7 +51,7 @@ describe('Roundcube adapter on saved captures', () => {
     const [view, ...more] = roundcubeAdapter.scan(doc).composes;
     expect(more).toEqual([]);
     expect(view?.toolbar.id).toBe('toolbar-menu');
-    expect(view?.alsoHidden.map((e) => e.className)).toEqual(['formbuttons']);
+    expect(view?.alsoHidden.map((e) => e.id || e.className)).toEqual(['layout-sidebar', 'formbuttons']);
     expect(view?.editor.id).toBe('composebodycontainer');
     expect(view?.mode).toBe('new');
     expect(view?.original).toBeUndefined();

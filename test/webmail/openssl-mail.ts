@@ -3,7 +3,7 @@
  * would send to the demo users.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEMO_P12_PASSWORD, type DemoUser } from '../../native-host/tooling/demo/demo-pki';
@@ -56,4 +56,37 @@ export function clearSigned(from: DemoUser, to: DemoUser, message: PlainMessage)
     'cms', '-sign', '-binary', '-in', entity, '-signer', from.certificate.pemFile, '-inkey', keyPem(from, dir),
     '-from', `${from.name} <${from.address}>`, '-to', to.address, '-subject', message.subject,
   ]);
+}
+
+/** The top-level Content-Type of a MIME entity, lowercased, parameters included. */
+function contentType(entity: Buffer): string {
+  const head = entity.subarray(0, Math.max(0, entity.indexOf('\r\n\r\n')) || entity.length).toString('latin1').replace(/\r\n[ \t]+/g, ' ');
+  return /^content-type:\s*(.*)$/im.exec(head)?.[1]?.toLowerCase() ?? 'text/plain';
+}
+
+/**
+ * What OpenSSL makes of a message Cachet sent to `to`, layer by layer as a mail client
+ * reads it (B17): each signature verified against the demo CA, each encryption undone with
+ * their key. Throws when any step fails; returns the innermost entity and the layers seen.
+ */
+export function opensslDecryptAndVerify(to: DemoUser, caPemFile: string, messageFile: string): { entity: string; layers: string[] } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cachet-openssl-check-'));
+  const key = keyPem(to, dir);
+  let current = readFileSync(messageFile);
+  const layers: string[] = [];
+  for (let step = 0; step < 8; step++) {
+    const type = contentType(current);
+    const input = path.join(dir, `layer${step}.mime`);
+    writeFileSync(input, current);
+    if (type.startsWith('multipart/signed') || (/pkcs7-mime/.test(type) && /signed-data/.test(type))) {
+      current = execFileSync('openssl', ['cms', '-verify', '-in', input, '-CAfile', caPemFile, '-purpose', 'smimesign'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      layers.push('signed');
+    } else if (/pkcs7-mime/.test(type) && /enveloped-data|authenveloped-data/.test(type)) {
+      current = execFileSync('openssl', ['cms', '-decrypt', '-in', input, '-recip', to.certificate.pemFile, '-inkey', key], { stdio: ['pipe', 'pipe', 'pipe'] });
+      layers.push('enveloped');
+    } else {
+      return { entity: current.toString('utf8'), layers };
+    }
+  }
+  throw new Error('more layers than any message should have');
 }

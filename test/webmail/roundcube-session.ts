@@ -3,6 +3,8 @@
  * list in the preview pane, find Cachet's frames, and read what the webmail's own
  * documents hold (to prove the plaintext never reaches them).
  */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { MAIL_ACCOUNTS, ROUNDCUBE_URL, type MailUser } from '../support/mail-system';
 
@@ -14,7 +16,8 @@ export async function signIn(context: BrowserContext, user: MailUser): Promise<P
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto(ROUNDCUBE_URL);
   const form = page.locator('#rcmloginuser');
-  const list = page.locator('#messagelist');
+  // The folder list: the message list is hidden while the mailbox is empty.
+  const list = page.locator('#mailboxlist');
   await form.or(list).first().waitFor();
   if (await form.isVisible()) {
     await form.fill(MAIL_ACCOUNTS[user].address);
@@ -65,4 +68,41 @@ export async function webmailContent(page: Page, extensionOrigin: string): Promi
     }).catch(() => ''));
   }
   return parts.join('\n');
+}
+
+/** Opens Roundcube's compose form for a new message. */
+export async function openCompose(page: Page): Promise<void> {
+  await page.goto(`${ROUNDCUBE_URL}?_task=mail&_action=compose`);
+  await page.waitForSelector('#toolbar-menu').catch(async (error: unknown) => {
+    await page.screenshot({ path: '/tmp/compose-fail.png' });
+    throw error;
+  });
+}
+
+/** Types recipients into Roundcube's own recipient widget, as a user does, one by one. */
+export async function typeRecipients(page: Page, field: 'to' | 'cc' | 'bcc', addresses: readonly string[]): Promise<void> {
+  const input = page.locator(`#compose_${field} .recipient-input input`);
+  for (const address of addresses) {
+    await input.click();
+    await input.pressSequentially(`${address},`);
+  }
+}
+
+/**
+ * Presses Cachet's Secure button. It sits in a closed shadow root, which no selector can
+ * enter; a click on its host lands on the button, as a user's click does.
+ */
+export async function pressSecure(page: Page): Promise<void> {
+  await page.locator('cachet-control[data-cachet="compose-button"]').click();
+}
+
+/** The one message in a maildir folder that is newer than the ones listed in `before`. */
+export function newMessages(dir: string, before: ReadonlySet<string>): string[] {
+  return ['new', 'cur'].flatMap((sub) => {
+    try {
+      return readdirSync(path.join(dir, sub)).map((name) => path.join(dir, sub, name));
+    } catch {
+      return [];
+    }
+  }).filter((file) => !before.has(file));
 }

@@ -94,7 +94,7 @@ function composeView(doc: Document, env: RoundcubeEnv): ComposeView | undefined 
     key: `compose/${composeId}`,
     toolbar,
     editor,
-    alsoHidden: [...doc.querySelectorAll(s.composeSendButtons)],
+    alsoHidden: [...doc.querySelectorAll(s.composeHiddenWhileSecure)],
     mode: composeMode(env),
     ...original(env),
     readFields: () => ({

@@ -35,8 +35,11 @@ export const composeAction = 'compose';
 export const composeToolbar = '#toolbar-menu, #messagetoolbar';
 /** The editor area Cachet's compose frame stands in for (plain and HTML editors). */
 export const composeEditor = '#composebodycontainer';
-/** Roundcube's own Send, below the editor: hidden while Cachet's compose is open. */
-export const composeSendButtons = '.formbuttons';
+/**
+ * Hidden while Cachet's compose is open: Roundcube's own Send below the editor, and its
+ * sidebar of attachments and sending options, which would not reach Cachet's message.
+ */
+export const composeHiddenWhileSecure = '.formbuttons, #layout-sidebar';
 export const fromField = 'select[name="_from"], input[name="_from"]';
 export const toField = 'textarea[name="_to"], input[name="_to"]';
 export const ccField = 'textarea[name="_cc"], input[name="_cc"]';
