@@ -33,10 +33,12 @@ const attachmentText = 'Punkt 1: Übernahme (vertraulich)';
 
 beforeAll(async () => {
   buildExtension();
-  await resetMailboxes();
   pki = ensureDemoPki();
   writeFileSync(path.join(work, attachmentName), attachmentText);
+  // Webmail test files hold the browser lock for their whole life, so one file's mailbox
+  // reset never wipes another's messages.
   release = await acquireBrowserLock();
+  await resetMailboxes();
 }, 300_000);
 
 afterAll(() => {

@@ -26,9 +26,11 @@ const attachmentText = 'Quartalszahlen: Umsatz 1.234.567 € (streng geheim)';
 
 beforeAll(async () => {
   buildExtension();
-  await resetMailboxes();
   pki = ensureDemoPki();
+  // Webmail test files hold the browser lock for their whole life, so one file's mailbox
+  // reset never wipes another's messages.
   release = await acquireBrowserLock();
+  await resetMailboxes();
   bob = await launchDemoBrowser({ pki, user: 'bob', userDataDir: mkdtempSync(path.join(tmpdir(), 'cachet-bob-')), autoFill: true });
 }, 300_000);
 
