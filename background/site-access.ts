@@ -22,7 +22,10 @@ export interface SiteAccess {
 
 const enabledKey = 'enabledSites';
 const scriptPrefix = 'cachet-site:';
+const pageWorldPrefix = 'cachet-site-page:';
 const contentScript = 'content/main.js';
+/** content/page-world.ts: the one small script that runs in the page's own world. */
+const pageWorldScript = 'content/page-world.js';
 
 export const originPattern = (origin: string): string => `${origin}/*`;
 
@@ -57,10 +60,14 @@ export function createSiteAccess(policy: PolicyStore): SiteAccess {
     const registered = (await browser.scripting.getRegisteredContentScripts()).filter((s) => s.id.startsWith(scriptPrefix));
     const have = new Set(registered.map((s) => s.id.slice(scriptPrefix.length)));
     const stale = [...have].filter((o) => !want.includes(o));
-    if (stale.length > 0) await browser.scripting.unregisterContentScripts({ ids: stale.map((o) => scriptPrefix + o) });
+    if (stale.length > 0) {
+      const ids = stale.flatMap((o) => [scriptPrefix + o, pageWorldPrefix + o]);
+      const known = new Set((await browser.scripting.getRegisteredContentScripts()).map((s) => s.id));
+      await browser.scripting.unregisterContentScripts({ ids: ids.filter((id) => known.has(id)) });
+    }
     const fresh = want.filter((o) => !have.has(o));
     if (fresh.length > 0) {
-      await browser.scripting.registerContentScripts(fresh.map((o) => ({
+      await browser.scripting.registerContentScripts(fresh.flatMap((o) => [{
         id: scriptPrefix + o,
         matches: [originPattern(o)],
         js: [contentScript],
@@ -68,7 +75,14 @@ export function createSiteAccess(policy: PolicyStore): SiteAccess {
         allFrames: true,
         runAt: 'document_idle' as const,
         persistAcrossSessions: true,
-      })));
+      }, {
+        id: pageWorldPrefix + o,
+        matches: [originPattern(o)],
+        js: [pageWorldScript],
+        world: 'MAIN' as const,
+        runAt: 'document_idle' as const,
+        persistAcrossSessions: true,
+      }]));
     }
   }
 

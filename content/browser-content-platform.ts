@@ -2,6 +2,7 @@
 import { isCachetError } from '../src/errors';
 import { parseContentEvent } from '../src/protocol/content-events';
 import type { ContentPlatform } from './content-platform';
+import { messageSentEvent } from './page-world-events';
 import { extensionOrigin, onBackgroundMessage, send, translate } from './extension-api';
 
 export function browserContentPlatform(): ContentPlatform {
@@ -17,7 +18,11 @@ export function browserContentPlatform(): ContentPlatform {
     navigate: (url) => {
       // Only the webmail's own pages: an adapter reports a relative or same-origin URL.
       const target = new URL(url, location.href);
-      if (target.origin === location.origin) location.assign(target.href);
+      if (target.origin !== location.origin) return;
+      // The page's own "leave without saving?" prompt guards a draft Cachet has sent; only
+      // the page's world can drop it (page-world.ts).
+      document.dispatchEvent(new CustomEvent(messageSentEvent));
+      location.assign(target.href);
     },
   };
 }

@@ -77,7 +77,11 @@ async function buildExtension(target) {
     define: { CACHET_TARGET: JSON.stringify(target) },
   };
   await build({ ...common, entryPoints: { 'background/main': path.join(root, 'background/main.ts') }, outdir: out, format: 'esm' });
-  await build({ ...common, entryPoints: { 'content/main': path.join(root, 'content/main.ts') }, outdir: out, format: 'iife' });
+  await build({
+    ...common,
+    entryPoints: { 'content/main': path.join(root, 'content/main.ts'), 'content/page-world': path.join(root, 'content/page-world.ts') },
+    outdir: out, format: 'iife',
+  });
   const pages = await uiPages();
   if (pages.length) {
     await build({

@@ -25,6 +25,9 @@ export async function signIn(context: BrowserContext, user: MailUser): Promise<P
     await page.click('#rcmloginsubmit');
     await list.waitFor();
   }
+  // Roundcube saves its whole session at the end of each request: a compose started while
+  // the mailbox's own requests still run can have its compose session overwritten by them.
+  await page.waitForLoadState('networkidle');
   return page;
 }
 
