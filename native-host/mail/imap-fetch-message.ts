@@ -5,7 +5,7 @@
  */
 import type { ImapFlow } from 'imapflow';
 import { CachetError } from '../../src/errors';
-import { MAX_MAIL_MESSAGE_BYTES } from '../../src/protocol/native';
+import { MAX_FETCHED_MESSAGE_BYTES } from '../../src/protocol/native';
 import { readMessageId } from './message-addresses';
 
 export interface FetchedMessage {
@@ -18,8 +18,8 @@ async function fetchUid(imap: ImapFlow, mailbox: string, uid: number): Promise<F
   // The size first, so a message larger than the host passes on is refused before it is read.
   const head = await imap.fetchOne(String(uid), { uid: true, size: true }, { uid: true });
   if (head === false || head.uid !== uid) return undefined;
-  if ((head.size ?? 0) > MAX_MAIL_MESSAGE_BYTES) {
-    throw new CachetError('mail/too-large', `message ${uid} in ${mailbox} has ${head.size ?? 0} bytes; Cachet reads at most ${MAX_MAIL_MESSAGE_BYTES}`);
+  if ((head.size ?? 0) > MAX_FETCHED_MESSAGE_BYTES) {
+    throw new CachetError('mail/too-large', `message ${uid} in ${mailbox} has ${head.size ?? 0} bytes; Cachet reads at most ${MAX_FETCHED_MESSAGE_BYTES}`);
   }
   const full = await imap.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
   if (full === false || full.uid !== uid || !full.source) return undefined;

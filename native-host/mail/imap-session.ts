@@ -6,7 +6,7 @@
  */
 import { ImapFlow } from 'imapflow';
 import { CachetError } from '../../src/errors';
-import { MAX_MAIL_MESSAGE_BYTES } from '../../src/protocol/native';
+import { MAX_FETCHED_MESSAGE_BYTES } from '../../src/protocol/native';
 import { withDeadline } from './deadline';
 import { describeServer, mailError, serverLabel } from './mail-errors';
 import { mailTlsOptions } from './mail-tls';
@@ -30,8 +30,8 @@ function client(access: MailServerAccess): ImapFlow {
     greetingTimeout: access.timeouts.connectMs,
     socketTimeout: access.timeouts.commandMs,
     // A hostile server must not make the host buffer more than one message's worth.
-    maxLiteralSize: MAX_MAIL_MESSAGE_BYTES + RESPONSE_SLACK,
-    maxResponseSize: MAX_MAIL_MESSAGE_BYTES + 2 * RESPONSE_SLACK,
+    maxLiteralSize: MAX_FETCHED_MESSAGE_BYTES + RESPONSE_SLACK,
+    maxResponseSize: MAX_FETCHED_MESSAGE_BYTES + 2 * RESPONSE_SLACK,
     maxLineLength: 16 * RESPONSE_SLACK,
   });
 }

@@ -8,7 +8,7 @@ import type { ErrorCode } from '../errors';
 import { checkAddress } from '../mime/encode-header';
 import { array, base64, boolean, fail, integer, object, oneOf, onlyKeys, string } from './native-checks';
 import {
-  MAX_MAIL_MESSAGE_BYTES, type MailAccountDescription, type MailAccountSettings, type MailServerSettings, type NativeReq,
+  MAX_FETCHED_MESSAGE_BYTES, MAX_MAIL_MESSAGE_BYTES, type MailAccountDescription, type MailAccountSettings, type MailServerSettings, type NativeReq,
   type NativeRes,
 } from './native';
 
@@ -180,7 +180,7 @@ export const mailResponseValidators = {
   'mail/fetch': (value: unknown): NativeRes<'mail/fetch'> => {
     const r = object(value, 'res');
     return {
-      message: base64(r.message, 'res.message', 1, MAX_MAIL_MESSAGE_BYTES),
+      message: base64(r.message, 'res.message', 1, MAX_FETCHED_MESSAGE_BYTES),
       mailbox: string(r.mailbox, 'res.mailbox', 1024),
       uid: integer(r.uid, 'res.uid', 1, 0xffff_ffff),
     };

@@ -10,8 +10,15 @@ import type { HashName, NamedCurve } from '../cms/key-operator';
 /** Bumped when a message changes incompatibly; `hello` refuses other versions. */
 export const NATIVE_PROTOCOL_VERSION = 1;
 
-/** The largest message `mail/send` takes and `mail/fetch` returns: 25 MiB, about 35 MB as base64. */
+/** The largest message `mail/send` takes: 25 MiB, about 35 MB as base64. */
 export const MAX_MAIL_MESSAGE_BYTES = 25 * 1024 * 1024;
+
+/**
+ * The largest message `mail/fetch` returns: a message sent at the limit comes back from a
+ * mailbox with the trace fields servers add on delivery (Received, Return-Path,
+ * Delivered-To, RFC 5321 §4.4), which 1 MiB leaves ample room for.
+ */
+export const MAX_FETCHED_MESSAGE_BYTES = MAX_MAIL_MESSAGE_BYTES + 1024 * 1024;
 
 /** The name the host is registered under with every browser. */
 export const NATIVE_HOST_NAME = 'org.cachet_smime.native';

@@ -68,7 +68,9 @@ describe('a 25 MiB message through the native host', () => {
     expect(host.frames.length).toBeGreaterThan(30);
     console.info(`25 MiB through the host: mail/send (SMTP and APPEND) ${Math.round(sendMs)} ms, mail/fetch ${Math.round(fetchMs)} ms`);
 
-    // Postfix adds Received and Dovecot Return-Path and Delivered-To: bob's copy is over the limit.
+    // Postfix adds Received and Dovecot Return-Path and Delivered-To: bob's copy is over
+    // 25 MiB, and still fetched whole. (Postfix also breaks the padding's one long line at
+    // its line_length_limit, so only the Sent copy above is compared octet for octet.)
     const deliveredStart = Date.now();
     for (;;) {
       const reply = await host.call('mail/fetch', { origin: origin('bob'), messageId });
@@ -76,7 +78,10 @@ describe('a 25 MiB message through the native host', () => {
         await new Promise((resolve) => setTimeout(resolve, 250));
         continue;
       }
-      expect(reply).toMatchObject({ ok: false, error: { code: 'mail/too-large', message: expect.stringMatching(/Cachet reads at most 26214400/) as unknown } });
+      expect(reply.ok).toBe(true);
+      const delivered = Buffer.from(reply.ok ? (reply.res as NativeRes<'mail/fetch'>).message : '', 'base64');
+      expect(delivered.length).toBeGreaterThan(MAX_MAIL_MESSAGE_BYTES);
+      expect(delivered.toString('latin1', 0, 64 * 1024)).toContain(`Message-ID: ${messageId}`);
       break;
     }
   }, 180_000);
