@@ -243,7 +243,7 @@ async function answerPrompt(page: Page, answers: PromptAnswers): Promise<void> {
  * A Chromium still running on the profile would refuse a second one, and would write its
  * own Preferences over the granted permissions when it exits. Its SingletonLock names it.
  */
-function assertProfileFree(userDataDir: string): void {
+export function assertProfileFree(userDataDir: string): void {
   let owner: string;
   try {
     owner = readlinkSync(path.join(userDataDir, 'SingletonLock'));
@@ -286,6 +286,8 @@ export async function launchCachetBrowser(options: CachetBrowserOptions): Promis
   const context = await chromium.launchPersistentContext(options.userDataDir, {
     executablePath: chromiumPath,
     headless: options.headless ?? true,
+    // A window on screen lays its pages out at its own size, not at a fixed emulated one.
+    ...(options.headless === false && { viewport: null }),
     args: [
       `--disable-extensions-except=${extensionDir}`,
       `--load-extension=${extensionDir}`,
