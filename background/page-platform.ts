@@ -21,12 +21,21 @@ export function pagePlatform(): PagePlatform {
     },
     closeWindow: () => window.close(),
     currentSite: async () => {
-      const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+      // The toolbar popup acts on the window's active tab; the popup page opened in a tab
+      // of its own (from a page, by keyboard or in a browser without popups) on its opener.
+      const own = await browser.tabs.getCurrent();
+      const tab = own?.openerTabId !== undefined
+        ? await browser.tabs.get(own.openerTabId)
+        : (await browser.tabs.query({ active: true, currentWindow: true }))[0];
       if (tab?.id === undefined || tab.url === undefined) return undefined;
       const url = new URL(tab.url);
       return url.protocol === 'https:' || url.protocol === 'http:' ? { tabId: tab.id, origin: url.origin } : undefined;
     },
-    requestSiteAccess: (origin) => browser.permissions.request({ origins: [`${origin}/*`] }),
+    requestSiteAccess: async (origin) => {
+      const origins = [`${origin}/*`];
+      // Asked only when not given yet: the browser's prompt is for a new grant.
+      return (await browser.permissions.contains({ origins })) || browser.permissions.request({ origins });
+    },
     reloadTab: (tabId) => browser.tabs.reload(tabId),
   };
 }

@@ -75,7 +75,7 @@ describe('the demo profile for Bob', () => {
     if (!browser) throw new Error('the browser did not start');
     type Permissions = { chrome: { permissions: { contains(p: { origins: string[] }): Promise<boolean> } } };
     const granted = await browser.worker.evaluate(() =>
-      (globalThis as unknown as Permissions).chrome.permissions.contains({ origins: ['http://127.0.0.1/*'] }));
+      (globalThis as unknown as Permissions).chrome.permissions.contains({ origins: ['http://127.0.0.1:8025/*'] }));
     expect(granted).toBe(true);
   });
 

@@ -111,13 +111,12 @@ function registerNativeHost(userDataDir: string, hostScript: string, env: Readon
 }
 
 /**
- * The host pattern recorded for an origin: the manifest's optional pattern for its scheme
- * and host (`http://127.0.0.1/*`), which covers every port of that host. The popup asks
- * for the origin alone (`http://127.0.0.1:8025/*`); the wider grant includes it.
+ * The host pattern recorded for an origin: the origin's own pages
+ * (`http://127.0.0.1:8025/*`), exactly what the popup's "Use Cachet on this site" asks
+ * the browser for, and what switching Cachet off for the site gives back.
  */
 function hostPermissionPattern(origin: string): string {
-  const url = new URL(origin);
-  return `${url.protocol}//${url.hostname}/*`;
+  return `${new URL(origin).origin}/*`;
 }
 
 type Json = Record<string, unknown>;
