@@ -37,7 +37,12 @@ interface Session {
   readonly validation: Promise<SignerValidationView[]>;
 }
 
-const TRANSPORT_NOTICE = 'a signature around the encrypted message was added on the way (not by the author) and is not shown';
+/**
+ * Thunderbird's rule: a signature around the encrypted body is not shown as the author's.
+ * It may be the author's own (a triple wrap, B16) or a gateway's; the signature inside the
+ * encryption is the one that says who wrote the message.
+ */
+const TRANSPORT_NOTICE = 'a signature around the encrypted message is not shown: the signature inside the encryption is the one that says who wrote it';
 
 /** A few open messages per browser; older ones are dropped, and the reader reopens them. */
 const maxSessions = 16;
@@ -49,14 +54,31 @@ interface FoundSigner {
   readonly crls: readonly Uint8Array[];
 }
 
-function signersOf(result: ReadResult): FoundSigner[] {
-  const found: FoundSigner[] = [];
+/**
+ * A shown signed layer that could not be checked at all (no signers, content that conflicts
+ * with the signature, a broken structure): it gets a bad banner of its own, so the content
+ * never looks merely unsigned.
+ */
+interface FailedLayer {
+  readonly layer: number;
+  readonly status: string;
+  readonly reason: string;
+}
+
+type Found = ({ readonly kind: 'signer' } & FoundSigner) | ({ readonly kind: 'failed' } & FailedLayer);
+
+function signersOf(result: ReadResult): Found[] {
+  const found: Found[] = [];
   let layerIndex = 0;
   for (const layer of result.layers) {
     // A transport signature around the encrypted body is not the author's: not shown.
     if (layer.kind !== 'signed' || !layer.shown) continue;
+    if (layer.layer.signers.length === 0 && layer.layer.status !== 'good') {
+      found.push({ kind: 'failed', layer: layerIndex, status: layer.layer.status, reason: layer.layer.error?.message ?? layer.layer.status });
+    }
     for (const signer of layer.layer.signers) {
       found.push({
+        kind: 'signer',
         layer: layerIndex,
         signer,
         certificates: layer.layer.verification?.certificates ?? [],
@@ -66,6 +88,10 @@ function signersOf(result: ReadResult): FoundSigner[] {
     layerIndex++;
   }
   return found;
+}
+
+function failedLayerView(failed: FailedLayer): SignerView {
+  return { layer: failed.layer, status: failed.status, reason: failed.reason, name: '', addresses: [], issuer: '', notBefore: '', notAfter: '', fromMatches: false };
 }
 
 function commonName(subject: string): string {
@@ -164,9 +190,11 @@ export function createReader(deps: ReaderDeps): Reader {
       const found = signersOf(result);
       // As mail clients do, the Sender stands for the author when there is no From.
       const from = input.bare ? null : headerValue(result.root, 'from') ?? headerValue(result.root, 'sender');
-      const signers = await Promise.all(found.map((f) => signerView(f, from, deps.crypto.subtle)));
+      const signers = await Promise.all(found.map((f) => (f.kind === 'signer' ? signerView(f, from, deps.crypto.subtle) : Promise.resolve(failedLayerView(f)))));
       // B13: the content and signature checks are returned now; validation goes on.
-      const validation = Promise.all(found.map(validate));
+      const validation = Promise.all(found.map((f) => (f.kind === 'signer'
+        ? validate(f)
+        : Promise.resolve<SignerValidationView>({ valid: false, reason: 'malformed', errors: [f.reason] }))));
       validation.catch(() => undefined);
       const sessionId = randomId();
       sessions.set(sessionId, { owner, attachments: display.attachments, validation });

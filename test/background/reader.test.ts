@@ -96,6 +96,15 @@ describe('background reader', () => {
     expect(await book.list()).toEqual([]);
   });
 
+  it('gives a signed layer that cannot be checked at all a bad banner, never showing it as unsigned', async () => {
+    const view = await reader.open(file('alice.dsig.SHA256.multipart.mismatch-econtent.eml'), 'extension');
+    expect(view.signers).toEqual([expect.objectContaining({ layer: 0, status: 'content-conflict', fromMatches: false })]);
+    expect(view.signers[0]?.reason).toMatch(/different detached content/);
+    const [validation] = await reader.validation(view.sessionId, 'extension');
+    expect(validation).toMatchObject({ valid: false, reason: 'malformed' });
+    expect(await book.list()).toEqual([]);
+  });
+
   it('an untrusted root makes the certificate invalid, with the reason', async () => {
     const policy = createPolicyStore(memoryStorage(), memoryStorage());
     const validation = createCertificateValidation({ policy, crypto, fetcher: { fetch: () => Promise.reject(new RetrievalError('offline')) }, cache: new MemoryCrlCache() });
