@@ -25,7 +25,7 @@ function fakePlatform() {
       if (type === 'frame/open-reader') return Promise.resolve({ url: `${extensionOrigin}/reader.html#tok1` });
       if (type === 'frame/open-compose') return Promise.resolve({ url: `${extensionOrigin}/compose.html#tok2`, slot: 'slot1' });
       return Promise.reject(new Error(`unexpected ${type}`));
-    }) as ContentPlatform['send'],
+    }),
     t: (key) => key,
     errorText: (error) => String(error),
     extensionOrigin,
@@ -126,7 +126,7 @@ describe('the one observer', () => {
   it('scans again only for changes of the page, never for Cachet\'s own', async () => {
     const dom = loadCapture('roundcube-1.6.5/preview-signed.html');
     const doc = dom.window.document;
-    const scan = vi.fn(roundcubeAdapter.scan);
+    const scan = vi.fn((doc: Document) => roundcubeAdapter.scan(doc));
     const counted: WebmailAdapter = { ...roundcubeAdapter, scan };
     controller = startPageController(counted, doc, fakePlatform().platform);
     await settle();
@@ -152,7 +152,7 @@ const shadowRoots = new WeakMap<Element, ShadowRoot>();
 
 function recordShadowRoots(dom: JSDOM): JSDOM {
   const proto = dom.window.Element.prototype;
-  const attach = proto.attachShadow;
+  const attach = Object.getOwnPropertyDescriptor(proto, 'attachShadow')?.value as (this: Element, init: ShadowRootInit) => ShadowRoot;
   proto.attachShadow = function (this: Element, init: ShadowRootInit) {
     const root = attach.call(this, init);
     shadowRoots.set(this, root);
