@@ -11,6 +11,7 @@ import { Announcer, type Announcement } from '../../components/announcer';
 import { errorText } from '../../components/error-text';
 import { useRequest } from '../../components/use-request';
 import type { PagePlatform } from '../../platform';
+import { cancelOnLeave, type LeaveGuard } from './cancel-on-leave';
 
 function PasswordPrompt({ platform, promptId }: { platform: PagePlatform; promptId: string }) {
   const { send, t } = platform;
@@ -22,6 +23,7 @@ function PasswordPrompt({ platform, promptId }: { platform: PagePlatform; prompt
   const [busy, setBusy] = useState(false);
   const [announcement, setAnnouncement] = useState<Announcement>();
   const field = useRef<HTMLInputElement>(null);
+  const leaving = useRef<LeaveGuard | undefined>(undefined);
   const known = info.state.status === 'ready' ? info.state.value : undefined;
 
   useEffect(() => {
@@ -31,21 +33,31 @@ function PasswordPrompt({ platform, promptId }: { platform: PagePlatform; prompt
     }
   }, [known]);
 
+  useEffect(() => {
+    if (!known) return undefined;
+    const guard = cancelOnLeave(window, () => void send('password/cancel', { promptId }).catch(() => undefined));
+    leaving.current = guard;
+    return () => guard.dispose();
+  }, [known]);
+
   async function submit(e: Event): Promise<void> {
     e.preventDefault();
     if (password === '' || user.trim() === '' || busy) return;
     setBusy(true);
+    leaving.current?.answering(true);
     try {
       await send('password/provide', { promptId, answer: { user: user.trim(), password, remember } });
       setPassword('');
       platform.closeWindow();
     } catch (error) {
+      leaving.current?.answering(false);
       setAnnouncement({ kind: 'error', text: errorText(error) });
       setBusy(false);
     }
   }
 
   async function cancel(): Promise<void> {
+    leaving.current?.answering(true);
     try {
       await send('password/cancel', { promptId });
     } finally {
