@@ -23,6 +23,7 @@ import { fromMailbox, offeredIdentities } from './default-identity';
 import { messageUrl, startDownload, type CreatedMessage } from './download';
 import { blankStart, frameStart, identityForFrom, type ComposeStart } from './frame-start';
 import { IdentityPicker } from './identity-picker';
+import { missingList } from './missing-list';
 import { MissingWarning } from './missing-warning';
 import { plainToHtml } from './plain-to-html';
 import { RecipientField } from './recipient-field';
@@ -112,7 +113,7 @@ function Compose({ platform, view, identities, defaultSigning, frame, start }: {
   /** What can be said before asking the background; it checks all of it again. */
   function problem(): string | undefined {
     if (allEntries.length === 0) return t('composeNeedRecipient');
-    if (showWarning && (view.policy.alwaysEncrypt || !anyway)) return t('composeMissingList', missing.join(', '));
+    if (showWarning && (view.policy.alwaysEncrypt || !anyway)) return t('composeMissingList', missingList(missing, status.views));
     if ((security.sign || security.encrypt) && !offered.some((i) => i.id === identityId)) return t('composeNeedIdentity');
     return undefined;
   }
@@ -200,7 +201,7 @@ function Compose({ platform, view, identities, defaultSigning, frame, start }: {
         }} />
       <SecurityOptions state={security} t={t} onSign={setSign} onEncrypt={setEncrypt} />
       {showWarning && (
-        <MissingWarning missing={missing} alwaysEncrypt={view.policy.alwaysEncrypt} anyway={anyway} t={t}
+        <MissingWarning missing={missing} described={missingList(missing, status.views)} alwaysEncrypt={view.policy.alwaysEncrypt} anyway={anyway} t={t}
           onAnyway={setAnyway} onEncryptOff={() => setEncrypt(false)} />
       )}
       <div class="actions">

@@ -6,8 +6,10 @@
 import { useId } from 'preact/hooks';
 import type { Translate } from '../../platform';
 
-export function MissingWarning({ missing, alwaysEncrypt, anyway, t, onAnyway, onEncryptOff }: {
+export function MissingWarning({ missing, described, alwaysEncrypt, anyway, t, onAnyway, onEncryptOff }: {
   missing: readonly string[];
+  /** The same recipients, each with why its certificate cannot be used. */
+  described: string;
   alwaysEncrypt: boolean;
   anyway: boolean;
   t: Translate;
@@ -18,7 +20,7 @@ export function MissingWarning({ missing, alwaysEncrypt, anyway, t, onAnyway, on
   return (
     <section class="missing-warning" id="missing-warning" aria-labelledby={`${id}-heading`} tabIndex={-1}>
       <h2 id={`${id}-heading`}>{t('composeMissingHeading')}</h2>
-      <p data-missing={missing.join(' ')}>{t('composeMissingList', missing.join(', '))}</p>
+      <p data-missing={missing.join(' ')}>{t('composeMissingList', described)}</p>
       {alwaysEncrypt ? <p>{t('composeMissingAlwaysEncrypt')}</p> : (
         <div class="actions">
           <span class="choice">
