@@ -11,7 +11,7 @@ import { Announcer, type Announcement } from '../../components/announcer';
 import { errorText } from '../../components/error-text';
 import { useRequest } from '../../components/use-request';
 import type { PagePlatform } from '../../platform';
-import { cancelOnLeave, type LeaveGuard } from './cancel-on-leave';
+import { cancelOnLeave, type LeaveGuard } from '../../components/cancel-on-leave';
 
 function PasswordPrompt({ platform, promptId }: { platform: PagePlatform; promptId: string }) {
   const { send, t } = platform;

@@ -6,6 +6,7 @@
 import '../../styles/base.css';
 import { render } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { cancelOnLeave, type LeaveGuard } from '../../components/cancel-on-leave';
 import type { PinPromptInfo } from '../../../protocol/runtime';
 import { Announcer, type Announcement } from '../../components/announcer';
 import { errorText } from '../../components/error-text';
@@ -29,17 +30,29 @@ function PinPrompt({ platform, promptId }: { platform: PagePlatform; promptId: s
   const [announcement, setAnnouncement] = useState<Announcement>();
   const field = useRef<HTMLInputElement>(null);
 
+  const leaving = useRef<LeaveGuard | undefined>(undefined);
+
   useEffect(() => {
     if (info.state.status === 'ready') field.current?.focus();
+  }, [info.state.status]);
+
+  useEffect(() => {
+    if (info.state.status !== 'ready') return undefined;
+    const guard = cancelOnLeave(window, () => void send('pin/cancel', { promptId }).catch(() => undefined));
+    leaving.current = guard;
+    return () => guard.dispose();
   }, [info.state.status]);
 
   async function submit(e: Event): Promise<void> {
     e.preventDefault();
     if (pin === '' || busy) return;
     setBusy(true);
+    leaving.current?.answering(true);
     try {
       const result = await send('pin/provide', { promptId, pin });
       setPin('');
+      // A wrong PIN keeps the prompt open: leaving it now would be a cancel again.
+      if (result.result !== 'accepted') leaving.current?.answering(false);
       if (result.result === 'accepted') {
         setDone(true);
         setAnnouncement({ kind: 'info', text: t('pinAccepted') });
@@ -52,6 +65,7 @@ function PinPrompt({ platform, promptId }: { platform: PagePlatform; promptId: s
         field.current?.focus();
       }
     } catch (error) {
+      leaving.current?.answering(false);
       setPin('');
       setAnnouncement({ kind: 'error', text: errorText(error) });
     } finally {
@@ -60,6 +74,7 @@ function PinPrompt({ platform, promptId }: { platform: PagePlatform; promptId: s
   }
 
   async function cancel(): Promise<void> {
+    leaving.current?.answering(true);
     try {
       await send('pin/cancel', { promptId });
     } finally {

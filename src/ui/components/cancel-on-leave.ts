@@ -1,8 +1,8 @@
 /**
- * A password window closed with the browser's own close button answers nothing, and the
- * send waiting for it would stay on "Sending…" until the background gives up minutes
- * later. Leaving the page while the request is unanswered therefore counts as Cancel, so
- * the compose frame says at once that nothing was sent.
+ * A prompt window (mail password, token PIN) closed with the browser's own close button
+ * answers nothing, and the operation waiting for it would hang until the background or
+ * the host gives up minutes later. Leaving the page while the request is unanswered
+ * therefore counts as Cancel, so the page that asked says at once that nothing was done.
  */
 
 /** The part of `window` this needs; `pagehide` also fires when the window is closed. */

@@ -1,6 +1,6 @@
-/** A password window left unanswered cancels its request, so the waiting send ends at once. */
+/** A prompt window left unanswered cancels its request, so the waiting operation ends at once. */
 import { describe, expect, it } from 'vitest';
-import { cancelOnLeave } from '../../../src/ui/pages/password/cancel-on-leave';
+import { cancelOnLeave } from '../../../src/ui/components/cancel-on-leave';
 
 function setup() {
   const target = new EventTarget();
