@@ -51,9 +51,14 @@ const OWN_FIELDS = new Set([
 /** RFC 5322 §3.6.4 msg-id: `<id-left@id-right>` with dot-atom-text parts (or a literal right). */
 const MSG_ID = /^<[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+(?:\.[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+)*@(?:[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+(?:\.[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+)*|\[[\x21-\x5a\x5e-\x7e]*\])>$/;
 
+/** True for a msg-id in its angle brackets that `normalizeMessageId` takes as it is. */
+export function isMessageId(id: string): boolean {
+  return id.length <= 250 && MSG_ID.test(id);
+}
+
 export function normalizeMessageId(id: string): string {
   const bracketed = id.startsWith('<') ? id : `<${id}>`;
-  if (bracketed.length > 250 || !MSG_ID.test(bracketed)) {
+  if (!isMessageId(bracketed)) {
     throw new CachetError('input/invalid', `invalid message id ${JSON.stringify(id.slice(0, 80))}`);
   }
   return bracketed;

@@ -4,6 +4,7 @@
  * even our own pages may be fed odd input (DESIGN.md invariant 5).
  */
 import { CachetError } from '../errors';
+import { isMessageId } from '../mime/build-message';
 import { isPolicyKey } from '../policy';
 import { checkSecurityIndicator } from './security-indicator';
 import type { ComposeAttachment, ComposeMode, ComposePrefill, ComposeRequest, Req, RuntimeCommand, TrustList } from './runtime';
@@ -103,8 +104,8 @@ function composeRequest(raw: unknown): ComposeRequest {
     text: anyText(f, 'text', maxBody),
     ...(f['html'] !== undefined ? { html: anyText(f, 'html', maxBody) } : {}),
     attachments: list,
-    ...(f['inReplyTo'] !== undefined ? { inReplyTo: text(f, 'inReplyTo', 998, messageIdForm) } : {}),
-    ...(Array.isArray(references) ? { references: (references as unknown[]).map((r) => text({ references: r }, 'references', 998, messageIdForm)) } : {}),
+    ...(f['inReplyTo'] !== undefined ? { inReplyTo: messageId(f['inReplyTo'], 'inReplyTo') } : {}),
+    ...(Array.isArray(references) ? { references: (references as unknown[]).map((r) => messageId(r, 'references')) } : {}),
     sign: bool(f, 'sign'),
     encrypt: bool(f, 'encrypt'),
     encryptDespiteMissing: bool(f, 'encryptDespiteMissing'),
@@ -112,8 +113,11 @@ function composeRequest(raw: unknown): ComposeRequest {
 }
 
 const slotId = /^[A-Za-z0-9_-]{1,64}$/;
-/** RFC 5322 §3.6.4 msg-id in its angle brackets; printable ASCII without spaces. */
-const messageIdForm = /^<[\x21-\x3d\x3f-\x7e]+>$/;
+/** A msg-id the message builder writes as it is (src/mime/build-message.ts). */
+function messageId(raw: unknown, name: string): string {
+  if (typeof raw !== 'string' || !isMessageId(raw)) throw invalid(`${name} must be a message id such as <id@example.org>`);
+  return raw;
+}
 const composeModes: readonly ComposeMode[] = ['new', 'reply', 'forward', 'draft'];
 
 function composeMode(raw: unknown): ComposeMode {
@@ -193,7 +197,7 @@ const validators: { readonly [K in RuntimeCommand]: (raw: unknown) => Req<K> } =
       fields: composePrefill(f['fields']),
       mode: composeMode(f['mode']),
       ...(f['originalUrl'] !== undefined ? { originalUrl: webUrl(f, 'originalUrl') } : {}),
-      ...(f['originalMessageId'] !== undefined ? { originalMessageId: text(f, 'originalMessageId', 998, messageIdForm) } : {}),
+      ...(f['originalMessageId'] !== undefined ? { originalMessageId: messageId(f['originalMessageId'], 'originalMessageId') } : {}),
     };
   },
   'compose/open-frame': (raw) => ({ token: text(record(raw, ['token']), 'token', 128, sessionId) }),

@@ -4,6 +4,8 @@
  */
 import type { ComposeMode, ComposeView, MessageView, PageReport, RawSource, SecureKind, WebmailAdapter } from '../adapter';
 import { emptyReport } from '../adapter';
+import { isMessageId } from '../../../src/mime/build-message';
+import { splitAddressList } from '../../../src/mime/mailbox-list';
 import { envString, readRoundcubeEnv, type RoundcubeEnv } from './page-env';
 import * as s from './selectors';
 
@@ -49,25 +51,13 @@ function fieldValue(doc: Document, selector: string): string {
   return field.value.slice(0, 64 * 1024);
 }
 
-/** Roundcube keeps each recipient field as one comma-separated list. */
+/** Roundcube keeps each recipient field as one comma-separated list; a field past reason reads as none. */
 function addressesOf(text: string): string[] {
-  const out: string[] = [];
-  let current = '';
-  let quoted = false;
-  let angle = false;
-  for (const c of text) {
-    if (c === '"') quoted = !quoted;
-    else if (c === '<' && !quoted) angle = true;
-    else if (c === '>' && !quoted) angle = false;
-    if ((c === ',' || c === ';') && !quoted && !angle) {
-      if (current.trim()) out.push(current.trim());
-      current = '';
-    } else {
-      current += c;
-    }
+  try {
+    return splitAddressList(text).slice(0, 500);
+  } catch {
+    return [];
   }
-  if (current.trim()) out.push(current.trim());
-  return out.slice(0, 500);
 }
 
 function composeMode(env: RoundcubeEnv): ComposeMode {
@@ -81,7 +71,7 @@ function composeMode(env: RoundcubeEnv): ComposeMode {
  */
 function original(env: RoundcubeEnv): { original: RawSource } | Record<string, never> {
   const messageId = envString(env, 'reply_msgid');
-  return messageId !== undefined && s.messageIdForm.test(messageId) ? { original: { messageId } } : {};
+  return messageId !== undefined && isMessageId(messageId) ? { original: { messageId } } : {};
 }
 
 function composeView(doc: Document, env: RoundcubeEnv): ComposeView | undefined {

@@ -59,9 +59,6 @@ export function viewSourcePath(uid: string, mailbox: string, token: string): str
   return `./?${query.toString()}`;
 }
 
-/** A real Message-ID in its angle brackets (RFC 5322 §3.6.4), as env.reply_msgid holds it. */
-export const messageIdForm = /^<[\x21-\x3d\x3f-\x7e]{1,990}>$/;
-
 /** Where the user goes after sending: the mailbox list. */
 export function mailboxPath(mailbox: string): string {
   return `./?${new URLSearchParams({ _task: 'mail', _mbox: mailbox }).toString()}`;

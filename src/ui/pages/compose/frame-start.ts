@@ -3,6 +3,7 @@
  * subject, the identity whose address is the form's From, and for a reply or forward the
  * original quoted from Cachet's own decrypted copy, with the reply's threading fields.
  */
+import { isMessageId } from '../../../mime/build-message';
 import type { ComposeFrameView, ComposeQuote, IdentityView } from '../../../protocol/runtime';
 
 export interface ComposeStart {
@@ -47,12 +48,13 @@ export function frameStart(view: ComposeFrameView, words: QuoteWords): ComposeSt
   }
   if (mode !== 'reply') return base;
   // RFC 5322 §3.6.4: References is the original's References followed by its Message-ID.
-  const references = [...quote.references.split(/\s+/).filter((r) => /^<[^<>\s]+>$/.test(r)), quote.messageId].filter(Boolean).slice(-50);
+  // Only ids the message builder takes: an odd one would make the whole reply fail.
+  const references = [...quote.references.split(/\s+/), quote.messageId].filter(isMessageId).slice(-50);
   return {
     ...base,
     subject: fields.subject || prefixed('Re:', quote.subject),
     text: quoted(quote, words.wrote(quote.date, quote.from)),
-    ...(quote.messageId ? { inReplyTo: quote.messageId, references } : {}),
+    ...(isMessageId(quote.messageId) ? { inReplyTo: quote.messageId, references } : {}),
   };
 }
 
