@@ -57,12 +57,11 @@ export function createSiteAccess(policy: PolicyStore): SiteAccess {
 
   async function syncNow(): Promise<void> {
     const want = await wanted();
-    const registered = (await browser.scripting.getRegisteredContentScripts()).filter((s) => s.id.startsWith(scriptPrefix));
-    const have = new Set(registered.map((s) => s.id.slice(scriptPrefix.length)));
+    const known = new Set((await browser.scripting.getRegisteredContentScripts()).map((s) => s.id));
+    const have = new Set([...known].filter((id) => id.startsWith(scriptPrefix)).map((id) => id.slice(scriptPrefix.length)));
     const stale = [...have].filter((o) => !want.includes(o));
     if (stale.length > 0) {
       const ids = stale.flatMap((o) => [scriptPrefix + o, pageWorldPrefix + o]);
-      const known = new Set((await browser.scripting.getRegisteredContentScripts()).map((s) => s.id));
       await browser.scripting.unregisterContentScripts({ ids: ids.filter((id) => known.has(id)) });
     }
     const fresh = want.filter((o) => !have.has(o));
