@@ -9,6 +9,7 @@ import { checkCertificate } from '../../src/pki/check-certificate';
 import type { CrlCache } from '../../src/pki/crl-cache';
 import { DEFAULT_RETRIEVAL_LIMITS, type Fetcher } from '../../src/pki/fetcher';
 import { networkSources } from '../../src/pki/network-sources';
+import { parseEachSkippingBroken } from '../../src/pki/parse-each';
 import { parseCertificate, type ParsedCertificate } from '../../src/pki/parsed-certificate';
 import { parseCrl, type ParsedCrl } from '../../src/pki/parsed-crl';
 import { SignatureVerifier } from '../../src/pki/signature-verify';
@@ -39,17 +40,6 @@ export interface ValidationDeps {
   readonly now?: () => Date;
 }
 
-function parsedOrNothing<T>(items: readonly Uint8Array[] | undefined, parse: (der: Uint8Array) => T): T[] {
-  const out: T[] = [];
-  for (const der of items ?? []) {
-    try {
-      out.push(parse(der));
-    } catch {
-      // A broken certificate or CRL in a message only means it cannot help build a path.
-    }
-  }
-  return out;
-}
 
 function failure(message: string): ValidationResult {
   return { valid: false, reason: 'malformed', errors: [issue('malformed', message)], warnings: [], path: [], anchorSubject: undefined, userConstrainedPolicySet: [] };
@@ -67,9 +57,9 @@ export function createCertificateValidation(deps: ValidationDeps): CertificateVa
         return failure(error instanceof Error ? error.message : 'the certificate cannot be decoded');
       }
       const { policy } = await deps.policy.view();
-      const anchors = parsedOrNothing(policy.trustedRoots.map((b64) => base64ToBytes(b64)), parseCertificate);
-      const intermediates = parsedOrNothing(request.intermediates, parseCertificate);
-      const crls: ParsedCrl[] = parsedOrNothing(request.crls, parseCrl);
+      const anchors = parseEachSkippingBroken(policy.trustedRoots.map((b64) => base64ToBytes(b64)), parseCertificate);
+      const intermediates = parseEachSkippingBroken(request.intermediates, parseCertificate);
+      const crls: ParsedCrl[] = parseEachSkippingBroken(request.crls, parseCrl);
       // Untrusted certificates are kept as fingerprints; mark those among the candidates.
       const untrustedPrints = new Set(policy.untrustedCertificates);
       const untrusted: ParsedCertificate[] = [];

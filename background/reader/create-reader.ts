@@ -14,9 +14,9 @@ import { CachetError } from '../../src/errors';
 import { decodedBody, headerValue } from '../../src/mime/part-access';
 import { decodeEncodedWords } from '../../src/mime/encoded-words';
 import { displayContent, type DisplayAttachment } from '../../src/mime/display-content';
-import { fromMatches } from '../../src/pki/from-match';
-import { parseCertificate } from '../../src/pki/parsed-certificate';
-import type { ReaderView, SignerValidationView, SignerView } from '../../src/protocol/runtime';
+import type { AuthorView, ReaderView, SignerValidationView, SignerView } from '../../src/protocol/runtime';
+import { signerAuthorMatch, validateSigner, type SignerValidator } from '../../src/smime/judge-signers';
+import { messageAuthor, type MessageAuthor } from '../../src/smime/message-author';
 import type { AddressBook } from '../address-book/address-book';
 import { summariseCertificate } from '../address-book/certificate-summary';
 import type { Identities } from '../identities';
@@ -99,28 +99,20 @@ function commonName(subject: string): string {
 }
 
 /**
- * `sender` is the message's From (or Sender), or null for a bare smime.p7m, which has no
+ * `author` is who the message's From names, or null for a bare smime.p7m, which has no
  * header fields: its signer is then not compared with anyone (fromMatches null), which is
- * not the same as a signer who is not the sender.
+ * not the same as a signer who is not the author.
  */
-async function signerView(found: FoundSigner, sender: string | undefined | null, subtle: SubtleCrypto): Promise<SignerView> {
+async function signerView(found: FoundSigner, author: MessageAuthor | null, subtle: SubtleCrypto): Promise<SignerView> {
   const { signer } = found;
-  const noMatch = sender === null ? null : false;
   const base = {
     layer: found.layer,
     status: signer.status,
     ...(signer.reason === undefined ? {} : { reason: signer.reason }),
     ...(signer.signingTime ? { signingTime: signer.signingTime.toISOString() } : {}),
+    fromMatches: signerAuthorMatch(signer, author).matches,
   };
-  if (!signer.certificate) {
-    return { ...base, name: '', addresses: signer.emailAddresses, issuer: '', notBefore: '', notAfter: '', fromMatches: noMatch };
-  }
-  let parsed;
-  try {
-    parsed = parseCertificate(signer.certificate);
-  } catch {
-    parsed = undefined;
-  }
+  if (!signer.certificate) return { ...base, name: '', addresses: signer.emailAddresses, issuer: '', notBefore: '', notAfter: '' };
   try {
     const summary = await summariseCertificate(signer.certificate, subtle);
     return {
@@ -130,11 +122,16 @@ async function signerView(found: FoundSigner, sender: string | undefined | null,
       issuer: summary.issuer,
       notBefore: summary.notBefore,
       notAfter: summary.notAfter,
-      fromMatches: sender === null ? null : fromMatches(sender, parsed).matches,
     };
   } catch {
-    return { ...base, name: '', addresses: signer.emailAddresses, issuer: '', notBefore: '', notAfter: '', fromMatches: noMatch };
+    return { ...base, name: '', addresses: signer.emailAddresses, issuer: '', notBefore: '', notAfter: '' };
   }
+}
+
+function authorView(author: MessageAuthor | null): AuthorView | null {
+  if (author === null) return null;
+  if (author.kind === 'mailbox') return { address: author.address, name: author.name, nameHoldsOtherAddress: author.nameHoldsOtherAddress };
+  return { address: null, name: '', nameHoldsOtherAddress: false, problem: author.problem };
 }
 
 export function createReader(deps: ReaderDeps): Reader {
@@ -145,16 +142,14 @@ export function createReader(deps: ReaderDeps): Reader {
     return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_');
   });
 
+  // As on the command line: validated now, for signing e-mail. The signingTime is the
+  // signer's own claim, so it cannot move the time a certificate is judged at.
+  const validator: SignerValidator = (certificate, context) => deps.validation.validate(certificate, { ...context, purpose: 'sign' });
+
   async function validate(found: FoundSigner): Promise<SignerValidationView> {
     const { signer } = found;
-    if (!signer.certificate) return { valid: false, reason: 'malformed', errors: ['the message does not carry the signer certificate'] };
-    const result = await deps.validation.validate(signer.certificate, {
-      intermediates: found.certificates,
-      crls: found.crls,
-      purpose: 'sign',
-      ...(signer.signingTime ? { time: signer.signingTime } : {}),
-    });
-    if (result.valid && signer.status === 'good') {
+    const result = await validateSigner(signer, { intermediates: found.certificates, crls: found.crls }, validator);
+    if (result.valid && signer.status === 'good' && signer.certificate) {
       // B6 step 1: a verified sender's certificate is kept with what it said it can decrypt.
       await deps.addressBook.harvest({
         certificate: signer.certificate,
@@ -188,9 +183,9 @@ export function createReader(deps: ReaderDeps): Reader {
       });
       const display = displayContent(result.content);
       const found = signersOf(result);
-      // As mail clients do, the Sender stands for the author when there is no From.
-      const from = input.bare ? null : headerValue(result.root, 'from') ?? headerValue(result.root, 'sender');
-      const signers = await Promise.all(found.map((f) => (f.kind === 'signer' ? signerView(f, from, deps.crypto.subtle) : Promise.resolve(failedLayerView(f)))));
+      // Only the From names the author; the Sender never stands in for it.
+      const author = input.bare ? null : messageAuthor(result.root);
+      const signers = await Promise.all(found.map((f) => (f.kind === 'signer' ? signerView(f, author, deps.crypto.subtle) : Promise.resolve(failedLayerView(f)))));
       // B13: the content and signature checks are returned now; validation goes on.
       const validation = Promise.all(found.map((f) => (f.kind === 'signer'
         ? validate(f)
@@ -207,6 +202,7 @@ export function createReader(deps: ReaderDeps): Reader {
       const view: ReaderView = {
         sessionId,
         from: header('from'),
+        author: authorView(author),
         to: header('to'),
         cc: header('cc'),
         subject: header('subject'),

@@ -2,24 +2,31 @@
  * Turns the command-line validation options (`--trust`, `--untrusted`, `--intermediate`,
  * `--crl`, `--at`, `--no-revocation`, `--require-revocation`, `--check-crl`, `--offline`)
  * into validation options for the PKI layer, with the Node fetcher and the on-disk CRL
- * cache unless offline. Shared by `cachet cert check`, `cachet cert select` and the
- * signer validation hook of `cachet verify`.
+ * cache unless offline. Shared by `cachet cert check`, `cachet cert select`, and the
+ * signer validation of `cachet verify` and `cachet open`.
  */
 import { webcrypto } from 'node:crypto';
 
 import type { RevocationMode, ValidationOptions } from '../../src/pki/certificate-validator';
+import { checkCertificate } from '../../src/pki/check-certificate';
 import { DEFAULT_RETRIEVAL_LIMITS } from '../../src/pki/fetcher';
 import { networkSources } from '../../src/pki/network-sources';
-import type { ParsedCertificate } from '../../src/pki/parsed-certificate';
-import type { ParsedCrl } from '../../src/pki/parsed-crl';
+import { parseEachSkippingBroken } from '../../src/pki/parse-each';
+import { parseCertificate, type ParsedCertificate } from '../../src/pki/parsed-certificate';
+import { parseCrl, type ParsedCrl } from '../../src/pki/parsed-crl';
 import { SignatureVerifier } from '../../src/pki/signature-verify';
-import { anchorFromCertificate } from '../../src/pki/validate-path';
+import { OID } from '../../src/pki/oids';
+import { anchorFromCertificate, type PolicyInputs } from '../../src/pki/validate-path';
+import type { SignerValidator } from '../../src/smime/judge-signers';
 import { DiskCrlCache } from './disk-crl-cache';
 import { HttpFetcher } from './http-fetcher';
 import { readCertificateFile, readCrlFile } from './read-certificates';
 
-export const VALIDATION_VALUED_OPTIONS = ['--trust', '--untrusted', '--intermediate', '--crl', '--at'] as const;
-export const VALIDATION_FLAGS = ['--no-revocation', '--require-revocation', '--check-crl', '--offline'] as const;
+export const VALIDATION_VALUED_OPTIONS = ['--trust', '--untrusted', '--intermediate', '--crl', '--at', '--policy'] as const;
+export const VALIDATION_FLAGS = [
+  '--no-revocation', '--require-revocation', '--check-crl', '--offline',
+  '--explicit-policy', '--inhibit-policy-mapping', '--inhibit-any-policy',
+] as const;
 
 export const VALIDATION_USAGE = `  --trust CA          a trusted root (PEM or DER; repeatable)
   --untrusted X       a certificate marked untrusted (repeatable)
@@ -29,7 +36,11 @@ export const VALIDATION_USAGE = `  --trust CA          a trusted root (PEM or DE
   --no-revocation     skip revocation checks (disableCrlCheck)
   --require-revocation  a certificate whose revocation status is unknown is invalid
   --check-crl         report an unknown revocation status as a warning (checkCrl)
-  --offline           fetch nothing (no CRL distribution points, OCSP or AIA)`;
+  --offline           fetch nothing (no CRL distribution points, OCSP or AIA)
+  --policy OID        an acceptable certificate policy (repeatable; default any policy)
+  --explicit-policy   the path must be valid for an acceptable policy (RFC 5280 §6.1.1)
+  --inhibit-policy-mapping  policy mappings are not followed
+  --inhibit-any-policy  anyPolicy in a certificate does not match the acceptable policies`;
 
 export interface CliValidationSettings {
   readonly trust: readonly ParsedCertificate[];
@@ -40,6 +51,7 @@ export interface CliValidationSettings {
   readonly revocation: RevocationMode;
   readonly checkCrl: boolean;
   readonly offline: boolean;
+  readonly policy: PolicyInputs;
 }
 
 export function parseTime(value: string, fail: (message: string) => Error): Date {
@@ -53,6 +65,9 @@ export async function readValidationSettings(values: ReadonlyMap<string, readonl
   const at = values.get('--at');
   if (at && at.length > 1) throw fail('--at given more than once');
   if (flags.has('--no-revocation') && flags.has('--require-revocation')) throw fail('--no-revocation and --require-revocation exclude each other');
+  const policies = values.get('--policy') ?? [];
+  const notOid = policies.find((oid) => !/^[0-2](\.(0|[1-9]\d*))+$/.test(oid));
+  if (notOid !== undefined) throw fail(`--policy: not an object identifier: ${notOid}`);
   return {
     trust: await certs('--trust'),
     untrusted: await certs('--untrusted'),
@@ -62,6 +77,12 @@ export async function readValidationSettings(values: ReadonlyMap<string, readonl
     revocation: flags.has('--no-revocation') ? 'off' : flags.has('--require-revocation') ? 'require' : 'best-effort',
     checkCrl: flags.has('--check-crl'),
     offline: flags.has('--offline'),
+    policy: {
+      initialPolicySet: new Set(policies.length > 0 ? policies : [OID.anyPolicy]),
+      initialExplicitPolicy: flags.has('--explicit-policy'),
+      initialPolicyMappingInhibit: flags.has('--inhibit-policy-mapping'),
+      initialAnyPolicyInhibit: flags.has('--inhibit-any-policy'),
+    },
   };
 }
 
@@ -78,9 +99,18 @@ export function validationOptions(settings: CliValidationSettings, extra: { inte
     crls: [...settings.crls, ...(extra.crls ?? [])],
     revocation: settings.revocation,
     reportUnknownRevocation: settings.checkCrl,
+    policy: settings.policy,
     ...(time ? { time } : {}),
     ...(settings.offline || settings.revocation === 'off'
       ? {}
       : { sources: networkSources({ fetcher: new HttpFetcher(), crypto, verifier, cache: new DiskCrlCache(), limits: DEFAULT_RETRIEVAL_LIMITS, ...(time ? { time } : {}) }) }),
+  };
+}
+
+/** Validates a signer's certificate for signing e-mail, with what the message carries. */
+export function signerValidator(settings: CliValidationSettings): SignerValidator {
+  return (certificate, context) => {
+    const extra = { intermediates: parseEachSkippingBroken(context.intermediates, parseCertificate), crls: parseEachSkippingBroken(context.crls, parseCrl) };
+    return checkCertificate(parseCertificate(certificate), { ...validationOptions(settings, extra), purpose: 'sign' });
   };
 }

@@ -127,10 +127,24 @@ export interface ReaderAttachment {
   readonly size: number;
 }
 
+/**
+ * Who the From field names (src/smime/message-author.ts): one mailbox, shown as its name
+ * with the real address beside it, or the reason there is no single author.
+ */
+export interface AuthorView {
+  readonly address: string | null;
+  readonly name: string;
+  /** The display name holds an address other than `address`: the page says which is real. */
+  readonly nameHoldsOtherAddress: boolean;
+  readonly problem?: string;
+}
+
 /** What the secure reader shows of one message; it exists only in Cachet's own pages. */
 export interface ReaderView {
   readonly sessionId: string;
   readonly from: string;
+  /** Null for a bare smime.p7m, which has no header fields. */
+  readonly author: AuthorView | null;
   readonly to: string;
   readonly cc: string;
   readonly subject: string;

@@ -13,7 +13,6 @@
 import { readFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import type { CliIo, Command } from '../../native-host/cli/command';
-import { anchorTrust, type ValidateSigner } from '../../native-host/cli/commands/anchor-trust';
 import { readInput } from '../../native-host/cli/commands/cli-input';
 import { writeOutput } from '../../native-host/cli/commands/cli-output';
 import { decrypt } from '../../native-host/cli/commands/decrypt';
@@ -23,10 +22,12 @@ import { sign } from '../../native-host/cli/commands/sign';
 import { verify } from '../../native-host/cli/commands/verify';
 import { loadSoftwareKeyOperators } from '../../native-host/keys/load-software-key-operators';
 import { readPemCertificates } from '../../native-host/keys/pem';
+import { readValidationSettings, signerValidator } from '../../native-host/pki/cli-validation';
 import type { SignedLayer } from '../../src/cms';
 import { readMessage } from '../../src/cms/read-message';
 import { protectMessage } from '../../src/cms/smime-protect';
 import { partBytes } from '../../src/mime';
+import { judgeSigners, type SignerValidator } from '../../src/smime/judge-signers';
 import type { CmsJob } from './cms-job';
 
 const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
@@ -37,13 +38,11 @@ async function runCommand(command: Command, args: readonly string[]): Promise<vo
   if (status !== 0) throw new Error(`cachet ${command.name} exited with ${status}`);
 }
 
-/** A good signature whose every signer chains to the root, as `cachet verify --trust` demands. */
-async function requireTrusted(layer: SignedLayer, validate: ValidateSigner): Promise<void> {
+/** A good signature whose every signer's certificate is valid up to the root, as `cachet verify --trust` demands. */
+async function requireTrusted(layer: SignedLayer, validate: SignerValidator): Promise<void> {
   if (layer.status !== 'good') throw new Error(`${layer.kind} layer: ${layer.status}`);
-  for (const signer of layer.signers) {
-    if (!signer.certificate) throw new Error('a signer without certificate');
-    const trust = await validate({ certificate: signer.certificate, messageCertificates: layer.verification?.certificates ?? [], crls: [] });
-    if (!trust.trusted) throw new Error(`a signer is not trusted (${trust.reason ?? 'no reason given'})`);
+  for (const signer of await judgeSigners(layer, null, validate)) {
+    if (!signer.validation.valid) throw new Error(`a signer's certificate is not valid (${signer.validation.reason ?? 'no reason given'})`);
   }
 }
 
@@ -60,7 +59,9 @@ async function openTripleWrapped(job: CmsJob): Promise<void> {
     certPem: new Uint8Array(await readFile(job.keys.cert)),
     keyPem: new Uint8Array(await readFile(job.keys.key)),
   });
-  const validate = anchorTrust(readPemCertificates(await readFile(job.keys.root)));
+  // The bench's certificates name no CRL distribution point: nothing to fetch, as for OpenSSL.
+  const settings = await readValidationSettings(new Map([['--trust', [job.keys.root]]]), new Set(['--offline']), (m) => new Error(m));
+  const validate = signerValidator(settings);
   const read = await readMessage(source, { crypto: nodeCmsCrypto, subtle: nodeCmsCrypto.subtle, operators, consumeSource: true });
   const kinds = read.layers.map((entry) => entry.kind).join(', ');
   if (kinds !== 'signed, encrypted, signed') throw new Error(`not read as a triple wrap: ${kinds}`);
@@ -102,7 +103,7 @@ async function runOnce(job: CmsJob): Promise<void> {
     case 'decrypt':
       return runCommand(decrypt, ['--cert', cert, '--key', key, '-o', job.output, job.input]);
     case 'verify':
-      return runCommand(verify, ['--trust', root, job.input]);
+      return runCommand(verify, ['--trust', root, '--offline', job.input]);
     case 'open':
       return openTripleWrapped(job);
   }

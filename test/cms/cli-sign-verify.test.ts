@@ -103,10 +103,17 @@ describe('cachet verify', () => {
     expect(signed.code, signed.err).toBe(0);
   });
 
-  it('without --trust checks signatures only', async () => {
+  it('without --trust the signature checks out but no certificate is valid: exit 1', async () => {
     const result = await run(['verify', '--json', signedPath]);
-    expect(result.code).toBe(0);
-    expect((JSON.parse(result.out.toString()) as VerifyJson).layers[0]?.signers[0]?.trust).toBe('not-checked');
+    expect(result.code).toBe(1);
+    const signer = (JSON.parse(result.out.toString()) as VerifyJson).layers[0]?.signers[0];
+    expect(signer).toMatchObject({ status: 'untrusted', signature: 'good', trust: 'untrusted', validation: { valid: false, reason: 'untrusted-root' } });
+  });
+
+  it('with the root, exit 0', async () => {
+    const result = await run(['verify', '--trust', pki.rootPath, '--json', signedPath]);
+    expect(result.code, result.out.toString()).toBe(0);
+    expect((JSON.parse(result.out.toString()) as VerifyJson).layers[0]?.signers[0]).toMatchObject({ signature: 'good', validation: { valid: true } });
   });
 
   it('a signer outside the trusted roots is untrusted: exit 1', async () => {
@@ -125,10 +132,12 @@ describe('cachet verify', () => {
 
   it('SHA-1 is weak (exit 1) unless explicitly allowed', async () => {
     const file = `${thunderbirdDir}mailnews/test/data/smime/alice.dsig.SHA1.multipart.eml`;
-    const weak = await run(['verify', file]);
+    const root = `${thunderbirdDir}mailnews/test/data/smime/TestCA.pem`;
+    const weak = await run(['verify', '--trust', root, file]);
     expect(weak.code).toBe(1);
     expect(weak.out.toString()).toContain('weak');
-    expect((await run(['verify', '--insecure-allow-sha1', file])).code).toBe(0);
+    const allowed = await run(['verify', '--trust', root, '--insecure-allow-sha1', file]);
+    expect(allowed.code, allowed.out.toString()).toBe(0);
   });
 
   it('Thunderbird mismatch-econtent is not good', async () => {
@@ -145,7 +154,9 @@ describe('cachet verify', () => {
     expect(result.code, result.err).toBe(1);
     // Without the intermediate in the message the chain cannot reach the root.
     expect((JSON.parse(result.out.toString()) as VerifyJson).layers[0]?.signers[0]?.status).toBe('untrusted');
-    expect((await run(['verify', der])).code).toBe(0);
+    // Given as an intermediate, the chain reaches the root.
+    const withIntermediate = await run(['verify', '--trust', pki.rootPath, '--intermediate', pki.intermediatePath, der]);
+    expect(withIntermediate.code, withIntermediate.out.toString()).toBe(0);
   });
 
   it('unsigned or unreadable input: exit 2', async () => {

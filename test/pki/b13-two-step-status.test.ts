@@ -1,17 +1,20 @@
 import { webcrypto } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { checkCertificate } from '../../src/pki/check-certificate';
 import { MemoryCrlCache } from '../../src/pki/crl-cache';
 import type { FetchRequest, Fetcher } from '../../src/pki/fetcher';
-import { fromAddress } from '../../src/pki/from-match';
 import { networkSources } from '../../src/pki/network-sources';
-import { verifyMessageSignatures } from '../../src/pki/signature-status';
+import { parseCertificate } from '../../src/pki/parsed-certificate';
+import { parseCrl } from '../../src/pki/parsed-crl';
 import { anchorFromCertificate } from '../../src/pki/validate-path';
+import { signerAuthorMatch, validateSigner, type SignerValidator } from '../../src/smime/judge-signers';
+import { authorOfFrom } from '../../src/smime/message-author';
 import { TestPki, type IssuedCertificate, type TestCa } from './helpers/openssl-pki';
 import { nodeVerifier, soon } from './helpers/pki-fixtures';
 
-// B13: the signature result is there at once, validation fills in later; the From
-// address is compared with the signer's certificate in its own field.
+// B13: the signature result and whether the signer is the author are there at once,
+// validation fills in later.
 let pki: TestPki;
 let root: TestCa;
 let signer: IssuedCertificate;
@@ -44,24 +47,30 @@ class GatedFetcher implements Fetcher {
   }
 }
 
+function validator(extra: { fetcher?: Fetcher; crls?: Uint8Array[] } = {}): SignerValidator {
+  const sources = extra.fetcher ? networkSources({ fetcher: extra.fetcher, crypto: webcrypto as unknown as Crypto, verifier, cache: new MemoryCrlCache() }) : undefined;
+  return (der) => checkCertificate(parseCertificate(der), {
+    verifier,
+    anchors: [anchorFromCertificate(root.certificate)],
+    time: soon(),
+    crls: (extra.crls ?? []).map(parseCrl),
+    revocation: 'require',
+    purpose: 'sign',
+    ...(sources ? { sources } : {}),
+  });
+}
+
 describe('B13 two-step signature status', () => {
-  it('gives the signature result at once and the validation later', async () => {
+  it('knows whether the signer is the author at once, and the validation later', async () => {
     const fetcher = new GatedFetcher();
-    const sources = networkSources({ fetcher, crypto: webcrypto as unknown as Crypto, verifier, cache: new MemoryCrlCache() });
-    const [status] = verifyMessageSignatures(
-      [{ status: 'good', certificate: signer.der }],
-      { from: 'Jo <jo@EXAMPLE.org>', certificates: [], crls: [] },
-      { verifier, anchors: [anchorFromCertificate(root.certificate)], time: soon(), sources, revocation: 'require' },
-    );
-    if (!status) throw new Error('one signer expected');
-    expect(status.signature.status).toBe('good');
-    expect(status.fromMatches).toEqual({ matches: true, from: 'jo@EXAMPLE.org', certificateAddresses: ['jo@example.org'] });
+    const match = signerAuthorMatch({ certificate: signer.der }, authorOfFrom('Jo <jo@EXAMPLE.org>'));
+    expect(match).toEqual({ matches: true, author: 'jo@EXAMPLE.org', certificateAddresses: ['jo@example.org'] });
     let settled = false;
-    const pending = status.validation.then((r) => {
+    const pending = validateSigner({ certificate: signer.der }, { intermediates: [], crls: [] }, validator({ fetcher })).then((r) => {
       settled = true;
       return r;
     });
-    // Validation waits on the CRL fetch; the signature status did not.
+    // Validation waits on the CRL fetch; the author match did not.
     await new Promise((resolve) => setImmediate(resolve));
     expect(settled).toBe(false);
     fetcher.open();
@@ -70,28 +79,18 @@ describe('B13 two-step signature status', () => {
     expect(fetcher.requested).toBe(1);
   });
 
-  it('reports a From address that is not the signer\'s', async () => {
-    const [status] = verifyMessageSignatures(
-      [{ status: 'good', certificate: signer.der }],
-      { from: '"Jo" <mallory@example.org>', certificates: [], crls: [crl] },
-      { verifier, anchors: [anchorFromCertificate(root.certificate)], time: soon() },
-    );
-    expect(status?.fromMatches.matches).toBe(false);
-    expect(status?.fromMatches.from).toBe('mallory@example.org');
+  it('reports an author who is not the signer, apart from the certificate verdict', async () => {
+    const match = signerAuthorMatch({ certificate: signer.der }, authorOfFrom('"Jo" <mallory@example.org>'));
+    expect(match.matches).toBe(false);
+    expect(match.author).toBe('mallory@example.org');
     // The path verdict is separate: the certificate itself is fine.
-    expect((await status?.validation)?.valid).toBe(true);
+    expect((await validateSigner({ certificate: signer.der }, { intermediates: [], crls: [] }, validator({ crls: [crl] }))).valid).toBe(true);
   });
 
   it('resolves, not rejects, when there is no usable certificate', async () => {
-    const [status] = verifyMessageSignatures([{ status: 'unknown-signer' }], { from: undefined, certificates: [], crls: [] }, { verifier, anchors: [] });
-    expect((await status?.validation)?.reason).toBe('malformed');
-    const [broken] = verifyMessageSignatures([{ status: 'good', certificate: new Uint8Array([0x30, 0x03, 0x02]) }], { from: undefined, certificates: [], crls: [] }, { verifier, anchors: [] });
-    expect((await broken?.validation)?.errors[0]?.message).toContain('cannot be decoded');
-  });
-
-  it('extracts the addr-spec from From headers', () => {
-    expect(fromAddress('Jo Doe <jo@example.org>')).toBe('jo@example.org');
-    expect(fromAddress('jo@example.org')).toBe('jo@example.org');
-    expect(fromAddress('no address')).toBeUndefined();
+    const validate = validator();
+    expect((await validateSigner({}, { intermediates: [], crls: [] }, validate)).reason).toBe('malformed');
+    const broken = await validateSigner({ certificate: new Uint8Array([0x30, 0x03, 0x02]) }, { intermediates: [], crls: [] }, validate);
+    expect(broken.errors[0]?.message).toContain('cannot be decoded');
   });
 });

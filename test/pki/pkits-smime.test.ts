@@ -3,10 +3,14 @@ import { webcrypto } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { verifySmime } from '../../src/cms/smime-verify';
-import { headerValue, parseMessage } from '../../src/mime';
+import { parseMessage } from '../../src/mime';
+import { checkCertificate } from '../../src/pki/check-certificate';
+import { parseEachSkippingBroken } from '../../src/pki/parse-each';
 import { parseCertificate } from '../../src/pki/parsed-certificate';
-import { verifyMessageSignatures } from '../../src/pki/signature-status';
+import { parseCrl } from '../../src/pki/parsed-crl';
 import { anchorFromCertificate } from '../../src/pki/validate-path';
+import { judgeSigners } from '../../src/smime/judge-signers';
+import { messageAuthor } from '../../src/smime/message-author';
 import { nodeVerifier } from './helpers/pki-fixtures';
 import { policyInputs, type PkitsCase } from './helpers/pkits-settings';
 
@@ -55,14 +59,25 @@ describe('NIST PKITS signed messages', () => {
       const subparts = subpartsOf(c);
       expect(subparts.map((p) => p.should_validate)).toEqual(c.should_validate);
       for (const subpart of subparts) {
-        const [status] = verifyMessageSignatures(layer?.signers ?? [], {
-          from: headerValue(message, 'from'),
-          certificates: layer?.verification?.certificates ?? [],
-          crls: layer?.verification?.crls ?? [],
-        }, { verifier, anchors: [anchor], time, revocation: 'require', policy: policyInputs(subpart.settings) });
-        const validation = await status?.validation;
+        // The validation of the reader and the CLI: RFC 5280 for signing e-mail, with the
+        // certificates and CRLs the message carries, under this subpart's settings.
+        const [judged] = await judgeSigners(layer as NonNullable<typeof layer>, messageAuthor(message), (der, context) => checkCertificate(parseCertificate(der), {
+          verifier,
+          anchors: [anchor],
+          intermediates: parseEachSkippingBroken(context.intermediates, parseCertificate),
+          crls: parseEachSkippingBroken(context.crls, parseCrl),
+          time,
+          revocation: 'require',
+          policy: policyInputs(subpart.settings),
+          purpose: 'sign',
+        }));
+        const validation = judged?.validation;
         expect({ subpart: subpart.title, valid: validation?.valid, errors: validation?.errors })
           .toMatchObject({ subpart: subpart.title, valid: subpart.should_validate });
+        // PKITS certificates mostly carry no e-mail address, so a valid one is a from-mismatch
+        // warning rather than good; an invalid one is never better than untrusted.
+        const validStatus = judged?.authorMatch.matches ? 'good' : 'from-mismatch';
+        expect(judged?.verdict.status).toBe(subpart.should_validate ? validStatus : judged?.validation.reason === 'wrong-usage' ? 'wrong-usage' : 'untrusted');
       }
       agreed++;
     });

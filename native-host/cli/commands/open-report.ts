@@ -7,11 +7,11 @@ import { hashNameFromOid } from '../../../src/cms/oids';
 import type { SignedLayer } from '../../../src/cms/smime-verify';
 import { certificateAddresses } from '../../../src/pki/certificate-model';
 import { parseCertificate } from '../../../src/pki/parsed-certificate';
-import type { SignerVerdict } from './signer-verdict';
 import type { ReadLayer } from '../../../src/cms/read-message';
+import type { JudgedSigner } from '../../../src/smime/judge-signers';
 
 /** A layer of the message with, for a signed one, the verdict on each signer. */
-export type JudgedLayer = Exclude<ReadLayer, { kind: 'signed' }> | (Extract<ReadLayer, { kind: 'signed' }> & { readonly verdicts: readonly SignerVerdict[] });
+export type JudgedLayer = Exclude<ReadLayer, { kind: 'signed' }> | (Extract<ReadLayer, { kind: 'signed' }> & { readonly verdicts: readonly JudgedSigner[] });
 
 export interface SignerSummary {
   readonly address: string | null;
@@ -29,7 +29,7 @@ export interface OpenSummary {
 type SignedJudged = Extract<JudgedLayer, { kind: 'signed' }>;
 
 function layerGood(layer: SignedJudged): boolean {
-  return layer.layer.status === 'good' && layer.verdicts.length > 0 && layer.verdicts.every((v) => v.status === 'good');
+  return layer.layer.status === 'good' && layer.verdicts.length > 0 && layer.verdicts.every((v) => v.verdict.status === 'good');
 }
 
 /** A layer whose signature cannot be checked at all still counts as one bad signature. */
@@ -37,7 +37,7 @@ function layerSigners(layer: SignedJudged): SignerSummary[] {
   if (layer.verdicts.length === 0) {
     return [{ address: null, status: layer.layer.status, ...(layer.layer.error ? { reason: layer.layer.error.message } : {}) }];
   }
-  return layer.verdicts.map((v) => ({ address: v.address ?? null, status: v.status, ...(v.reason ? { reason: v.reason } : {}) }));
+  return layer.verdicts.map((v) => ({ address: v.address ?? null, status: v.verdict.status, ...(v.verdict.reason ? { reason: v.verdict.reason } : {}) }));
 }
 
 export function summarize(layers: readonly JudgedLayer[]): OpenSummary {
@@ -58,16 +58,16 @@ function recipientAddresses(der: Uint8Array): string[] {
   }
 }
 
-function signerJson(v: SignerVerdict): Record<string, unknown> {
+function signerJson(v: JudgedSigner): Record<string, unknown> {
   const s = v.signature;
   return {
     address: v.address ?? null,
-    status: v.status,
-    ...(v.reason ? { reason: v.reason } : {}),
+    status: v.verdict.status,
+    ...(v.verdict.reason ? { reason: v.verdict.reason } : {}),
     signature: s.status,
-    fromMatches: v.fromMatches,
-    trust: v.trust.valid ? 'trusted' : 'untrusted',
-    ...(v.trust.valid ? {} : { trustReason: v.trust.reason ?? null }),
+    fromMatches: v.authorMatch.matches,
+    trust: v.validation.valid ? 'trusted' : 'untrusted',
+    ...(v.validation.valid ? {} : { trustReason: v.validation.reason ?? null }),
     emailAddresses: s.emailAddresses,
     ...(s.signingTime ? { signingTime: s.signingTime.toISOString() } : {}),
     digestAlgorithm: hashNameFromOid(s.digestAlgorithm) ?? s.digestAlgorithm,

@@ -1,7 +1,7 @@
 /**
  * `cachet open`: reads a message as a mail reader does (B13, B15, B17): unwraps the layers
  * of its body (src/cms/read-message.ts), decrypting with whichever given key fits, judges every
- * signer a reader would show (signer-verdict.ts) and prints the innermost content, or with
+ * signer a reader would show (src/smime/signer-verdict.ts) and prints the innermost content, or with
  * --json the layers and the banner a reader would show. Status lines go to standard error
  * so that standard output is the content alone.
  */
@@ -10,32 +10,33 @@ import { EXIT_OK, UsageError, type CliIo, type Command } from '../command';
 import { parseArgs, readInput } from './cli-input';
 import { nodeCmsCrypto } from './node-cms-crypto';
 import { layerJson, layerLines, summarize, type JudgedLayer } from './open-report';
-import { judgeSigners, type SenderHeaders } from './signer-verdict';
 import { wrapBareContentInfo } from '../../../src/cms/bare-content-info';
 import { readMessage } from '../../../src/cms/read-message';
 import type { KeyOperator } from '../../../src/cms/key-operator';
 import { CachetError, isCachetError } from '../../../src/errors';
 import { displayContent } from '../../../src/mime/display-content';
-import { headerValue, partBytes } from '../../../src/mime/part-access';
+import { partBytes } from '../../../src/mime/part-access';
 import { parseMessage } from '../../../src/mime/parse';
 import type { MimePart } from '../../../src/mime/types';
+import { judgeSigners } from '../../../src/smime/judge-signers';
+import { messageAuthor } from '../../../src/smime/message-author';
 import { loadSoftwareKeyOperators, type SoftwareKeySources } from '../../keys/load-software-key-operators';
-import { readValidationSettings, validationOptions, VALIDATION_FLAGS, VALIDATION_USAGE, VALIDATION_VALUED_OPTIONS } from '../../pki/cli-validation';
+import { readValidationSettings, signerValidator, VALIDATION_FLAGS, VALIDATION_USAGE, VALIDATION_VALUED_OPTIONS } from '../../pki/cli-validation';
 
 const usage = `usage: cachet open [--p12 F]... [--pass P] [--cert C.pem --key K.pem]... [--trust CA.pem]... [--json] FILE
   Reads FILE (an RFC 5322 message; '-' reads standard input) as a mail reader does: unwraps
   every S/MIME layer of the body, decrypting with whichever given key fits and checking
   every signature, then prints the innermost content on standard output and one line per
-  layer on standard error. A signer is good when the signature checks out, an address of
-  the certificate is the message's From, it signed within an hour of the Date, and the
-  certificate chains to a --trust root and may sign e-mail: without --trust no signature is
-  good, and SHA-1 signatures are not good. FILE may also be a bare smime.p7m (DER, base64 or
+  layer on standard error. A signer is good when the signature checks out, it signed within
+  an hour of the Date, the certificate is valid (RFC 5280 up to a --trust root, revocation)
+  and may sign e-mail, and an address of the certificate is the one mailbox of the From
+  field: without --trust no signature is good, and SHA-1 signatures are not good. FILE may also be a bare smime.p7m (DER, base64 or
   PEM), which has no From or Date: its signers are then not compared with a sender, and
   --json says "bareFile". As in Thunderbird, an outermost signature around
   the encrypted body is a transport signature and is not shown, while encryption inside a
   shown signature, and an opaque signature inside an opaque one, are not opened. Signer
-  status words: good, from-mismatch, signing-time-mismatch, untrusted, wrong-usage, and
-  those of cachet verify (bad-signature, digest-mismatch, weak, ...); a signed layer that
+  status words: good, untrusted, wrong-usage, from-mismatch, and those of the signature
+  (bad-signature, digest-mismatch, weak, signing-time-mismatch, ...); a signed layer that
   cannot be checked at all is content-conflict, malformed or no-signers.
   --p12 F                a PKCS#12 file with a private key and its certificate (repeatable)
   --pass P               password of the PKCS#12 files and of encrypted PEM keys
@@ -131,13 +132,13 @@ export const open: Command = {
       // The message was read for this alone: an encrypted layer is decrypted where it lies.
       consumeSource: true,
     });
-    // Every layer belongs to this message: its From (or Sender) and Date judge every signer.
-    // A bare smime.p7m has neither, so its signers are not compared with a sender at all.
-    const sender: SenderHeaders | undefined = input.bare ? undefined : { from: headerValue(root, 'from') ?? headerValue(root, 'sender'), date: headerValue(root, 'date') };
-    const options = validationOptions(settings);
+    // Every layer belongs to this message: its author judges every signer. A bare
+    // smime.p7m has no header fields, so its signers are not compared with an author at all.
+    const author = input.bare ? null : messageAuthor(root);
+    const validate = signerValidator(settings);
     const layers: JudgedLayer[] = [];
     for (const layer of unwrapped.layers) {
-      layers.push(layer.kind === 'signed' ? { ...layer, verdicts: await judgeSigners(layer.layer, sender, options) } : layer);
+      layers.push(layer.kind === 'signed' ? { ...layer, verdicts: await judgeSigners(layer.layer, author, validate) } : layer);
     }
 
     const summary = summarize(layers);

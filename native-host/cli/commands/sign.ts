@@ -14,9 +14,9 @@ import type { SigningHash } from '../../../src/cms/signed-data-sign';
 import type { KeyOperator } from '../../../src/cms/key-operator';
 import { emailAddresses, parseCertificate } from '../../../src/cms/certificate-fields';
 import { CachetError } from '../../../src/errors';
-import { headerValue, parseMessage } from '../../../src/mime';
+import { parseMessage } from '../../../src/mime';
 import { addressesEqual } from '../../../src/pki/email-address';
-import { fromAddress } from '../../../src/pki/from-match';
+import { authorAddress, messageAuthor } from '../../../src/smime/message-author';
 import { loadPkcs12 } from '../../keys/load-pkcs12';
 import { loadSoftwareKeyOperators } from '../../keys/load-software-key-operators';
 import { readPemCertificates } from '../../keys/pem';
@@ -39,7 +39,7 @@ ${STORE_KEY_USAGE}
 /** The From address of the message, to pick the matching identity on a token (B1). */
 function fromOf(input: Uint8Array): string | undefined {
   try {
-    return fromAddress(headerValue(parseMessage(input), 'from'));
+    return authorAddress(messageAuthor(parseMessage(input)));
   } catch {
     return undefined;
   }

@@ -13,14 +13,14 @@ const valid = { valid: true, errors: [] };
 
 describe('bannerVerdict', () => {
   it('is good for the sender, a warning for someone else, good where no sender is named', () => {
-    expect(bannerVerdict(signer(true), valid)).toBe('good');
-    expect(bannerVerdict(signer(false), valid)).toBe('warning');
-    expect(bannerVerdict(signer(null), valid)).toBe('good');
+    expect(bannerVerdict(signer(true), valid).tone).toBe('good');
+    expect(bannerVerdict(signer(false), valid).tone).toBe('warning');
+    expect(bannerVerdict(signer(null), valid).tone).toBe('good');
   });
 
   it('waits for validation and is bad for a bad signature or certificate, sender or not', () => {
-    expect(bannerVerdict(signer(null), undefined)).toBe('pending');
-    expect(bannerVerdict(signer(null), { valid: false, reason: 'expired', errors: ['expired'] })).toBe('bad');
-    expect(bannerVerdict(signer(null, 'digest-mismatch'), valid)).toBe('bad');
+    expect(bannerVerdict(signer(null), undefined).tone).toBe('pending');
+    expect(bannerVerdict(signer(null), { valid: false, reason: 'expired', errors: ['expired'] }).tone).toBe('bad');
+    expect(bannerVerdict(signer(null, 'digest-mismatch'), valid).tone).toBe('bad');
   });
 });

@@ -125,7 +125,7 @@ function Reader({ platform, frameToken }: { platform: PagePlatform; frameToken: 
           {view.bareFile && <p class="hint notice" data-notice="bare-file">{t('readerBareFile')}</p>}
           {view.notices.map((notice) => <p key={notice} class="hint notice">{notice}</p>)}
           {view.signers.map((signer, i) => (
-            <SignerBanner key={i} signer={signer} validation={validation?.[i]} from={view.from} t={t} />
+            <SignerBanner key={i} signer={signer} validation={validation?.[i]} author={view.author} t={t} />
           ))}
           <MessageBody text={view.text} html={view.html} t={t} />
           {view.attachments.length > 0 && (

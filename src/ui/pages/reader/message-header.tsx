@@ -3,12 +3,34 @@
  * heading, then the sender beside an initial, then To, Cc and Date. The initial is
  * decoration; every field keeps its label for assistive technology.
  */
-import type { ReaderView } from '../../../protocol/runtime';
+import type { AuthorView, ReaderView } from '../../../protocol/runtime';
 import type { Translate } from '../../platform';
 
 /** The first letter or digit of From: of the display name when there is one, else of the address. */
 export function senderInitial(from: string): string | undefined {
   return /[\p{L}\p{N}]/u.exec(from)?.[0].toLocaleUpperCase();
+}
+
+/**
+ * The From field as the author it names: the display name as plain text with the real
+ * address beside it, so a name made to look like someone's address cannot pass for it.
+ */
+function Sender({ from, author, t }: { from: string; author: AuthorView | null; t: Translate }) {
+  if (author?.address == null) {
+    return (
+      <dd data-field="from">
+        {from}
+        {author?.problem && <p class="sender-warning" role="note">{t('readerNoSingleSender', author.problem)}</p>}
+      </dd>
+    );
+  }
+  return (
+    <dd data-field="from">
+      {author.name && <span class="sender-name">{author.name} </span>}
+      <span class="sender-address" data-field="from-address">{author.name ? `<${author.address}>` : author.address}</span>
+      {author.nameHoldsOtherAddress && <p class="sender-warning" role="note">{t('readerNameShowsOtherAddress', author.address)}</p>}
+    </dd>
+  );
 }
 
 export function MessageHeader({ view, t }: { view: ReaderView; t: Translate }) {
@@ -22,7 +44,7 @@ export function MessageHeader({ view, t }: { view: ReaderView; t: Translate }) {
       <div class="message-sender">
         {initial !== undefined && <span class="avatar" aria-hidden="true">{initial}</span>}
         <dl class="message-headers">
-          <dt>{t('readerFrom')}</dt><dd data-field="from">{view.from}</dd>
+          <dt>{t('readerFrom')}</dt><Sender from={view.from} author={view.author} t={t} />
           <dt>{t('readerTo')}</dt><dd>{view.to}</dd>
           {view.cc && <><dt>{t('readerCc')}</dt><dd>{view.cc}</dd></>}
           <dt>{t('readerDate')}</dt><dd>{view.date}</dd>

@@ -1,19 +1,16 @@
 /**
  * One banner per signer (B13): the signature verdict at once, the certificate verdict
- * when validation ends. A good signature by someone other than the sender is a warning,
- * never "signed by the sender". A bare smime.p7m names no sender (fromMatches null): its
+ * when validation ends, both judged by src/smime/signer-verdict.ts as the command line
+ * judges them. A good signature by someone other than the sender is a warning, never
+ * "signed by the sender". A bare smime.p7m names no sender (fromMatches null): its
  * signer is shown as who signed, neither as the sender nor as someone else.
  */
-import type { SignerValidationView, SignerView } from '../../../protocol/runtime';
+import type { AuthorView, SignerValidationView, SignerView } from '../../../protocol/runtime';
+import { signerVerdict, type SignerVerdict } from '../../../smime/signer-verdict';
 import type { Translate } from '../../platform';
 
-export type BannerVerdict = 'good' | 'warning' | 'bad' | 'pending';
-
-export function bannerVerdict(signer: SignerView, validation: SignerValidationView | undefined): BannerVerdict {
-  if (signer.status !== 'good') return 'bad';
-  if (!validation) return 'pending';
-  if (!validation.valid) return 'bad';
-  return signer.fromMatches === false ? 'warning' : 'good';
+export function bannerVerdict(signer: SignerView, validation: SignerValidationView | undefined): SignerVerdict {
+  return signerVerdict({ signature: signer, authorMatch: { matches: signer.fromMatches }, validation });
 }
 
 function who(signer: SignerView): string {
@@ -22,22 +19,32 @@ function who(signer: SignerView): string {
   return signer.name || address || '?';
 }
 
-export function SignerBanner({ signer, validation, from, t }: {
+function headlineOf(verdict: SignerVerdict, signer: SignerView, validation: SignerValidationView | undefined, author: AuthorView | null, t: Translate): string {
+  switch (verdict.status) {
+    case 'good':
+      return signer.fromMatches === null ? t('readerSignedByNoSender', who(signer)) : t('readerSignedBy', who(signer));
+    case 'pending':
+      return t('readerSignatureChecking', who(signer));
+    case 'untrusted':
+    case 'wrong-usage':
+      return t('readerCertificateInvalid', [who(signer), validation?.reason ?? '']);
+    case 'from-mismatch':
+      return author?.address ? t('readerSignerNotSender', [who(signer), author.address]) : t('readerSignerNoSingleSender', [who(signer), author?.problem ?? '']);
+    default:
+      return t('readerSignatureBad', signer.reason ?? signer.status);
+  }
+}
+
+export function SignerBanner({ signer, validation, author, t }: {
   signer: SignerView;
   validation: SignerValidationView | undefined;
-  from: string;
+  author: AuthorView | null;
   t: Translate;
 }) {
   const verdict = bannerVerdict(signer, validation);
-  let headline: string;
-  if (signer.status !== 'good') headline = t('readerSignatureBad', signer.reason ?? signer.status);
-  else if (!validation) headline = t('readerSignatureChecking', who(signer));
-  else if (!validation.valid) headline = t('readerCertificateInvalid', [who(signer), validation.reason ?? '']);
-  else if (signer.fromMatches === false) headline = t('readerSignerNotSender', [who(signer), from]);
-  else if (signer.fromMatches === null) headline = t('readerSignedByNoSender', who(signer));
-  else headline = t('readerSignedBy', who(signer));
+  const headline = headlineOf(verdict, signer, validation, author, t);
   return (
-    <section class={`banner banner-${verdict}`} data-verdict={verdict} data-status={signer.status} aria-label={t('readerSignatureLabel')}>
+    <section class={`banner banner-${verdict.tone}`} data-verdict={verdict.tone} data-status={verdict.status} aria-label={t('readerSignatureLabel')}>
       <p class="banner-headline"><strong>{headline}</strong></p>
       <dl class="banner-details">
         <dt>{t('readerIssuer')}</dt><dd>{signer.issuer || '—'}</dd>
