@@ -1,5 +1,6 @@
 import { decodeBytes } from './charset';
 import type { ContentType } from './types';
+import { WarningList, type WarningSink } from './warning-list';
 
 /**
  * Content-Type (RFC 2045 §5.1) and Content-Disposition (RFC 2183) values: a type followed
@@ -7,6 +8,13 @@ import type { ContentType } from './types';
  * continuations and charsets (`name*0*=utf-8''%C3%A9`). Every input is tolerated: broken
  * syntax yields what could be read plus a warning, never an exception.
  */
+
+/**
+ * Parameters read from one header value. Real values carry a few, and a long file name
+ * split by RFC 2231 §3 needs one section per ~70 characters; past this the rest of the
+ * value is ignored with a warning, so a 1 MB `; a=b; a=b; …` costs one bounded pass.
+ */
+export const MAX_PARAMETERS = 1000;
 
 export interface ParsedContentType {
   readonly contentType: ContentType;
@@ -40,8 +48,7 @@ function isTokenChar(code: number): boolean {
 
 class Scanner {
   pos = 0;
-  readonly warnings: string[] = [];
-  constructor(readonly text: string) {}
+  constructor(readonly text: string, readonly warnings: WarningSink) {}
 
   get done(): boolean {
     return this.pos >= this.text.length;
@@ -76,7 +83,7 @@ class Scanner {
       else if (c === 0x29 && --depth === 0) return;
     }
     this.pos = text.length;
-    this.warnings.push('unterminated comment');
+    this.warnings.add('unterminated comment');
   }
 
   readToken(): string {
@@ -107,7 +114,7 @@ class Scanner {
       }
     }
     chunks.push(text.slice(runStart));
-    this.warnings.push('unterminated quoted string');
+    this.warnings.add('unterminated quoted string');
     return chunks.join('');
   }
 
@@ -125,6 +132,7 @@ interface RawParam {
 function readParams(scanner: Scanner): RawParam[] {
   const params: RawParam[] = [];
   let separated = false;
+  let attempts = 0;
   for (;;) {
     scanner.skipCfws();
     if (scanner.done) return params;
@@ -133,20 +141,25 @@ function readParams(scanner: Scanner): RawParam[] {
       separated = true;
       continue;
     }
+    // Counted per attempt, not per good parameter: junk warns once per attempt as well.
+    if (++attempts > MAX_PARAMETERS) {
+      scanner.warnings.add(`more than ${MAX_PARAMETERS} parameters: the rest of the value is ignored`);
+      return params;
+    }
     // Parameters must follow ';'; some senders forget it, so read on as if it were there.
-    if (!separated) scanner.warnings.push("missing ';' before parameter");
+    if (!separated) scanner.warnings.add("missing ';' before parameter");
     separated = false;
     const before = scanner.pos;
     const name = scanner.readToken();
     if (name === '') {
-      scanner.warnings.push(`unexpected character '${scanner.text[before] ?? ''}' in parameter list`);
+      scanner.warnings.add(`unexpected character '${scanner.text[before] ?? ''}' in parameter list`);
       scanner.pos = before + 1;
       scanner.skipTo(0x3b);
       continue;
     }
     scanner.skipCfws();
     if (scanner.done || scanner.peek() !== 0x3d) {
-      scanner.warnings.push(`parameter '${name}' has no value`);
+      scanner.warnings.add(`parameter '${name}' has no value`);
       scanner.skipTo(0x3b);
       continue;
     }
@@ -167,7 +180,7 @@ function readParamValue(scanner: Scanner): string {
   // An unquoted value with spaces or tspecials (`name=my file.pdf`): take it up to the next ';'.
   scanner.pos = afterToken;
   scanner.skipTo(0x3b);
-  scanner.warnings.push('parameter value should be quoted');
+  scanner.warnings.add('parameter value should be quoted');
   return scanner.text.slice(start, scanner.pos).trim();
 }
 
@@ -196,7 +209,7 @@ function pushUtf8(text: string, into: number[]): void {
 }
 
 /** Joins RFC 2231 §3 continuations and decodes §4 charsets; plain `name=` loses to `name*`. */
-function assembleParams(raw: readonly RawParam[], warnings: string[]): Record<string, string> {
+function assembleParams(raw: readonly RawParam[], warnings: WarningSink): Record<string, string> {
   const plain = new Map<string, string>();
   const extended = new Map<string, Extended>();
   for (const { name, value } of raw) {
@@ -204,7 +217,7 @@ function assembleParams(raw: readonly RawParam[], warnings: string[]): Record<st
     const base = match?.[1];
     const hasStar = name.includes('*');
     if (!match || base === undefined || !hasStar) {
-      if (plain.has(name)) warnings.push(`duplicate parameter '${name}'`);
+      if (plain.has(name)) warnings.add(`duplicate parameter '${name}'`);
       else plain.set(name, value);
       continue;
     }
@@ -215,7 +228,7 @@ function assembleParams(raw: readonly RawParam[], warnings: string[]): Record<st
       entry = { sections: new Map() };
       extended.set(base, entry);
     }
-    if (entry.sections.has(index)) warnings.push(`duplicate parameter section '${name}'`);
+    if (entry.sections.has(index)) warnings.add(`duplicate parameter section '${name}'`);
     else entry.sections.set(index, { value, encoded });
   }
 
@@ -236,19 +249,19 @@ function assembleParams(raw: readonly RawParam[], warnings: string[]): Record<st
           charset = text.slice(0, first) || undefined;
           text = text.slice(second + 1);
         } else {
-          warnings.push(`parameter '${name}*' lacks charset'language' prefix`);
+          warnings.add(`parameter '${name}*' lacks charset'language' prefix`);
         }
       }
       if (section.encoded) percentDecode(text, bytes);
       else pushUtf8(text, bytes);
     }
     if (sections.size > 0 && !sections.has(0)) {
-      warnings.push(`parameter '${name}' continuation lacks section 0`);
+      warnings.add(`parameter '${name}' continuation lacks section 0`);
       continue;
     }
     let count = 0;
     while (sections.has(count)) count++;
-    if (count < sections.size) warnings.push(`parameter '${name}' has a gap in its continuation sections`);
+    if (count < sections.size) warnings.add(`parameter '${name}' has a gap in its continuation sections`);
     result[name] = decodeBytes(Uint8Array.from(bytes), charset);
   }
   return result;
@@ -258,8 +271,14 @@ const plainText: ContentType = { mediaType: 'text/plain', params: {} };
 
 /** Parses a Content-Type value; `undefined` (header absent) gives the RFC 2045 §5.2 default. */
 export function parseContentType(value: string | undefined, defaultType: ContentType = plainText): ParsedContentType {
-  if (value === undefined) return { contentType: defaultType, valid: false, warnings: [] };
-  const scanner = new Scanner(value);
+  const warnings = new WarningList();
+  return { ...readContentType(value, defaultType, warnings), warnings: warnings.toArray() };
+}
+
+/** parseContentType reporting to a sink, for a caller that collects a part's warnings in one list. */
+export function readContentType(value: string | undefined, defaultType: ContentType, warnings: WarningSink): Omit<ParsedContentType, 'warnings'> {
+  if (value === undefined) return { contentType: defaultType, valid: false };
+  const scanner = new Scanner(value, warnings);
   scanner.skipCfws();
   const type = scanner.readToken();
   scanner.skipCfws();
@@ -269,23 +288,25 @@ export function parseContentType(value: string | undefined, defaultType: Content
     scanner.skipCfws();
     subtype = scanner.readToken();
   }
-  const raw = readParams(scanner);
-  const warnings = scanner.warnings;
-  const params = assembleParams(raw, warnings);
+  const params = assembleParams(readParams(scanner), warnings);
   if (type === '' || subtype === '') {
-    warnings.push(`unreadable media type '${value.slice(0, 80)}', using ${defaultType.mediaType} (RFC 2045 §5.2)`);
-    return { contentType: { mediaType: defaultType.mediaType, params: { ...defaultType.params, ...params } }, valid: false, warnings };
+    warnings.add(`unreadable media type '${value.slice(0, 80)}', using ${defaultType.mediaType} (RFC 2045 §5.2)`);
+    return { contentType: { mediaType: defaultType.mediaType, params: { ...defaultType.params, ...params } }, valid: false };
   }
-  return { contentType: { mediaType: `${type}/${subtype}`.toLowerCase(), params }, valid: true, warnings };
+  return { contentType: { mediaType: `${type}/${subtype}`.toLowerCase(), params }, valid: true };
 }
 
 export function parseContentDisposition(value: string): ParsedContentDisposition {
-  const scanner = new Scanner(value);
+  const warnings = new WarningList();
+  return { disposition: readContentDisposition(value, warnings), warnings: warnings.toArray() };
+}
+
+/** parseContentDisposition reporting to a sink, as readContentType does. */
+export function readContentDisposition(value: string, warnings: WarningSink): ContentDisposition {
+  const scanner = new Scanner(value, warnings);
   scanner.skipCfws();
   const type = scanner.readToken().toLowerCase();
-  const raw = readParams(scanner);
-  const warnings = scanner.warnings;
-  const params = assembleParams(raw, warnings);
-  if (type === '') warnings.push('Content-Disposition has no type');
-  return { disposition: { type, params }, warnings };
+  const params = assembleParams(readParams(scanner), warnings);
+  if (type === '') warnings.add('Content-Disposition has no type');
+  return { type, params };
 }

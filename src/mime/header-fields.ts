@@ -1,6 +1,7 @@
 import { CachetError } from '../errors';
 import { decodeBytes } from './charset';
 import type { ByteRange, HeaderField } from './types';
+import { IGNORED_WARNINGS, type WarningSink } from './warning-list';
 
 /**
  * Splits a header block into fields (RFC 5322 §2.2) without copying the source. Lines end
@@ -20,7 +21,6 @@ export interface HeaderBlock {
   readonly range: ByteRange;
   /** Where the body starts: after the blank line, or at the first line that is not a field. */
   readonly bodyStart: number;
-  readonly warnings: readonly string[];
 }
 
 /** RFC 5322 §3.6.8 field-name: printable US-ASCII except ':'. */
@@ -42,10 +42,18 @@ function isBlank(code: number): boolean {
   return code === SP || code === HT || code === CR;
 }
 
-/** Throws 'mime/too-large' past `maxFields` fields, so a flood of tiny fields cannot exhaust memory. */
-export function parseHeaderBlock(source: Uint8Array, start: number, end: number, maxFields = Infinity): HeaderBlock {
+/**
+ * Throws 'mime/too-large' past `maxFields` fields, so a flood of tiny fields cannot exhaust
+ * memory. Tolerated problems are reported to `warnings`.
+ */
+export function parseHeaderBlock(
+  source: Uint8Array,
+  start: number,
+  end: number,
+  maxFields = Infinity,
+  warnings: WarningSink = IGNORED_WARNINGS,
+): HeaderBlock {
   const fields: HeaderField[] = [];
-  const warnings: string[] = [];
   let fieldStart = -1;
   let nameEnd = 0;
   let valueStart = 0;
@@ -62,7 +70,7 @@ export function parseHeaderBlock(source: Uint8Array, start: number, end: number,
   };
   const block = (headerEnd: number, bodyStart: number): HeaderBlock => {
     finish();
-    return { fields, range: { start, end: headerEnd }, bodyStart, warnings };
+    return { fields, range: { start, end: headerEnd }, bodyStart };
   };
 
   let pos = start;
@@ -80,7 +88,7 @@ export function parseHeaderBlock(source: Uint8Array, start: number, end: number,
         valueEnd = contentEnd;
         fieldEnd = next;
       } else {
-        warnings.push(`header block starts with a continuation line at byte ${pos}; ignored`);
+        warnings.add(`header block starts with a continuation line at byte ${pos}; ignored`);
       }
       pos = next;
       continue;
@@ -92,7 +100,7 @@ export function parseHeaderBlock(source: Uint8Array, start: number, end: number,
     // RFC 5322 §4.5.1 obs-optional: whitespace may sit between the name and the colon.
     while (colon < contentEnd && (source[colon] === SP || source[colon] === HT)) colon++;
     if (nameStop === pos || colon >= contentEnd || source[colon] !== COLON) {
-      warnings.push(`line at byte ${pos} is not a header field; body assumed to start there (no blank line)`);
+      warnings.add(`line at byte ${pos} is not a header field; body assumed to start there (no blank line)`);
       return block(pos, pos);
     }
 
