@@ -70,7 +70,7 @@ function fromPem(text: string): Uint8Array[] {
       if (!isCertificate(der)) throw malformed('a PEM CERTIFICATE block is not a certificate');
       out.push(der);
     } else if (label === 'PKCS7' || label === 'CMS') {
-      out.push(...certificatesOfSignedData(der));
+      for (const certificate of certificatesOfSignedData(der)) out.push(certificate);
     }
     // Other blocks (keys, CRLs) are not certificates and are left alone, not imported.
     if (out.length > maxCertificates) break;

@@ -76,7 +76,7 @@ export function contentReader(run: ContentRun): (length: number) => Uint8Array |
     if (consumed + length <= available) return take(length);
     if (run.rest && !arrival) {
       arrival = run.rest.then((more) => {
-        pieces.push(...more);
+        for (const piece of more) pieces.push(piece);
         available += piecesLength(more);
         if (available !== run.length) throw new CachetError('input/invalid', 'the content is not as long as announced');
       });

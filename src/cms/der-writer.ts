@@ -18,6 +18,11 @@ export { concatBytes };
 
 /** One element: identifier octet, definite length, contents (X.690 §8.1). */
 export function tlv(tag: number, ...contents: Uint8Array[]): Uint8Array {
+  return tlvOfList(tag, contents);
+}
+
+/** `tlv` for contents of any number (a SET OF, the certificates): never spread into a call. */
+export function tlvOfList(tag: number, contents: readonly Uint8Array[]): Uint8Array {
   let length = 0;
   for (const c of contents) length += c.length;
   return concatBytes([Uint8Array.of(tag), lengthBytes(length), ...contents]);
@@ -37,7 +42,7 @@ export function setOf(items: readonly Uint8Array[]): Uint8Array {
     for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
     return a.length - b.length;
   });
-  return tlv(0x31, ...sorted);
+  return tlvOfList(0x31, sorted);
 }
 
 export const octetString = (bytes: Uint8Array): Uint8Array => tlv(0x04, bytes);

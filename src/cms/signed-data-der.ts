@@ -5,7 +5,7 @@
  * PKI.js objects re-parses every certificate and costs milliseconds per signature; a
  * triple wrap makes two signatures and plans the length of the inner one.
  */
-import { integer, octetString, oid, sequence, tlv, wrapPieces, type Pieces } from './der-writer';
+import { integer, octetString, oid, sequence, tlv, tlvOfList, wrapPieces, type Pieces } from './der-writer';
 import { OID_DATA, OID_SIGNED_DATA } from './oids';
 
 export interface SignedDataParts {
@@ -55,7 +55,7 @@ export function signedDataPieces(parts: SignedDataParts): Pieces {
     tlv(0x31, parts.digestAlgorithm),
     ...encapsulated,
     // certificates [0] IMPLICIT CertificateSet, left out when empty
-    ...(parts.certificates.length > 0 ? [tlv(0xa0, ...parts.certificates)] : []),
+    ...(parts.certificates.length > 0 ? [tlvOfList(0xa0, parts.certificates)] : []),
     tlv(0x31, signerInfo(parts)),
   ]);
   return wrapPieces(0x30, [oid(OID_SIGNED_DATA), ...wrapPieces(0xa0, signedData)]);

@@ -107,7 +107,7 @@ function parameterList(parameters: Readonly<Record<string, string>> | undefined,
     if (reserved.includes(name.toLowerCase())) {
       throw new CachetError('input/invalid', `parameter ${JSON.stringify(name)} is set by the builder`);
     }
-    list.push(...encodeParameter(name, value));
+    for (const pieces of encodeParameter(name, value)) list.push(pieces);
   }
   return list;
 }
@@ -166,7 +166,7 @@ function buildAttachment(node: AttachmentNode, context: EncodeContext): EntityCh
   const dispositionParameters: ParameterPieces[] = [];
   if (node.filename !== undefined) {
     typeParameters.push(encodeWordParameter('name', node.filename));
-    dispositionParameters.push(...encodeParameter('filename', node.filename));
+    for (const pieces of encodeParameter('filename', node.filename)) dispositionParameters.push(pieces);
   }
   const headers = [
     encodeParameterField('Content-Type', mediaType, typeParameters),
@@ -213,7 +213,7 @@ function buildMultipart(node: MultipartNode, context: EncodeContext): EntityChun
   const body: Uint8Array[] = [];
   partChunks.forEach((chunks, index) => {
     body.push(asciiBytes(`${index === 0 ? '' : '\r\n'}--${boundary}\r\n`));
-    body.push(...chunks);
+    for (const chunk of chunks) body.push(chunk);
   });
   body.push(asciiBytes(`\r\n--${boundary}--`));
   return { headers: [encodeParameterField('Content-Type', `multipart/${node.subtype}`, typeParameters)], body };

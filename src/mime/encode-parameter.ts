@@ -132,7 +132,7 @@ export function encodeParameterField(name: string, value: string, parameters: re
   const pieces: string[] = [value];
   for (const parameter of parameters) {
     pieces[pieces.length - 1] += ';';
-    pieces.push(...parameter);
+    for (const piece of parameter) pieces.push(piece);
   }
   pieces.forEach((piece, index) => {
     if (index > 0) folder.space(' ');

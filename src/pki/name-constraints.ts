@@ -16,7 +16,8 @@ export class NameConstraintState {
     const nc = cert.nameConstraints;
     if (!nc) return;
     if (nc.permitted) this.permittedSets.push(nc.permitted);
-    if (nc.excluded) this.excluded.push(...nc.excluded);
+    // Loops, not push(...list): a list spread into a call overflows the stack past ~100,000 items.
+    if (nc.excluded) for (const name of nc.excluded) this.excluded.push(name);
   }
 
   /** §6.1.3 (b)–(c): returns a message when a name of `cert` is outside the constraints. */
@@ -24,7 +25,7 @@ export class NameConstraintState {
     if (this.permittedSets.length === 0 && this.excluded.length === 0) return undefined;
     const names: GeneralName[] = [];
     if (cert.subject.rdns.length > 0) names.push({ kind: 'directory', name: cert.subject });
-    names.push(...(cert.subjectAltNames ?? []));
+    for (const name of cert.subjectAltNames ?? []) names.push(name);
     // §4.2.1.10: rfc822Name constraints apply to emailAddress in the subject when there is
     // no subjectAltName; applying them always is stricter and closes the same hole.
     for (const email of attributeTexts(cert.subject, OID.emailAddress)) names.push({ kind: 'rfc822', value: email });

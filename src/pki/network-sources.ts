@@ -112,7 +112,7 @@ export function networkSources(options: NetworkSourceOptions): ValidationSources
       for (const url of accessUris(cert, OID.caIssuers).slice(0, MAX_URLS_PER_CERT)) {
         if (budget.exhausted) break;
         try {
-          out.push(...certificatesFrom(await budget.fetch(url)));
+          for (const found of certificatesFrom(await budget.fetch(url))) out.push(found);
         } catch (error) {
           report(url, error);
         }
