@@ -9,7 +9,7 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { CachetError } from '../errors';
+import { CachetError, isCachetError } from '../errors';
 import { octetStringBytes, parseBer } from './asn1-input';
 import { emailAddresses, matchesIssuerAndSerial, subjectKeyIdentifier, type ParsedCertificate } from './certificate-fields';
 import { bytesEqual, digest } from './digest';
@@ -103,6 +103,16 @@ export interface VerifySignedDataOptions {
 
 function malformed(message: string, cause?: unknown): CachetError {
   return new CachetError('cms/malformed', message, cause === undefined ? undefined : { cause });
+}
+
+/**
+ * The reason a signer is not good, from the typed error its input gave. Anything else is a
+ * defect here, not a property of the message: it is rethrown, so no internal text such as
+ * "Cannot read properties of undefined" becomes a verdict's reason (issue 13).
+ */
+function reasonOf(error: unknown): string {
+  if (isCachetError(error)) return error.message;
+  throw error;
 }
 
 function contextChild(item: asn1js.BaseBlock | undefined, tag: number): asn1js.BaseBlock[] | undefined {
@@ -261,7 +271,7 @@ function readSignedAttributes(info: pkijs.SignerInfo, eContentType: string): Sig
     messageDigest = md.valueBlock.valueHexView;
     if (times[0]) signingTime = decodeSigningTime(times[0]);
   } catch (error) {
-    return { problem: { status: 'bad-attributes', reason: error instanceof Error ? error.message : String(error) } };
+    return { problem: { status: 'bad-attributes', reason: reasonOf(error) } };
   }
   // Capabilities and key preference are advisory; a broken one is ignored, not fatal.
   let capabilities: SmimeCapability[] | undefined;
@@ -326,14 +336,14 @@ async function verifySigner(
   try {
     signature = octetStringBytes(info.signature, 'signature');
   } catch (error) {
-    return result('bad-signature', error instanceof Error ? error.message : String(error));
+    return result('bad-signature', reasonOf(error));
   }
   let dsaParameters;
   try {
     // Only a DSA key may take its parameters from an issuer among the other certificates.
     dsaParameters = signer.model.subjectPublicKeyInfo.algorithm.algorithmId === OID_DSA ? effectiveDsaParameters(signer, parsedCandidates(pool)) : undefined;
   } catch (error) {
-    return result('bad-signature', error instanceof Error ? error.message : String(error));
+    return result('bad-signature', reasonOf(error));
   }
   const check = await verifySignatureValue(options.subtle, signer.model.subjectPublicKeyInfo, info.signatureAlgorithm, hash, signedBytes, signature, dsaParameters);
   if (check.outcome === 'unsupported') return result('unsupported-algorithm', check.reason);

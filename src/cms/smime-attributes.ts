@@ -64,9 +64,10 @@ function parseDer(bytes: Uint8Array, what: string): asn1js.AsnType {
 
 /** The single value of a single-valued attribute (RFC 5652 §11: signingTime, contentType, messageDigest). */
 export function singleValue(attribute: pkijs.Attribute, what: string): unknown {
-  const values: unknown[] = attribute.values;
-  if (values.length !== 1) throw malformed(what);
-  return values[0];
+  // PKI.js leaves `values` undefined, not empty, when the SET OF AttributeValue is empty.
+  const values: unknown = attribute.values;
+  if (!Array.isArray(values) || values.length !== 1) throw malformed(what);
+  return values[0] as unknown;
 }
 
 export function encodeSmimeCapabilities(capabilities: readonly SmimeCapability[]): pkijs.Attribute {
