@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Cachet's mail system on loopback, shared by the tests and the demo: Postfix takes mail
 # submission, Dovecot serves IMAP and stores the mail, Debian's Roundcube under PHP's
-# built-in server is the webmail. They are private instances with their own configuration,
-# written from the templates beside this file into one state directory; the system
-# instances' configuration under /etc is neither used nor changed.
+# built-in server is the webmail; CiderWebmail (ciderwebmail.sh) is a second webmail on the
+# same mailboxes. They are private instances with their own configuration, written from
+# the templates beside this file into one state directory; the system instances'
+# configuration under /etc is neither used nor changed.
 #
 # Usage (as root; `npm run mail -- COMMAND` runs this script):
 #   mail-system.sh install            install packages.txt, debconf questions answered first
@@ -18,9 +19,10 @@
 #   mail-system.sh acquire|release PID  for test runs (test/support/mail-system-setup.ts):
 #                                     start, and stop after the last run that started it
 #
-# Roundcube is http://127.0.0.1:8025/, IMAP 127.0.0.1:143 and submission 127.0.0.1:587,
-# both STARTTLS only. The accounts are alice, bob and carol @example.test with the
-# passwords alice-secret, bob-secret and carol-secret. Everything generated lives in
+# Roundcube is http://127.0.0.1:8025/ and CiderWebmail http://127.0.0.1:8026/; IMAP is
+# 127.0.0.1:143 and submission 127.0.0.1:587, both STARTTLS only. The accounts are alice,
+# bob and carol @example.test with the passwords alice-secret, bob-secret and
+# carol-secret. Everything generated lives in
 # $CACHET_MAIL_STATE, by default /var/tmp/cachet-mail (kept across reboots, so a test CA a
 # developer chose to trust stays the same); the CA certificate is its tls/ca.crt.
 # test/support/mail-system.ts holds the same names for the tests.
@@ -44,6 +46,9 @@ postfix_pid_file=$state/postfix/queue/pid/master.pid
 php_pid_file=$state/roundcube/php.pid
 log_dir=$state/log
 leases=$state/leases
+# The second webmail: start_ciderwebmail, stop_ciderwebmail, ciderwebmail_pid, $cider_port.
+# shellcheck source=ciderwebmail.sh
+source "$here/ciderwebmail.sh"
 
 die() {
   echo "mail-system: $*" >&2
@@ -296,6 +301,7 @@ print_summary() {
   cat <<EOF
 Mail system running on loopback (state in $state)
   Roundcube   http://$host:$web_port/   (log in as alice or alice@$domain)
+  CiderWebmail http://$host:$cider_port/   (log in as alice@$domain)
   IMAP        $host:$imap_port   STARTTLS required before LOGIN
   Submission  $host:$submission_port   STARTTLS, then AUTH PLAIN or LOGIN
   Test CA     $state/tls/ca.crt
@@ -317,6 +323,7 @@ cmd_start() {
   start_dovecot
   start_postfix
   start_roundcube
+  start_ciderwebmail
   print_summary
 }
 
@@ -359,11 +366,12 @@ cmd_stop() {
   if [[ -n $dovecot ]]; then
     end_group "$dovecot" "Dovecot"
   fi
-  for port in "$imap_port" "$submission_port" "$web_port"; do
+  stop_ciderwebmail
+  for port in "$imap_port" "$submission_port" "$web_port" "$cider_port"; do
     listening "$port" && open+=("$port")
   done
   ((${#open[@]} == 0)) || die "stopped, but ports ${open[*]} still listen (another program? see 'ss -ltnp')"
-  echo "Mail system stopped; nothing listens on ports $imap_port, $submission_port or $web_port."
+  echo "Mail system stopped; nothing listens on ports $imap_port, $submission_port, $web_port or $cider_port."
 }
 
 # One line of status; counts in the caller's $up what runs.
@@ -381,7 +389,8 @@ cmd_status() {
   report dovecot "$(dovecot_pid)" "IMAP $host:$imap_port, LMTP and auth for Postfix"
   report postfix "$(postfix_pid)" "submission $host:$submission_port"
   report roundcube "$(php_pid)" "http://$host:$web_port/"
-  ((up == 3)) && return 0
+  report ciderwebmail "$(ciderwebmail_pid)" "http://$host:$cider_port/"
+  ((up == 4)) && return 0
   ((up == 0)) && return 3
   return 1
 }
@@ -431,7 +440,7 @@ cmd_reset() {
 cmd_acquire() {
   [[ $# -eq 1 && $1 =~ ^[0-9]+$ ]] || die "usage: acquire PID"
   install -d -m 755 "$leases"
-  if [[ -z "$(dovecot_pid)$(postfix_pid)$(php_pid)" ]]; then
+  if [[ -z "$(dovecot_pid)$(postfix_pid)$(php_pid)$(ciderwebmail_pid)" ]]; then
     : >"$leases/started-by-tests"
   fi
   : >"$leases/$1"
