@@ -1,8 +1,9 @@
 /**
- * The loopback mail system (Postfix submission, Dovecot IMAP, Roundcube) as the tests see
- * it: its fixed addresses and accounts, and the few operations tests need. Everything runs
- * through native-host/tooling/mail-system/mail-system.sh, which owns the configuration;
- * the names here must match the ones at the top of that script.
+ * The loopback mail system (Postfix submission, Dovecot IMAP, Roundcube, CiderWebmail) as
+ * the tests see it: its fixed addresses and accounts, and the few operations tests need.
+ * Everything runs through native-host/tooling/mail-system/mail-system.sh, which owns the
+ * configuration; the names here must match the ones at the top of that script (and of
+ * ciderwebmail.sh).
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -16,6 +17,9 @@ export const IMAP_PORT = 143;
 export const SUBMISSION_PORT = 587;
 export const ROUNDCUBE_PORT = 8025;
 export const ROUNDCUBE_URL = `http://${MAIL_HOST}:${ROUNDCUBE_PORT}/`;
+/** CiderWebmail, the second webmail (mail-system/ciderwebmail.sh), on the same mailboxes. */
+export const CIDERWEBMAIL_PORT = 8026;
+export const CIDERWEBMAIL_URL = `http://${MAIL_HOST}:${CIDERWEBMAIL_PORT}/`;
 /** STARTTLS is required before LOGIN. */
 export const IMAP_URL = `imap://${MAIL_HOST}:${IMAP_PORT}`;
 /** STARTTLS is required before AUTH (PLAIN or LOGIN). */
