@@ -7,20 +7,11 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import { createAddressBook } from '../../background/address-book/address-book';
-import { openCertificateDb } from '../../background/address-book/certificate-db';
-import type { Identities } from '../../background/identities';
-import { createCertificateValidation } from '../../background/pki/certificate-validation';
-import { createPolicyStore } from '../../background/policy-store';
-import { createReader } from '../../background/reader/create-reader';
 import { loadSoftwareKeyOperators } from '../../native-host/keys/load-software-key-operators';
 import type { KeyOperator } from '../../src/cms/key-operator';
-import { MemoryCrlCache } from '../../src/pki/crl-cache';
-import { RetrievalError } from '../../src/pki/fetcher';
 import { bannerVerdict } from '../../src/ui/pages/reader/signer-banner';
-import { memoryStorage } from '../background/memory-storage';
+import { readerTrusting } from '../support/background-reader';
 import { runCachet } from '../support/run-cachet';
 
 const corpora = '../shared/corpora';
@@ -100,29 +91,8 @@ async function viaVerify(set: CorpusSet, file: string): Promise<string[][]> {
   return layerStatuses((JSON.parse(run.out) as OpenJson).layers);
 }
 
-function identities(operators: readonly KeyOperator[]): Identities {
-  return {
-    list: () => Promise.resolve([]),
-    operators: () => Promise.resolve(operators as never),
-    operator: () => Promise.reject(new Error('not used')),
-    invalidate: () => undefined,
-  };
-}
-
 async function viaReader(set: CorpusSet, file: string): Promise<Verdicts> {
-  const anchor = readFileSync(set.anchor, 'latin1');
-  // The policy holds roots as base64 DER; a PEM file may also hold the root's key.
-  const pem = /-----BEGIN CERTIFICATE-----([^-]+)-----END CERTIFICATE-----/.exec(anchor)?.[1];
-  const der = pem !== undefined ? pem.replace(/\s+/g, '') : Buffer.from(anchor, 'latin1').toString('base64');
-  const policy = createPolicyStore(memoryStorage({ trustedRoots: [der] }), memoryStorage());
-  const validation = createCertificateValidation({
-    policy,
-    crypto,
-    fetcher: { fetch: () => Promise.reject(new RetrievalError('nothing is fetched in this test')) },
-    cache: new MemoryCrlCache(),
-  });
-  const addressBook = createAddressBook(await openCertificateDb(new IDBFactory()), crypto.subtle);
-  const reader = createReader({ identities: identities(set.key?.operators() ?? []), validation, addressBook, crypto });
+  const reader = await readerTrusting(set.anchor, set.key?.operators() ?? []);
   let view;
   try {
     view = await reader.open(new Uint8Array(readFileSync(path.join(set.dir, file))), 'extension');
