@@ -22,6 +22,7 @@ import { summariseCertificate } from '../address-book/certificate-summary';
 import type { Identities } from '../identities';
 import type { CertificateValidation } from '../pki/certificate-validation';
 import type { Reader, SessionOwner } from './reader';
+import { readerNotices } from './reader-notices';
 
 export interface ReaderDeps {
   readonly identities: Identities;
@@ -36,13 +37,6 @@ interface Session {
   readonly attachments: readonly DisplayAttachment[];
   readonly validation: Promise<SignerValidationView[]>;
 }
-
-/**
- * Thunderbird's rule: a signature around the encrypted body is not shown as the author's.
- * It may be the author's own (a triple wrap, B16) or a gateway's; the signature inside the
- * encryption is the one that says who wrote the message.
- */
-const TRANSPORT_NOTICE = 'a signature around the encrypted message is not shown: the signature inside the encryption is the one that says who wrote it';
 
 /** A few open messages per browser; older ones are dropped, and the reader reopens them. */
 const maxSessions = 16;
@@ -210,7 +204,7 @@ export function createReader(deps: ReaderDeps): Reader {
         encrypted: result.encrypted,
         bareFile: input.bare !== undefined,
         signers,
-        notices: result.layers.flatMap((l) => (l.kind === 'not-opened' ? [l.reason] : l.kind === 'signed' && !l.shown ? [TRANSPORT_NOTICE] : [])),
+        notices: readerNotices(result),
         text: display.text,
         html: display.html,
         attachments: display.attachments.map((a, index) => ({
