@@ -10,6 +10,7 @@ import { nativeHostStatus } from './native/native-status';
 import { createComposer } from './compose/create-composer';
 import { createDefaultIdentity } from './default-identity';
 import { createIdentities } from './identities';
+import { createKeyUses } from './key-uses';
 import { createPinPrompts } from './pin-prompts';
 import { createBrowserFetcher } from './pki/browser-fetcher';
 import { createCertificateValidation } from './pki/certificate-validation';
@@ -43,6 +44,7 @@ const native = createNativeClient({
   startTimer,
 });
 
+const keyUses = createKeyUses();
 const pins = createPinPrompts(
   {
     provide: (promptId, pin) => native.request('pin/provide', { promptId, pin }),
@@ -51,6 +53,7 @@ const pins = createPinPrompts(
     },
   },
   openPinWindow,
+  () => keyUses.current(),
 );
 
 const identities = createIdentities((type, req) => native.request(type, req), crypto.subtle);
@@ -83,8 +86,8 @@ const router = createRouter(
     nativeStatus: () => nativeHostStatus(native),
     identities,
     defaultIdentity: createDefaultIdentity(identities, policy, browser.storage.local),
-    reader: createReader({ identities, validation, addressBook, crypto }),
-    composer: createComposer({ policy, addressBook, identities, validation, crypto }),
+    reader: createReader({ identities, validation, addressBook, crypto, keyUses }),
+    composer: createComposer({ policy, addressBook, identities, validation, crypto, keyUses }),
     indicator: createSecurityIndicatorStore(browser.storage.local, (count) => crypto.getRandomValues(new Uint8Array(count))),
     composeFrames: createComposeFrames(pageUrl('compose.html'), browser.storage.session, randomToken),
     pageSource: createPageSourceFetch(),

@@ -2,10 +2,13 @@
  * PIN prompts the native host raises ('pin/needed'). The PIN is typed only in Cachet's
  * PIN page (B19, DESIGN.md invariant 1): this registry opens that page for a prompt,
  * answers its questions, and hands the PIN to the native channel, never to anyone else.
+ * Each prompt carries what the key is being unlocked for (key-uses.ts); a prompt while no
+ * signing or decryption started by the user is running is cancelled without asking, so a
+ * card is never unlocked for something the user did not start in a Cachet page.
  */
 import { CachetError } from '../src/errors';
 import type { NativeEvents } from '../src/protocol/native';
-import type { PinPromptInfo, PinResult } from '../src/protocol/runtime';
+import type { KeyUsePurpose, PinPromptInfo, PinResult } from '../src/protocol/runtime';
 
 export interface PinChannel {
   provide(promptId: string, pin: string): Promise<PinResult>;
@@ -25,7 +28,11 @@ export interface PinPrompts {
 /** More open prompts than tokens anyone has; beyond it the host is misbehaving. */
 const maxOpenPrompts = 16;
 
-export function createPinPrompts(channel: PinChannel, openPinPage: (promptId: string) => Promise<void>): PinPrompts {
+export function createPinPrompts(
+  channel: PinChannel,
+  openPinPage: (promptId: string) => Promise<void>,
+  purposes: () => readonly KeyUsePurpose[],
+): PinPrompts {
   const open = new Map<string, PinPromptInfo>();
 
   function known(promptId: string): PinPromptInfo {
@@ -39,7 +46,12 @@ export function createPinPrompts(channel: PinChannel, openPinPage: (promptId: st
       if (!open.has(event.promptId) && open.size >= maxOpenPrompts) {
         throw new CachetError('input/invalid', 'too many open PIN requests');
       }
-      open.set(event.promptId, { tokenLabel: event.token.label, tokenSerial: event.token.serial, pin: event.pin });
+      const running = purposes();
+      if (running.length === 0) {
+        await channel.cancel(event.promptId);
+        return;
+      }
+      open.set(event.promptId, { tokenLabel: event.token.label, tokenSerial: event.token.serial, pin: event.pin, purposes: running });
       await openPinPage(event.promptId);
     },
     closed(promptId) {

@@ -1,6 +1,7 @@
 import type { RecipientView } from '../../src/protocol/runtime';
 import type { AddressBook } from '../address-book/address-book';
 import type { Identities } from '../identities';
+import type { KeyUses } from '../key-uses';
 import type { CertificateValidation } from '../pki/certificate-validation';
 import type { PolicyStore } from '../policy-store';
 import { buildSecureMessage } from './build-secure-message';
@@ -13,6 +14,8 @@ export interface ComposerDeps {
   readonly identities: Identities;
   readonly validation: CertificateValidation;
   readonly crypto: Crypto;
+  /** Where a signing is registered while it runs, for the PIN page to name. */
+  readonly keyUses: KeyUses;
   /** The time certificates are checked at and the Date written; tests fix it. */
   readonly now?: () => Date;
 }
@@ -28,6 +31,10 @@ export function createComposer(deps: ComposerDeps): Composer {
       const views = new Map(await Promise.all(unique.map(async (address) => [address, (await resolveRecipient(address, context)).view] as const)));
       return addresses.map((address) => views.get(address) as RecipientView);
     },
-    build: (request) => buildSecureMessage(deps, request),
+    build: (request) => {
+      if (!request.sign) return buildSecureMessage(deps, request);
+      const recipients = [...request.to, ...request.cc, ...request.bcc];
+      return deps.keyUses.during({ operation: 'sign', subject: request.subject, recipients }, () => buildSecureMessage(deps, request));
+    },
   };
 }

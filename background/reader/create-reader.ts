@@ -11,6 +11,7 @@ import type { CmsCrypto } from '../../src/cms/cms-crypto';
 import { readMessage, type ReadResult } from '../../src/cms/read-message';
 import type { SignerVerification } from '../../src/cms/signed-data-verify';
 import { CachetError } from '../../src/errors';
+import { parseMessage } from '../../src/mime/parse';
 import { decodedBody, headerValue } from '../../src/mime/part-access';
 import { decodeEncodedWords } from '../../src/mime/encoded-words';
 import { displayContent, type DisplayAttachment } from '../../src/mime/display-content';
@@ -20,6 +21,7 @@ import { messageAuthor, type MessageAuthor } from '../../src/smime/message-autho
 import type { AddressBook } from '../address-book/address-book';
 import { summariseCertificate } from '../address-book/certificate-summary';
 import type { Identities } from '../identities';
+import type { KeyUses } from '../key-uses';
 import type { CertificateValidation } from '../pki/certificate-validation';
 import type { Reader, SessionOwner } from './reader';
 import { readerNotices } from './reader-notices';
@@ -29,6 +31,8 @@ export interface ReaderDeps {
   readonly validation: CertificateValidation;
   readonly addressBook: AddressBook;
   readonly crypto: Crypto;
+  /** Where a decryption is registered while it runs, for the PIN page to name. */
+  readonly keyUses: KeyUses;
   readonly randomId?: () => string;
 }
 
@@ -167,18 +171,24 @@ export function createReader(deps: ReaderDeps): Reader {
   return {
     async open(message, owner) {
       const input = wrapBareContentInfo(message);
-      const result = await readMessage(input.message, {
+      const root = parseMessage(input.message);
+      // Only the From names the author; the Sender never stands in for it.
+      const author = input.bare ? null : messageAuthor(root);
+      const purpose = {
+        operation: 'decrypt',
+        subject: input.bare ? '' : decodeEncodedWords(headerValue(root, 'subject') ?? ''),
+        from: author?.kind === 'mailbox' ? author.address : '',
+      } as const;
+      const result = await deps.keyUses.during(purpose, () => readMessage(root, {
         crypto: cms,
         subtle: deps.crypto.subtle,
         operators: () => deps.identities.operators(),
         // Each message arrives as a copy of its own (decoded from the request, or redeemed
         // once from a frame token): an encrypted layer is decrypted where it lies.
         consumeSource: true,
-      });
+      }));
       const display = displayContent(result.content);
       const found = signersOf(result);
-      // Only the From names the author; the Sender never stands in for it.
-      const author = input.bare ? null : messageAuthor(result.root);
       const signers = await Promise.all(found.map((f) => (f.kind === 'signer' ? signerView(f, author, deps.crypto.subtle) : Promise.resolve(failedLayerView(f)))));
       // B13: the content and signature checks are returned now; validation goes on.
       const validation = Promise.all(found.map((f) => (f.kind === 'signer'

@@ -62,12 +62,22 @@ export interface TrustView {
   readonly untrusted: readonly { readonly fingerprint: string; readonly locked: boolean }[];
 }
 
+/**
+ * What a private key is about to be used for, as the PIN page tells the user: signing a
+ * message (to whom, under which subject) or decrypting one (from whom, which subject).
+ */
+export type KeyUsePurpose =
+  | { readonly operation: 'sign'; readonly subject: string; readonly recipients: readonly string[] }
+  | { readonly operation: 'decrypt'; readonly subject: string; readonly from: string };
+
 export interface PinPromptInfo {
   /** The token (smart card) the PIN is for, as the native host names it. */
   readonly tokenLabel: string;
   readonly tokenSerial: string;
   /** Remaining-tries flags, so the page can warn before the last try. */
   readonly pin: PinStatus;
+  /** What the unlocked key will do: every signing and decryption running when the PIN was asked. */
+  readonly purposes: readonly KeyUsePurpose[];
 }
 
 export interface PinResult {

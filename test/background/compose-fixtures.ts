@@ -4,6 +4,7 @@
  * identity list in front of a scripted native host whose keys are software keys, so the
  * signatures and the wire format are both real.
  */
+import { createKeyUses } from '../../background/key-uses';
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -109,7 +110,7 @@ export async function composerWorld(options: WorldOptions): Promise<ComposerWorl
     now,
   });
   const composer = createComposer({
-    policy, addressBook, identities: createIdentities(host.request, crypto.subtle), validation, crypto, now,
+    policy, addressBook, identities: createIdentities(host.request, crypto.subtle), validation, crypto, keyUses: createKeyUses(), now,
   });
   return { composer, addressBook, signatures: host.signatures };
 }

@@ -1,12 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createPinPrompts, type PinChannel } from '../../background/pin-prompts';
 import { isCachetError } from '../../src/errors';
-import type { PinResult } from '../../src/protocol/runtime';
+import type { KeyUsePurpose, PinResult } from '../../src/protocol/runtime';
 
 const fresh = { countLow: false, finalTry: false, locked: false };
 const needed = (promptId: string) => ({ promptId, token: { label: 'Bob card', serial: '42' }, pin: fresh, timeoutSeconds: 60 });
 
-function setup(results: PinResult[]) {
+const sending: KeyUsePurpose = { operation: 'sign', subject: 'Quarterly figures', recipients: ['bob@example.org'] };
+
+function setup(results: PinResult[], purposes: readonly KeyUsePurpose[] = [sending]) {
   const provided: [string, string][] = [];
   const cancelled: string[] = [];
   const channel: PinChannel = {
@@ -24,7 +26,7 @@ function setup(results: PinResult[]) {
   const prompts = createPinPrompts(channel, (id) => {
     opened.push(id);
     return Promise.resolve();
-  });
+  }, () => purposes);
   return { prompts, provided, cancelled, opened };
 }
 
@@ -42,7 +44,22 @@ describe('PIN prompts', () => {
     const { prompts, opened } = setup([]);
     await prompts.announce(needed('p1'));
     expect(opened).toEqual(['p1']);
-    expect(prompts.info('p1')).toEqual({ tokenLabel: 'Bob card', tokenSerial: '42', pin: fresh });
+    expect(prompts.info('p1')).toEqual({ tokenLabel: 'Bob card', tokenSerial: '42', pin: fresh, purposes: [sending] });
+  });
+
+  it('names every signing and decryption running, so the user sees what the card is unlocked for', async () => {
+    const reading: KeyUsePurpose = { operation: 'decrypt', subject: 'Offer', from: 'alice@example.org' };
+    const { prompts } = setup([], [sending, reading]);
+    await prompts.announce(needed('p1'));
+    expect(prompts.info('p1').purposes).toEqual([sending, reading]);
+  });
+
+  it('refuses a PIN request that no signing or decryption started by the user explains', async () => {
+    const { prompts, opened, cancelled } = setup([], []);
+    await prompts.announce(needed('p1'));
+    expect(opened).toEqual([]);
+    expect(cancelled).toEqual(['p1']);
+    expect(codeOf(() => prompts.info('p1'))).toBe('input/invalid');
   });
 
   it('hands the PIN to the native channel and closes the prompt when accepted', async () => {

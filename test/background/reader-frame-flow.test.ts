@@ -4,6 +4,7 @@
  * same tab redeems the token and gets the plaintext; another tab's frame, a second
  * redemption and the content script itself get nothing.
  */
+import { createKeyUses } from '../../background/key-uses';
 import { readFileSync } from 'node:fs';
 import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -46,7 +47,7 @@ beforeEach(async () => {
   let n = 0;
   const services = {
     readerFrames: createReaderFrames(`${self.origin}/reader.html`, () => `token${n++}`),
-    reader: createReader({ identities, validation, addressBook, crypto }),
+    reader: createReader({ identities, validation, addressBook, crypto, keyUses: createKeyUses() }),
   } as unknown as BackgroundServices;
   route = createRouter(self, createHandlers(services));
 });

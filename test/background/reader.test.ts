@@ -4,6 +4,7 @@
  * validation after; results go only to the page or frame that opened the message; a
  * verified signer is harvested into the address book.
  */
+import { createKeyUses } from '../../background/key-uses';
 import { readFileSync } from 'node:fs';
 import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -64,7 +65,7 @@ beforeEach(async () => {
     },
     cache: new MemoryCrlCache(),
   });
-  reader = createReader({ identities: identitiesOf(bob, asked), validation, addressBook: book, crypto });
+  reader = createReader({ identities: identitiesOf(bob, asked), validation, addressBook: book, crypto, keyUses: createKeyUses() });
 });
 
 describe('background reader', () => {
@@ -80,6 +81,20 @@ describe('background reader', () => {
     expect(validation).toMatchObject({ valid: true });
     // A verified sender's certificate is now in the address book (B6 step 1).
     expect((await book.list()).map((e) => e.addresses)).toEqual([['Alice@example.com']]);
+  });
+
+  it('registers the decryption, with the message\'s sender and subject, while the key is asked for', async () => {
+    const keyUses = createKeyUses();
+    const seen: unknown[] = [];
+    const watching: Identities = { ...identitiesOf(bob, asked), operators: () => {
+      seen.push(keyUses.current());
+      return Promise.resolve(bob as never);
+    } };
+    const watched = createReader({ identities: watching, validation: { validate: () => Promise.reject(new Error('not used')) }, addressBook: book, crypto, keyUses });
+    await watched.open(file('alice.dsig.SHA256.multipart.env.eml'), 'extension');
+    expect(seen).toEqual([[{ operation: 'decrypt', from: 'Alice@example.com', subject: expect.any(String) as unknown }]]);
+    // Nothing stays registered once the message is read.
+    expect(keyUses.current()).toEqual([]);
   });
 
   it('does not wake the key store for a message that is only signed', async () => {
@@ -108,7 +123,7 @@ describe('background reader', () => {
   it('an untrusted root makes the certificate invalid, with the reason', async () => {
     const policy = createPolicyStore(memoryStorage(), memoryStorage());
     const validation = createCertificateValidation({ policy, crypto, fetcher: { fetch: () => Promise.reject(new RetrievalError('offline')) }, cache: new MemoryCrlCache() });
-    const untrusting = createReader({ identities: identitiesOf(bob, asked), validation, addressBook: book, crypto });
+    const untrusting = createReader({ identities: identitiesOf(bob, asked), validation, addressBook: book, crypto, keyUses: createKeyUses() });
     const view = await untrusting.open(file('alice.sig.SHA256.opaque.eml'), 'extension');
     const [result] = await untrusting.validation(view.sessionId, 'extension');
     expect(result).toMatchObject({ valid: false, reason: 'untrusted-root' });
@@ -136,7 +151,7 @@ describe('background reader', () => {
   });
 
   it('says clearly that an encrypted message cannot be read without a key (B5)', async () => {
-    const keyless = createReader({ identities: identitiesOf([], asked), validation: { validate: () => Promise.reject(new Error('not used')) }, addressBook: book, crypto });
+    const keyless = createReader({ identities: identitiesOf([], asked), validation: { validate: () => Promise.reject(new Error('not used')) }, addressBook: book, crypto, keyUses: createKeyUses() });
     const error = await keyless.open(file('alice.env.eml'), 'extension').catch((e: unknown) => e);
     expect(isCachetError(error) && error.code).toBe('key/unavailable');
   });

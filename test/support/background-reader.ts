@@ -3,6 +3,7 @@
  * one root given as a certificate file, with software keys standing in for the host and a
  * network that answers nothing: for tests that hold the reader against the command line.
  */
+import { createKeyUses } from '../../background/key-uses';
 import { readFileSync } from 'node:fs';
 import { IDBFactory } from 'fake-indexeddb';
 import { createAddressBook } from '../../background/address-book/address-book';
@@ -42,5 +43,5 @@ export async function readerTrusting(rootFile: string, operators: readonly KeyOp
     cache: new MemoryCrlCache(),
   });
   const addressBook = createAddressBook(await openCertificateDb(new IDBFactory()), crypto.subtle);
-  return createReader({ identities: identities(operators), validation, addressBook, crypto });
+  return createReader({ identities: identities(operators), validation, addressBook, crypto, keyUses: createKeyUses() });
 }

@@ -95,6 +95,8 @@ describe('Alice writes in Roundcube with Cachet', () => {
     await page.waitForURL(/_mbox=INBOX/, { timeout: 120_000 });
     // Leaving Roundcube's compose form after a send asks nothing: there is nothing to lose.
     expect(dialogs).toEqual([]);
+    // The PIN page said what Alice's card was unlocked for.
+    expect(alice.pinPurposes.flat()).toContain('Sign the message \u201cBoard meeting\u201d to bob@example.test');
     await expect.poll(() => newMessages(maildirPath('bob'), new Set()).length, settle).toBe(1);
     expect(newMessages(maildirPath('carol'), new Set())).toEqual([]);
     const [delivered] = newMessages(maildirPath('bob'), new Set());
@@ -134,6 +136,7 @@ describe('Bob reads Alice\'s message and replies in Roundcube', () => {
     await expect.poll(() => reader.locator('.banner').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-verdict'))), settle).toEqual(['good']);
     expect(await reader.locator('.message-text').textContent()).toContain('board meets on Thursday');
     expect(await reader.locator('.attachments').textContent()).toContain(attachmentName);
+    expect(bob.pinPurposes.flat()).toContain('Decrypt the message \u201cBoard meeting\u201d from alice@example.test');
     await page.screenshot({ path: artifactPath('roundcube-reader-bob.png') });
     expect(await webmailContent(page, bob.extensionOrigin)).not.toContain('board meets on Thursday');
     expect(await webmailContent(page, bob.extensionOrigin)).not.toContain('Übernahme');

@@ -83,6 +83,8 @@ export interface CachetBrowser {
   /** The extension's background service worker. */
   readonly worker: Worker;
   readonly extensionOrigin: string;
+  /** The PIN pages answered so far, each with what it said the card was unlocked for. */
+  readonly pinPurposes: readonly (readonly string[])[];
   close(): Promise<void>;
 }
 
@@ -226,13 +228,18 @@ async function seedSettings(context: BrowserContext, seed: CachetSeed): Promise<
  * Types the answer into a PIN or mail password page opened by the background. Popup
  * windows start as about:blank and then load the page; anything else is left alone.
  */
-async function answerPrompt(page: Page, answers: PromptAnswers): Promise<void> {
+async function answerPrompt(page: Page, answers: PromptAnswers, pinPurposes: string[][]): Promise<void> {
   const prompt = /\/(pin|password)\.html#/;
   if (!prompt.test(page.url()) && page.url() !== 'about:blank') return;
   await page.waitForURL(prompt, { timeout: 20_000 });
   const kind = new URL(page.url()).pathname;
   const answer = kind === '/pin.html' ? answers.pin : kind === '/password.html' ? answers.mailPassword : undefined;
   if (answer === undefined) return;
+  if (kind === '/pin.html') {
+    const purposes = page.locator('.pin-purposes li');
+    await purposes.first().waitFor({ timeout: 20_000 });
+    pinPurposes.push(await purposes.allTextContents());
+  }
   // Selected by form structure rather than label text, so any UI language works.
   await page.locator('form input[type="password"]').fill(answer);
   await page.locator('form button[type="submit"]').click();
@@ -298,10 +305,11 @@ export async function launchCachetBrowser(options: CachetBrowserOptions): Promis
   });
   try {
     const answers = options.answers;
-    if (answers) context.on('page', (page) => void answerPrompt(page, answers).catch(() => undefined));
+    const pinPurposes: string[][] = [];
+    if (answers) context.on('page', (page) => void answerPrompt(page, answers, pinPurposes).catch(() => undefined));
     const worker = await backgroundWorker(context);
     if (options.seed) await seedSettings(context, options.seed);
-    return { context, worker, extensionOrigin: CACHET_EXTENSION_ORIGIN, close: () => context.close() };
+    return { context, worker, extensionOrigin: CACHET_EXTENSION_ORIGIN, pinPurposes, close: () => context.close() };
   } catch (error) {
     await context.close().catch(() => undefined);
     throw error;

@@ -7,7 +7,7 @@ import '../../styles/base.css';
 import { render } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { cancelOnLeave, type LeaveGuard } from '../../components/cancel-on-leave';
-import type { PinPromptInfo } from '../../../protocol/runtime';
+import type { KeyUsePurpose, PinPromptInfo } from '../../../protocol/runtime';
 import { Announcer, type Announcement } from '../../components/announcer';
 import { errorText } from '../../components/error-text';
 import { useRequest } from '../../components/use-request';
@@ -96,12 +96,13 @@ function PinPrompt({ platform, promptId }: { platform: PagePlatform; promptId: s
     <main class="prompt">
       <h1>{t('pinTitle')}</h1>
       <p id={`${id}-for`}>{t('pinFor', info.state.value.tokenLabel)}</p>
+      <Purposes purposes={info.state.value.purposes} id={`${id}-purposes`} t={t} />
       {warning && <p class="bad" id={`${id}-warn`}>{warning}</p>}
       <form onSubmit={(e) => void submit(e)}>
         <div class="field">
           <label for={id}>{t('pinLabel')}</label>
           <input id={id} ref={field} type="password" autocomplete="off" spellcheck={false} value={pin} disabled={busy || done}
-            aria-describedby={warning ? `${id}-for ${id}-warn` : `${id}-for`} onInput={(e) => setPin(e.currentTarget.value)} />
+            aria-describedby={warning ? `${id}-for ${id}-purposes ${id}-warn` : `${id}-for ${id}-purposes`} onInput={(e) => setPin(e.currentTarget.value)} />
         </div>
         <div class="actions">
           <button type="submit" disabled={busy || done || pin === ''}>{t('pinSubmit')}</button>
@@ -110,6 +111,27 @@ function PinPrompt({ platform, promptId }: { platform: PagePlatform; promptId: s
       </form>
       <Announcer announcement={announcement} />
     </main>
+  );
+}
+
+/**
+ * What the card is being unlocked for, so the user can refuse a PIN that does not match
+ * what they just did: a page cannot get the card to sign or decrypt something else unseen.
+ */
+function Purposes({ purposes, id, t }: { purposes: readonly KeyUsePurpose[]; id: string; t: Translate }) {
+  return (
+    <div class="pin-purposes" id={id}>
+      <p>{t('pinPurposeLead')}</p>
+      <ul>
+        {purposes.map((purpose, i) => {
+          const subject = purpose.subject || t('pinPurposeNoSubject');
+          const text = purpose.operation === 'sign'
+            ? t('pinPurposeSign', [subject, purpose.recipients.join(', ')])
+            : t('pinPurposeDecrypt', [subject, purpose.from || t('pinPurposeUnknownSender')]);
+          return <li key={i} data-operation={purpose.operation}>{text}</li>;
+        })}
+      </ul>
+    </div>
   );
 }
 
