@@ -18,6 +18,7 @@ import { displayContent, type DisplayAttachment } from '../../src/mime/display-c
 import type { AuthorView, ReaderView, SignerValidationView, SignerView } from '../../src/protocol/runtime';
 import { signerAuthorMatch, validateSigner, type SignerValidator } from '../../src/smime/judge-signers';
 import { messageAuthor, type MessageAuthor } from '../../src/smime/message-author';
+import { uncheckedNotices } from '../../src/smime/signature-coverage';
 import type { AddressBook } from '../address-book/address-book';
 import { summariseCertificate } from '../address-book/certificate-summary';
 import type { Identities } from '../identities';
@@ -214,7 +215,7 @@ export function createReader(deps: ReaderDeps): Reader {
         encrypted: result.encrypted,
         bareFile: input.bare !== undefined,
         signers,
-        notices: readerNotices(result),
+        notices: [...readerNotices(result), ...uncheckedNotices(result.content)],
         text: display.text,
         html: display.html,
         attachments: display.attachments.map((a, index) => ({

@@ -9,6 +9,7 @@ import { certificateAddresses } from '../../../src/pki/certificate-model';
 import { parseCertificate } from '../../../src/pki/parsed-certificate';
 import type { ReadLayer } from '../../../src/cms/read-message';
 import type { JudgedSigner } from '../../../src/smime/judge-signers';
+import { coveredParts } from '../../../src/smime/signature-coverage';
 
 /** A layer of the message with, for a signed one, the verdict on each signer. */
 export type JudgedLayer = Exclude<ReadLayer, { kind: 'signed' }> | (Extract<ReadLayer, { kind: 'signed' }> & { readonly verdicts: readonly JudgedSigner[] });
@@ -92,6 +93,8 @@ export function layerJson(layer: JudgedLayer): Record<string, unknown> {
         ...(layer.shown ? {} : { note: 'transport signature around the encrypted body: not the author\'s, not shown' }),
         status: signedStatus(layer),
         ...(layer.layer.error ? { error: layer.layer.error } : {}),
+        // Every leaf part of the signed entity, and nothing beside it.
+        ...(layer.layer.content ? { covers: coveredParts(layer.layer.content) } : {}),
         signers: layer.verdicts.map(signerJson),
       };
     case 'not-opened':

@@ -20,6 +20,7 @@ import { parseMessage } from '../../../src/mime/parse';
 import type { MimePart } from '../../../src/mime/types';
 import { judgeSigners } from '../../../src/smime/judge-signers';
 import { messageAuthor } from '../../../src/smime/message-author';
+import { uncheckedNotices, uncheckedSmimeParts } from '../../../src/smime/signature-coverage';
 import { loadSoftwareKeyOperators, type SoftwareKeySources } from '../../keys/load-software-key-operators';
 import { readValidationSettings, signerValidator, VALIDATION_FLAGS, VALIDATION_USAGE, VALIDATION_VALUED_OPTIONS } from '../../pki/cli-validation';
 
@@ -44,7 +45,9 @@ const usage = `usage: cachet open [--p12 F]... [--pass P] [--cert C.pem --key K.
   --cert C.pem           the certificate of a --key (repeatable; give one per --key, or none)
   --json                 print JSON: encrypted, signed, signatureGood (every signature shown
                          is good), signers (address and status of each), text (the decoded
-                         text of the body shown) and layers (outermost first)
+                         text of the body shown), layers (outermost first; a signed layer
+                         lists the parts it covers) and uncheckedParts (signed or encrypted
+                         parts inside the content, which are neither checked nor opened)
   --insecure-allow-sha1  count SHA-1 signatures as good
 ${VALIDATION_USAGE}
   Keys are only unlocked when the message is encrypted.
@@ -149,12 +152,13 @@ export const open: Command = {
         text: shownText(unwrapped.content),
         contentType: unwrapped.content.contentType.mediaType,
         layers: layers.map(layerJson),
+        uncheckedParts: uncheckedSmimeParts(unwrapped.content),
       };
       io.stdout.write(JSON.stringify(report, null, 2) + '\n');
     } else {
       const banner = summary.signed ? (summary.signatureGood ? 'signature good' : 'signature NOT good') : 'not signed';
       const bareLine = input.bare ? [`a bare smime.p7m (${input.bare}): no From or Date, so no signer is compared with a sender`] : [];
-      const lines = [...bareLine, ...layerLines(layers), `${summary.encrypted ? 'encrypted' : 'not encrypted'}, ${banner}`];
+      const lines = [...bareLine, ...layerLines(layers), ...uncheckedNotices(unwrapped.content), `${summary.encrypted ? 'encrypted' : 'not encrypted'}, ${banner}`];
       io.stderr.write(lines.map((l) => `cachet open: ${l}\n`).join(''));
       io.stdout.write(partBytes(unwrapped.content));
     }
