@@ -42,7 +42,10 @@ export interface ComposeView {
   readonly toolbar: Element;
   /** The webmail's editor area, hidden while Cachet's compose frame stands in its place. */
   readonly editor: Element;
-  /** The webmail's own Send and such, hidden too: only Cachet's frame sends. */
+  /**
+   * The webmail's own Send, and every toolbar action that works on its form (save, attach,
+   * signature, spelling...), hidden too: only Cachet's frame writes and sends.
+   */
   readonly alsoHidden: readonly Element[];
   readonly mode: ComposeMode;
   /** The message replied to or forwarded, quoted from Cachet's own decrypted copy. */

@@ -86,13 +86,18 @@ describe('reader in Roundcube\'s preview pane', () => {
   });
 });
 
+/** A compose capture under the controller with a fake background, once the first scan placed Cachet's controls. */
+async function composePage(name: string): Promise<{ doc: Document; fake: ReturnType<typeof fakePlatform>; secure: () => HTMLButtonElement }> {
+  const doc = recordShadowRoots(loadCapture(`roundcube-1.6.5/${name}.html`)).window.document;
+  const fake = fakePlatform();
+  controller = startPageController(roundcubeAdapter, doc, fake.platform);
+  await settle();
+  return { doc, fake, secure: () => shadowButton(doc.querySelector('li[data-cachet="compose-item"] cachet-control') as HTMLElement) };
+}
+
 describe('secure compose in Roundcube\'s compose form', () => {
   it('puts a Secure button in the toolbar that replaces the editor and Send with Cachet\'s frame', async () => {
-    const dom = recordShadowRoots(loadCapture('roundcube-1.6.5/compose-reply.html'));
-    const doc = dom.window.document;
-    const fake = fakePlatform();
-    controller = startPageController(roundcubeAdapter, doc, fake.platform);
-    await settle();
+    const { doc, fake } = await composePage('compose-reply');
     const item = doc.querySelector('#toolbar-menu > li[data-cachet="compose-item"]');
     expect(item).not.toBeNull();
     expect(fake.requests).toEqual([]);
@@ -119,6 +124,37 @@ describe('secure compose in Roundcube\'s compose form', () => {
     expect(fake.navigations).toEqual([]);
     fake.emit({ cachetEvent: 'compose/sent', slot: 'slot1' });
     expect(fake.navigations).toEqual(['http://127.0.0.1:8025/?_task=mail&_mbox=INBOX']);
+  });
+
+  it('hides Roundcube\'s Save, Attach and the rest of its toolbar while the frame is open, and gives them back', async () => {
+    const { doc, fake, secure } = await composePage('compose-new');
+    const items = [...doc.querySelectorAll<HTMLElement>('#toolbar-menu > li')];
+    const roundcubeItems = items.filter((item) => !item.hasAttribute('data-cachet'));
+    const save = doc.querySelector('#toolbar-menu a.save')?.closest('li') as HTMLElement;
+    const attach = doc.querySelector('#toolbar-menu a.attach')?.closest('li') as HTMLElement;
+    expect(roundcubeItems).toContain(save);
+    expect(roundcubeItems).toContain(attach);
+    const shown = () => roundcubeItems.map((item) => item.style.display);
+    const before = shown();
+
+    secure().click();
+    await settle();
+    expect(shown()).toEqual(roundcubeItems.map(() => 'none'));
+    expect(items.find((item) => item.hasAttribute('data-cachet'))?.style.display).toBe('');
+    expect((doc.getElementById('layout-sidebar') as HTMLElement).style.display).toBe('none');
+
+    fake.emit({ cachetEvent: 'compose/closed', slot: 'slot1' });
+    expect(shown()).toEqual(before);
+
+    // The compose view's selectors stop matching while the frame is open: the page gets
+    // every item back.
+    secure().click();
+    await settle();
+    expect(save.style.display).toBe('none');
+    doc.getElementById('composebodycontainer')?.setAttribute('id', 'editor-2');
+    controller?.scan();
+    expect(doc.querySelector('cachet-control')).toBeNull();
+    expect(shown()).toEqual(before);
   });
 });
 

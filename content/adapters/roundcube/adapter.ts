@@ -84,7 +84,7 @@ function composeView(doc: Document, env: RoundcubeEnv): ComposeView | undefined 
     key: `compose/${composeId}`,
     toolbar,
     editor,
-    alsoHidden: [...doc.querySelectorAll(s.composeHiddenWhileSecure)],
+    alsoHidden: [...doc.querySelectorAll(s.composeHiddenWhileSecure), ...toolbar.querySelectorAll(s.composeToolbarItems)],
     mode: composeMode(env),
     ...original(env),
     readFields: () => ({

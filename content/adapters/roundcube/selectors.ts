@@ -40,6 +40,14 @@ export const composeEditor = '#composebodycontainer';
  * sidebar of attachments and sending options, which would not reach Cachet's message.
  */
 export const composeHiddenWhileSecure = '.formbuttons, #layout-sidebar';
+/**
+ * The compose toolbar's own items, hidden as well (checked 2026-12-07 against 1.6.5's
+ * compose.html): Save, Attach, Signature, Responses, the spell checker, Mailvelope's
+ * Encrypt, the small screens' "Options and attachments", and whatever a plugin adds to
+ * the toolbar. Each works on Roundcube's form, which Cachet's frame stands in for; a
+ * draft saved from it would hold the form without Cachet's text. Cachet's own item stays.
+ */
+export const composeToolbarItems = ':scope > :not([data-cachet])';
 export const fromField = 'select[name="_from"], input[name="_from"]';
 export const toField = 'textarea[name="_to"], input[name="_to"]';
 export const ccField = 'textarea[name="_cc"], input[name="_cc"]';
