@@ -47,6 +47,13 @@ export type ErrorCode =
   | 'mail/recipients-refused'
   | 'mail/not-found'
   | 'mail/server-error'
+  | 'directory/unreachable'
+  | 'directory/timeout'
+  | 'directory/tls'
+  | 'directory/password-needed'
+  | 'directory/bind-failed'
+  | 'directory/refused'
+  | 'directory/malformed'
   | 'webmail/unreachable'
   | 'webmail/no-source';
 

@@ -55,6 +55,11 @@ export const requestTimeoutMs: { readonly [K in NativeRequestType]: number } = {
   // The host times out a silent mail server itself; a 25 MiB message on a slow link takes minutes.
   'mail/send': 900_000,
   'mail/fetch': 900_000,
+  // The host ends a directory request after its own timeoutMs (at most 120 s).
+  'directory/search': 150_000,
+  'directory/read-url': 150_000,
+  'directory/set-password': 30_000,
+  'directory/forget-password': 30_000,
 };
 
 interface Pending {

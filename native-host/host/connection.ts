@@ -21,6 +21,7 @@ export type Handlers = { [K in NativeRequestType]: (req: NativeReq<K>) => Promis
 const IMMEDIATE: readonly NativeRequestType[] = [
   'hello', 'pin/provide', 'pin/cancel', 'session/logout',
   'account/list', 'account/set', 'account/remove', 'account/set-password', 'account/forget-password',
+  'directory/set-password', 'directory/forget-password',
 ];
 
 export interface ConnectionOptions {

@@ -3,6 +3,7 @@
  * Requests arrive here already validated (connection.ts).
  */
 import packageJson from '../../package.json';
+import { CachetError } from '../../src/errors';
 import { NATIVE_PROTOCOL_VERSION } from '../../src/protocol/native';
 import { MAX_FRAME_BYTES } from '../../src/protocol/framing';
 import type { MailService } from '../mail/mail-service';
@@ -10,6 +11,7 @@ import type { PinBroker } from '../pin/pin-broker';
 import type { StoreRegistry } from '../stores/store-registry';
 import type { Handlers } from './connection';
 
+const notServedYet = (): Promise<never> => Promise.reject(new CachetError('native/unknown-type', 'this host does not serve directory requests yet'));
 const b64 = (value: string): Buffer => Buffer.from(value, 'base64');
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 
@@ -39,5 +41,9 @@ export function createHandlers(registry: StoreRegistry, pins: PinBroker, mail: M
       const { message, mailbox, uid } = await mail.fetch(req.origin, req);
       return { message: text(message), mailbox, uid };
     },
+    'directory/search': notServedYet,
+    'directory/read-url': notServedYet,
+    'directory/set-password': notServedYet,
+    'directory/forget-password': notServedYet,
   };
 }

@@ -7,6 +7,7 @@ import type { ErrorCode } from '../errors';
 import {
   array, base64, boolean, fail, integer, object, oneOf, onlyKeys, string,
 } from './native-checks';
+import { directoryRequestValidators, directoryResponseValidators } from './native-directory-validators';
 import { mailRequestValidators, mailResponseValidators } from './native-mail-validators';
 import type {
   IdentityDescription, NativeEventType, NativeEvents, NativeMessage, NativeReq, NativeRequestType, NativeRes,
@@ -16,6 +17,7 @@ import type {
 export const NATIVE_REQUEST_TYPES: readonly NativeRequestType[] = [
   'hello', 'identities/list', 'key/sign', 'key/decrypt', 'key/derive', 'pin/provide', 'pin/cancel', 'session/logout',
   'account/list', 'account/set', 'account/remove', 'account/set-password', 'account/forget-password', 'mail/send', 'mail/fetch',
+  'directory/search', 'directory/read-url', 'directory/set-password', 'directory/forget-password',
 ];
 const EVENT_TYPES: readonly NativeEventType[] = ['pin/needed', 'pin/pad', 'pin/closed', 'identities/changed'];
 const HASHES: readonly HashName[] = ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'];
@@ -158,6 +160,7 @@ const requestValidators: Validators<'req'> = {
   },
   'session/logout': (value) => empty(value, 'req'),
   ...mailRequestValidators,
+  ...directoryRequestValidators,
 };
 
 function pinStatus(value: unknown, field: string): PinStatus {
@@ -223,6 +226,7 @@ const responseValidators: Validators<'res'> = {
   'pin/cancel': (value) => empty(value, 'res'),
   'session/logout': (value) => ({ tokens: integer(object(value, 'res').tokens, 'res.tokens', 0, 1_000_000) }),
   ...mailResponseValidators,
+  ...directoryResponseValidators,
 };
 
 export function validateNativeRequest<K extends NativeRequestType>(type: K, value: unknown): NativeReq<K> {

@@ -114,6 +114,44 @@ export interface RefusedRecipient {
   readonly reason: string;
 }
 
+/** How to reach and bind to an LDAP directory (PROTOCOL.md, "Directory"). */
+export interface DirectoryConnection {
+  /** ldap:// or ldaps:// URL of the server (host and port only). */
+  readonly url: string;
+  /** Upgrade an ldap:// connection with StartTLS before binding. */
+  readonly startTls: boolean;
+  /** null: anonymous; else a simple bind as this DN with the password given by directory/set-password. */
+  readonly bindDn: string | null;
+  readonly timeoutMs: number;
+}
+
+export interface DirectorySearch extends DirectoryConnection {
+  readonly baseDn: string;
+  readonly scope: 'base' | 'one' | 'sub';
+  /** RFC 4515 filter template; every {address} is replaced by the looked-up address, escaped per RFC 4515 §3. */
+  readonly filter: string;
+  /** objectClass values that make an entry a person (B6 step 2) or a contact (step 3). */
+  readonly personClasses: readonly string[];
+  readonly contactClasses: readonly string[];
+  /** Certificate attributes in the order B6 reads them, e.g. userCertificate;binary then userSMIMECertificate. */
+  readonly certificateAttributes: readonly string[];
+  readonly sizeLimit: number;
+}
+
+export interface DirectoryEntry {
+  readonly dn: string;
+  readonly kind: 'person' | 'contact' | 'other';
+  /** mail, proxyAddresses values with their smtp:/SMTP: prefix removed (other prefixes such as x500: dropped), otherMailbox. */
+  readonly addresses: readonly string[];
+  /** In attribute order; userCertificate values as they are, and every certificate inside each userSMIMECertificate value (a PKCS#7/CMS SignedData). base64 DER. */
+  readonly certificates: readonly { readonly attribute: string; readonly der: string }[];
+}
+
+/** The longest a directory request may take (`timeoutMs`). */
+export const MAX_DIRECTORY_TIMEOUT_MS = 120_000;
+/** The most `directory/read-url` returns (`maxBytes`): the same ceiling as an HTTP CRL fetch. */
+export const MAX_DIRECTORY_READ_BYTES = 32 * 1024 * 1024;
+
 /** Requests the background (or a Cachet page through it) sends to the host. */
 export interface NativeProtocol {
   hello: {
@@ -203,6 +241,29 @@ export interface NativeProtocol {
       | { readonly origin: string; readonly mailbox?: string; readonly uid: number }
       | { readonly origin: string; readonly mailbox?: string; readonly messageId: string };
     res: { readonly message: string; readonly mailbox: string; readonly uid: number };
+  };
+  /** Entries matching `address` under the search's filter template, with their addresses and certificates. */
+  'directory/search': {
+    req: { readonly directory: DirectorySearch; readonly address: string };
+    res: { readonly entries: readonly DirectoryEntry[]; readonly truncated: boolean };
+  };
+  /** An RFC 4516 ldap:// URL of a CRL distribution point or AIA caIssuers (dn?attribute), read anonymously unless `connection` says how to bind to that server. */
+  'directory/read-url': {
+    req: {
+      readonly url: string;
+      readonly timeoutMs: number;
+      readonly maxBytes: number;
+      readonly connection?: Omit<DirectoryConnection, 'url' | 'timeoutMs'>;
+    };
+    res: { readonly values: readonly string[] };
+  };
+  'directory/set-password': {
+    req: { readonly url: string; readonly bindDn: string; readonly password: string; readonly remember: boolean };
+    res: Record<string, never>;
+  };
+  'directory/forget-password': {
+    req: { readonly url: string; readonly bindDn: string };
+    res: { readonly forgotten: boolean };
   };
 }
 
