@@ -12,13 +12,37 @@ export type EncryptionAlgorithm = (typeof encryptionAlgorithmNames)[number];
 export const signingAlgorithmNames = ['sha256', 'sha384', 'sha512'] as const;
 export type SigningAlgorithm = (typeof signingAlgorithmNames)[number];
 
-/** The organisation directory of B6 steps 2 and 3. */
+export const directoryScopes = ['base', 'one', 'sub'] as const;
+export type DirectoryScope = (typeof directoryScopes)[number];
+
+/**
+ * The organisation directory of B6 steps 2 and 3, searched through the native host for
+ * each recipient: entries whose object classes say people come before contacts, and
+ * within each the certificate attributes in order.
+ */
 export interface DirectoryPolicy {
-  /** `ldap://` or `ldaps://` URL of the server. */
+  /** `ldap://` or `ldaps://` URL of the server, without a DN or query. */
   readonly url: string;
+  /** StartTLS on an `ldap://` connection before anything else is said. */
+  readonly startTls: boolean;
+  /** The DN to bind as with a password Cachet asks for once; null binds anonymously. */
+  readonly bindDn: string | null;
   readonly baseDn: string;
+  readonly scope: DirectoryScope;
+  /** RFC 4515 filter; `{address}` stands for the recipient's address, escaped. */
+  readonly filter: string;
+  /** Object classes of people's entries (B6 step 2). */
+  readonly personClasses: readonly string[];
+  /** Object classes of contact entries (B6 step 3). */
+  readonly contactClasses: readonly string[];
   /** Attributes read for certificates, in order (B6). */
   readonly attributes: readonly string[];
+  /** Time limit of one search, connection and bind included. */
+  readonly timeoutMs: number;
+  /** Most entries one search returns; a recipient matching more is an odd directory. */
+  readonly sizeLimit: number;
+  /** How long an answer is reused for the same address; 0 asks every time. */
+  readonly cacheSeconds: number;
 }
 
 /** A mail server of a webmail's account: STARTTLS on a plain port, or TLS from the first byte. */
@@ -84,6 +108,23 @@ export interface Policy {
 export type PolicyKey = keyof Policy;
 
 export const defaultDirectoryAttributes: readonly string[] = ['userCertificate;binary', 'userSMIMECertificate'];
+
+/**
+ * What a directory policy that names only its URL and base gets: `mail` of OpenLDAP's
+ * inetOrgPerson, and Active Directory's proxyAddresses and otherMailbox, where aliases live.
+ */
+export const defaultDirectorySettings: Omit<DirectoryPolicy, 'url' | 'baseDn'> = Object.freeze({
+  startTls: false,
+  bindDn: null,
+  scope: 'sub',
+  filter: '(|(mail={address})(proxyAddresses=smtp:{address})(otherMailbox={address}))',
+  personClasses: ['person', 'inetOrgPerson', 'user'],
+  contactClasses: ['contact'],
+  attributes: defaultDirectoryAttributes,
+  timeoutMs: 5000,
+  sizeLimit: 20,
+  cacheSeconds: 3600,
+});
 
 export const defaultPolicy: Policy = Object.freeze<Policy>({
   clearSign: true,

@@ -5,12 +5,14 @@
  * with a warning, and nothing here throws on bad input.
  */
 import {
-  defaultDirectoryAttributes,
+  defaultDirectorySettings,
+  directoryScopes,
   encryptionAlgorithmNames,
   isPolicyKey,
   signingAlgorithmNames,
   timeoutRangeMs,
   type DirectoryPolicy,
+  type DirectoryScope,
   type MailAccountPolicy,
   type MailServerPolicy,
   type Policy,
@@ -155,38 +157,160 @@ const originList: Check<readonly string[]> = (v) => {
   return ok(out);
 };
 
+/** Host names and IP literals only: a server is named, never given as a URL. */
+const serverHost = /^(([a-z0-9-]+\.)*[a-z0-9-]+|\[[0-9a-f:.]+\]|[0-9.]+)$/i;
+
 const attributeName = /^[A-Za-z][A-Za-z0-9-]*(;[A-Za-z0-9-]+)*$/;
+const objectClassName = /^([A-Za-z][A-Za-z0-9-]*|[0-2](\.(0|[1-9]\d*))+)$/;
+/** DNs and filters beyond this are mistakes, not directories. */
+const maxDnLength = 1024;
+const maxFilterLength = 1024;
+const maxObjectClasses = 50;
+const directoryLimits = { sizeLimit: { min: 1, max: 1000 }, cacheSeconds: { min: 0, max: 7 * 24 * 3600 } } as const;
+const directoryKeys = new Set<string>(['url', ...Object.keys(defaultDirectorySettings), 'baseDn']);
+
+/**
+ * A distinguished name as RFC 4514 writes it: RDNs separated by commas, each one or more
+ * `type=value` joined by "+", the type a name or an OID, special characters in values
+ * escaped with a backslash. Admins type these by hand; a slip here would search nowhere.
+ */
+export function isDistinguishedName(text: string): boolean {
+  if (text.length === 0 || text.length > maxDnLength || /\p{Cc}/u.test(text)) return false;
+  const type = /^\s*([A-Za-z][A-Za-z0-9-]*|[0-2](\.(0|[1-9]\d*))+)\s*$/;
+  let i = 0;
+  for (;;) {
+    const eq = text.indexOf('=', i);
+    if (eq < 0 || !type.test(text.slice(i, eq))) return false;
+    i = eq + 1;
+    // The value runs to the next unescaped "," or "+"; a backslash escapes one special
+    // character or starts two hex digits.
+    let empty = true;
+    while (i < text.length && text[i] !== ',' && text[i] !== '+') {
+      if (text[i] === '\\') {
+        const next = text.slice(i + 1, i + 3);
+        if (/^[0-9A-Fa-f]{2}$/.test(next)) i += 3;
+        else if (i + 1 < text.length && ' ,+"\\<>;=#'.includes(text[i + 1] ?? '')) i += 2;
+        else return false;
+      } else {
+        if ('"<>;'.includes(text[i] ?? '')) return false;
+        i++;
+      }
+      empty = false;
+    }
+    if (empty) return false;
+    if (i >= text.length) return true;
+    i++;
+  }
+}
+
+/**
+ * An RFC 4515 filter with `{address}` where the recipient's address goes: one
+ * parenthesised filter, parentheses balanced, every backslash starting a two-digit hex
+ * escape, and no placeholder other than `{address}`.
+ */
+export function filterProblem(filter: string): string | undefined {
+  if (filter.length > maxFilterLength) return `filter must be at most ${maxFilterLength} characters`;
+  if (!filter.includes('{address}')) return 'filter must contain {address}, where the recipient\'s address goes';
+  if (/\p{Cc}/u.test(filter)) return 'filter must not contain control characters';
+  const rest = filter.replaceAll('{address}', 'x');
+  if (/[{}]/.test(rest)) return 'filter may substitute only {address}';
+  if (/\\(?![0-9A-Fa-f]{2})/.test(rest)) return 'filter: a backslash must start a two-digit hex escape (RFC 4515)';
+  let depth = 0;
+  for (let index = 0; index < rest.length; index++) {
+    const char = rest[index];
+    if (char === '(') depth++;
+    else if (char === ')') {
+      depth--;
+      if (depth < 0 || (depth === 0 && index !== rest.length - 1)) return 'filter has unbalanced parentheses';
+      if (rest[index - 1] === '(') return 'filter has an empty ()';
+    }
+  }
+  if (depth !== 0) return 'filter has unbalanced parentheses';
+  return rest.startsWith('(') && rest.endsWith(')') ? undefined : 'filter must be one filter in parentheses';
+}
+
+function wholeNumber(v: unknown, name: string, range: { readonly min: number; readonly max: number }): number | string {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < range.min || v > range.max) {
+    return `${name} must be a whole number from ${range.min} to ${range.max}`;
+  }
+  return v;
+}
+
+function nameList(v: unknown, name: string, pattern: RegExp, allowEmpty: boolean): string[] | string {
+  const list = stringList(v);
+  if (typeof list === 'string') return `${name} ${list}`;
+  if (list.length > maxObjectClasses) return `${name} must have at most ${maxObjectClasses} entries`;
+  if (!allowEmpty && list.length === 0) return `${name} must name at least one`;
+  const out: string[] = [];
+  for (const raw of list) {
+    const entry = raw.trim();
+    if (!pattern.test(entry)) return `${name}: "${raw.slice(0, 40)}" is not an LDAP name`;
+    if (!out.some((o) => o.toLowerCase() === entry.toLowerCase())) out.push(entry);
+  }
+  return out;
+}
+
+/** `ldap://host[:port]` or `ldaps://…`, written back in that form; a DN or query in the URL is refused. */
+function directoryUrl(v: unknown): string | undefined {
+  if (typeof v !== 'string' || v.length > maxStringLength) return undefined;
+  let url: URL;
+  try {
+    url = new URL(v.trim());
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'ldap:' && url.protocol !== 'ldaps:') return undefined;
+  if (url.username || url.password || (url.pathname !== '' && url.pathname !== '/') || url.search || url.hash) return undefined;
+  if (!serverHost.test(url.hostname)) return undefined;
+  return `${url.protocol}//${url.host.toLowerCase()}`;
+}
 
 const directory: Check<DirectoryPolicy | null> = (v) => {
   if (v === null) return ok(null);
-  if (typeof v !== 'object' || Array.isArray(v)) return fail('must be an object with url, baseDn and attributes, or null');
+  if (typeof v !== 'object' || Array.isArray(v)) return fail('must be an object with url and baseDn, or null');
   const record = v as Record<string, unknown>;
-  const { url, baseDn, attributes } = record;
-  if (typeof url !== 'string' || url.length > maxStringLength) return fail('url must be an ldap:// or ldaps:// URL');
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return fail('url must be an ldap:// or ldaps:// URL');
+  const unknown = Object.keys(record).find((key) => !directoryKeys.has(key));
+  if (unknown !== undefined) return fail(`unknown setting "${unknown.slice(0, 40)}"`);
+  const given = <K extends keyof typeof defaultDirectorySettings>(key: K): unknown =>
+    record[key] === undefined ? defaultDirectorySettings[key] : record[key];
+
+  const url = directoryUrl(record['url']);
+  if (url === undefined) return fail('url must be ldap://host[:port] or ldaps://host[:port]');
+  const startTls = given('startTls');
+  if (typeof startTls !== 'boolean') return fail('startTls must be true or false');
+  if (startTls && url.startsWith('ldaps:')) return fail('startTls is for ldap:// URLs; ldaps:// is TLS from the start');
+  const { baseDn } = record;
+  if (typeof baseDn !== 'string' || !isDistinguishedName(baseDn.trim())) return fail('baseDn must be a distinguished name such as o=Example');
+  const bindDn = given('bindDn');
+  if (bindDn !== null && (typeof bindDn !== 'string' || !isDistinguishedName(bindDn.trim()))) {
+    return fail('bindDn must be a distinguished name, or null to search anonymously');
   }
-  if (parsed.protocol !== 'ldap:' && parsed.protocol !== 'ldaps:') return fail('url must be an ldap:// or ldaps:// URL');
-  if (typeof baseDn !== 'string' || baseDn.trim() === '' || baseDn.length > maxStringLength) {
-    return fail('baseDn must be a non-empty distinguished name');
-  }
-  let attrs: readonly string[] = defaultDirectoryAttributes;
-  if (attributes !== undefined) {
-    const list = stringList(attributes);
-    if (typeof list === 'string') return fail(`attributes ${list}`);
-    if (list.length === 0 || list.some((a) => !attributeName.test(a))) {
-      return fail('attributes must be LDAP attribute names such as userCertificate;binary');
-    }
-    attrs = list;
-  }
-  return ok({ url, baseDn: baseDn.trim(), attributes: attrs });
+  const scope = given('scope');
+  if (!(directoryScopes as readonly unknown[]).includes(scope)) return fail(`scope must be one of ${directoryScopes.join(', ')}`);
+  const filter = given('filter');
+  if (typeof filter !== 'string') return fail('filter must be an LDAP filter with {address}');
+  const badFilter = filterProblem(filter.trim());
+  if (badFilter !== undefined) return fail(badFilter);
+  const personClasses = nameList(given('personClasses'), 'personClasses', objectClassName, false);
+  if (typeof personClasses === 'string') return fail(personClasses);
+  const contactClasses = nameList(given('contactClasses'), 'contactClasses', objectClassName, true);
+  if (typeof contactClasses === 'string') return fail(contactClasses);
+  const both = contactClasses.find((c) => personClasses.some((p) => p.toLowerCase() === c.toLowerCase()));
+  if (both !== undefined) return fail(`${both} cannot name both people and contacts`);
+  const attributes = nameList(given('attributes'), 'attributes', attributeName, false);
+  if (typeof attributes === 'string') return fail(`${attributes} (such as userCertificate;binary)`);
+  const timeoutMs = timeout(given('timeoutMs'));
+  if (!timeoutMs.ok) return fail(`timeoutMs ${timeoutMs.message}`);
+  const sizeLimit = wholeNumber(given('sizeLimit'), 'sizeLimit', directoryLimits.sizeLimit);
+  if (typeof sizeLimit === 'string') return fail(sizeLimit);
+  const cacheSeconds = wholeNumber(given('cacheSeconds'), 'cacheSeconds', directoryLimits.cacheSeconds);
+  if (typeof cacheSeconds === 'string') return fail(cacheSeconds);
+  return ok({
+    url, startTls, bindDn: typeof bindDn === 'string' ? bindDn.trim() : null, baseDn: baseDn.trim(), scope: scope as DirectoryScope,
+    filter: filter.trim(), personClasses, contactClasses, attributes, timeoutMs: timeoutMs.value, sizeLimit, cacheSeconds,
+  });
 };
 
-/** Host names and IP literals only: a server is named, never given as a URL. */
-const serverHost = /^(([a-z0-9-]+\.)*[a-z0-9-]+|\[[0-9a-f:.]+\]|[0-9.]+)$/i;
 /** Accounts are one per webmail; a few hundred is already far more than anyone has. */
 const maxMailAccounts = 200;
 

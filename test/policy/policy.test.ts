@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultPolicy, mergePolicy, parsePolicyInput, policyKeys, type Policy } from '../../src/policy';
+import { defaultDirectorySettings, defaultPolicy, mergePolicy, parsePolicyInput, policyKeys, type Policy } from '../../src/policy';
 
 describe('defaults (BEHAVIOURS.md, Policy)', () => {
   it('has every documented key with its documented default', () => {
@@ -137,9 +137,9 @@ describe('parsePolicyInput', () => {
     expect(parsePolicyInput({ trustedRoots: ['QUJD'] }).values).toEqual({});
   });
 
-  it('checks the directory and fills in the default attributes', () => {
+  it('checks the directory and fills in the defaults (details in directory-policy.test.ts)', () => {
     expect(parsePolicyInput({ directory: { url: 'ldaps://ldap.example.org', baseDn: ' o=Example ' } }).values).toEqual({
-      directory: { url: 'ldaps://ldap.example.org', baseDn: 'o=Example', attributes: ['userCertificate;binary', 'userSMIMECertificate'] },
+      directory: { url: 'ldaps://ldap.example.org', baseDn: 'o=Example', ...defaultDirectorySettings },
     });
     expect(parsePolicyInput({ directory: null }).values).toEqual({ directory: null });
     for (const bad of [{ url: 'http://ldap.example.org', baseDn: 'o=x' }, { url: 'ldap://x', baseDn: '' }, { url: 'ldap://x', baseDn: 'o=x', attributes: ['bad attr'] }, 'ldap://x']) {

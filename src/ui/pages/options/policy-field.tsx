@@ -3,7 +3,7 @@
  * tied to the control by aria-describedby so assistive technology reads it too.
  */
 import { useId, useState } from 'preact/hooks';
-import { encryptionAlgorithmNames, signingAlgorithmNames, type DirectoryPolicy, type Policy, type PolicyKey } from '../../../policy';
+import { encryptionAlgorithmNames, signingAlgorithmNames, type Policy, type PolicyKey } from '../../../policy';
 import type { MessageKey, Translate } from '../../platform';
 
 export interface FieldProps<K extends PolicyKey> {
@@ -16,7 +16,7 @@ export interface FieldProps<K extends PolicyKey> {
 
 export const policyLabel = (key: PolicyKey): MessageKey => `policy_${key}` as MessageKey;
 
-function LockedNote({ id, locked, t }: { id: string; locked: boolean; t: Translate }) {
+export function LockedNote({ id, locked, t }: { id: string; locked: boolean; t: Translate }) {
   return locked ? <span id={id} class="locked-note">{t('policyLocked')}</span> : null;
 }
 
@@ -85,39 +85,5 @@ export function OriginsField({ name, value, locked, t, save }: FieldProps<Policy
       )}
       <LockedNote id={`${id}-locked`} locked={locked} t={t} />
     </div>
-  );
-}
-
-export function DirectoryField({ name, value, locked, t, save }: FieldProps<PolicyKey> & { value: DirectoryPolicy | null }) {
-  const id = useId();
-  const [url, setUrl] = useState(value?.url ?? '');
-  const [baseDn, setBaseDn] = useState(value?.baseDn ?? '');
-  const [attributes, setAttributes] = useState(value?.attributes.join(', ') ?? '');
-  function submit(e: Event): void {
-    e.preventDefault();
-    const attrs = attributes.split(',').map((s) => s.trim()).filter(Boolean);
-    void save(name, url.trim() === '' ? null : { url: url.trim(), baseDn, ...(attrs.length ? { attributes: attrs } : {}) });
-  }
-  return (
-    <form onSubmit={submit} data-policy-key={name}>
-      <fieldset aria-describedby={locked ? `${id}-locked` : undefined}>
-        <legend>{t(policyLabel(name))}</legend>
-        <div class="field">
-          <label for={`${id}-url`}>{t('directoryUrl')}</label>
-          <input id={`${id}-url`} type="url" value={url} disabled={locked} placeholder="ldaps://ldap.example.org" onInput={(e) => setUrl(e.currentTarget.value)} />
-        </div>
-        <div class="field">
-          <label for={`${id}-base`}>{t('directoryBaseDn')}</label>
-          <input id={`${id}-base`} type="text" value={baseDn} disabled={locked} onInput={(e) => setBaseDn(e.currentTarget.value)} />
-        </div>
-        <div class="field">
-          <label for={`${id}-attrs`}>{t('directoryAttributes')}</label>
-          <input id={`${id}-attrs`} type="text" value={attributes} disabled={locked} placeholder="userCertificate;binary, userSMIMECertificate"
-            onInput={(e) => setAttributes(e.currentTarget.value)} />
-        </div>
-        {!locked && <button type="submit">{t('save')}</button>}
-        <LockedNote id={`${id}-locked`} locked={locked} t={t} />
-      </fieldset>
-    </form>
   );
 }

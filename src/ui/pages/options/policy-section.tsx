@@ -6,7 +6,8 @@ import type { Policy, PolicyKey } from '../../../policy';
 import type { PolicyView } from '../../../protocol/runtime';
 import type { Translate } from '../../platform';
 import { MailAccountsField } from './mail-accounts-field';
-import { BooleanField, ChoiceListField, DirectoryField, NumberField, OriginsField, policyLabel } from './policy-field';
+import { DirectoryField } from './directory-field';
+import { BooleanField, ChoiceListField, NumberField, OriginsField, policyLabel } from './policy-field';
 
 /** Keys edited elsewhere on the page (the trust section) are left out here. */
 const shownHere: readonly PolicyKey[] = [
