@@ -165,8 +165,14 @@ const objectClassName = /^([A-Za-z][A-Za-z0-9-]*|[0-2](\.(0|[1-9]\d*))+)$/;
 /** DNs and filters beyond this are mistakes, not directories. */
 const maxDnLength = 1024;
 const maxFilterLength = 1024;
-const maxObjectClasses = 50;
-const directoryLimits = { sizeLimit: { min: 1, max: 1000 }, cacheSeconds: { min: 0, max: 7 * 24 * 3600 } } as const;
+/** The native host's limits for one search (native-host/PROTOCOL.md, "Directory"). */
+const maxObjectClasses = 32;
+const maxCertificateAttributes = 8;
+const directoryLimits = {
+  timeoutMs: { min: 100, max: 120_000 },
+  sizeLimit: { min: 1, max: 1000 },
+  cacheSeconds: { min: 0, max: 7 * 24 * 3600 },
+} as const;
 const directoryKeys = new Set<string>(['url', ...Object.keys(defaultDirectorySettings), 'baseDn']);
 
 /**
@@ -236,10 +242,10 @@ function wholeNumber(v: unknown, name: string, range: { readonly min: number; re
   return v;
 }
 
-function nameList(v: unknown, name: string, pattern: RegExp, allowEmpty: boolean): string[] | string {
+function nameList(v: unknown, name: string, pattern: RegExp, allowEmpty: boolean, max = maxObjectClasses): string[] | string {
   const list = stringList(v);
   if (typeof list === 'string') return `${name} ${list}`;
-  if (list.length > maxObjectClasses) return `${name} must have at most ${maxObjectClasses} entries`;
+  if (list.length > max) return `${name} must have at most ${max} entries`;
   if (!allowEmpty && list.length === 0) return `${name} must name at least one`;
   const out: string[] = [];
   for (const raw of list) {
@@ -285,6 +291,8 @@ const directory: Check<DirectoryPolicy | null> = (v) => {
   if (bindDn !== null && (typeof bindDn !== 'string' || !isDistinguishedName(bindDn.trim()))) {
     return fail('bindDn must be a distinguished name, or null to search anonymously');
   }
+  // RFC 4513 §5.1.3 and §6.3.4: a simple bind sends the password as it is, so only inside TLS.
+  if (bindDn !== null && url.startsWith('ldap:') && !startTls) return fail('bindDn needs ldaps:// or startTls: a password is only sent inside TLS');
   const scope = given('scope');
   if (!(directoryScopes as readonly unknown[]).includes(scope)) return fail(`scope must be one of ${directoryScopes.join(', ')}`);
   const filter = given('filter');
@@ -297,17 +305,17 @@ const directory: Check<DirectoryPolicy | null> = (v) => {
   if (typeof contactClasses === 'string') return fail(contactClasses);
   const both = contactClasses.find((c) => personClasses.some((p) => p.toLowerCase() === c.toLowerCase()));
   if (both !== undefined) return fail(`${both} cannot name both people and contacts`);
-  const attributes = nameList(given('attributes'), 'attributes', attributeName, false);
+  const attributes = nameList(given('attributes'), 'attributes', attributeName, false, maxCertificateAttributes);
   if (typeof attributes === 'string') return fail(`${attributes} (such as userCertificate;binary)`);
-  const timeoutMs = timeout(given('timeoutMs'));
-  if (!timeoutMs.ok) return fail(`timeoutMs ${timeoutMs.message}`);
+  const timeoutMs = wholeNumber(given('timeoutMs'), 'timeoutMs', directoryLimits.timeoutMs);
+  if (typeof timeoutMs === 'string') return fail(timeoutMs);
   const sizeLimit = wholeNumber(given('sizeLimit'), 'sizeLimit', directoryLimits.sizeLimit);
   if (typeof sizeLimit === 'string') return fail(sizeLimit);
   const cacheSeconds = wholeNumber(given('cacheSeconds'), 'cacheSeconds', directoryLimits.cacheSeconds);
   if (typeof cacheSeconds === 'string') return fail(cacheSeconds);
   return ok({
     url, startTls, bindDn: typeof bindDn === 'string' ? bindDn.trim() : null, baseDn: baseDn.trim(), scope: scope as DirectoryScope,
-    filter: filter.trim(), personClasses, contactClasses, attributes, timeoutMs: timeoutMs.value, sizeLimit, cacheSeconds,
+    filter: filter.trim(), personClasses, contactClasses, attributes, timeoutMs, sizeLimit, cacheSeconds,
   });
 };
 

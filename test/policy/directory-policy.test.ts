@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { MAX_DIRECTORY_TIMEOUT_MS } from '../../src/protocol/native';
 import { checkPolicyValue, defaultDirectorySettings, filterProblem, isDistinguishedName, parsePolicyInput, type DirectoryPolicy } from '../../src/policy';
 
 const base = { url: 'ldap://ldap.example.org:389', baseDn: 'ou=People,dc=example,dc=org' };
@@ -68,6 +69,7 @@ describe('directory policy', () => {
     [{ baseDn: 'dc=' }, /baseDn/],
     [{ baseDn: `dc=${'x'.repeat(1100)}` }, /baseDn/],
     [{ bindDn: '' }, /bindDn/],
+    [{ bindDn: 'cn=reader,dc=example,dc=org' }, /needs ldaps:\/\/ or startTls/],
     [{ bindDn: 'cn=a\nb' }, /bindDn/],
     [{ bindDn: 'cn=bad\\escape' }, /bindDn/],
     [{ scope: 'subtree' }, /scope/],
@@ -85,6 +87,9 @@ describe('directory policy', () => {
     [{ contactClasses: ['person'] }, /both people and contacts/],
     [{ attributes: [] }, /attributes/],
     [{ timeoutMs: 50 }, /timeoutMs/],
+    [{ timeoutMs: 120_001 }, /timeoutMs/],
+    [{ attributes: Array.from({ length: 9 }, (_, i) => `cert${i}`) }, /at most 8/],
+    [{ personClasses: Array.from({ length: 33 }, (_, i) => `class${i}`) }, /at most 32/],
     [{ sizeLimit: 0 }, /sizeLimit/],
     [{ sizeLimit: 1.5 }, /sizeLimit/],
     [{ cacheSeconds: -1 }, /cacheSeconds/],
@@ -106,6 +111,12 @@ describe('directory policy', () => {
     for (const good of [defaultDirectorySettings.filter, '(mail={address})', '(&(objectClass=person)(|(mail={address})(mailAlternateAddress={address})))', '(cn=\\2a{address})']) {
       expect(filterProblem(good), good).toBeUndefined();
     }
+  });
+
+  it('stays within what the native host accepts', () => {
+    expect(parsed({ timeoutMs: MAX_DIRECTORY_TIMEOUT_MS })).toMatchObject({ timeoutMs: MAX_DIRECTORY_TIMEOUT_MS });
+    expect(parsed({ timeoutMs: MAX_DIRECTORY_TIMEOUT_MS + 1 })).toMatch(/timeoutMs/);
+    expect(parsed({ url: 'ldaps://ldap.example.org', bindDn: 'cn=reader,dc=example,dc=org' })).toMatchObject({ bindDn: 'cn=reader,dc=example,dc=org' });
   });
 
   it('is described field by field in the managed storage schema', () => {
