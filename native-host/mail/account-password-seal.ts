@@ -1,8 +1,9 @@
 /**
- * Remembered mail passwords, sealed at rest with the key store's scheme: a key derived by
- * scrypt (store-key-derivation.ts) and AES-256-GCM (sealed-private-key.ts), the account's
- * settings as associated data, so a sealed password cannot be moved to another account or
- * made to follow an edited server name.
+ * Remembered passwords (mail accounts', and the directory's bind passwords), sealed at rest
+ * with the key store's scheme: a key derived by scrypt (store-key-derivation.ts) and
+ * AES-256-GCM (sealed-private-key.ts), with what the password is for (the account's
+ * settings, the directory's URL and DN) as associated data, so a sealed password cannot be
+ * moved to another account or made to follow an edited server name.
  *
  * What the key is derived from. There is no OS keyring to hold a key here, and asking for
  * the key store passphrase would mean a prompt before every send. So the key comes from a
@@ -72,8 +73,8 @@ function createSecret(dir: string): string {
   return secret;
 }
 
-/** The fields a sealed password is bound to, in one unambiguous encoding. */
-function associatedData(account: MailAccountSettings): Uint8Array {
+/** The fields a sealed mail password is bound to, in one unambiguous encoding. */
+export function mailPasswordBinding(account: MailAccountSettings): Uint8Array {
   const { origin, user, imap, smtp } = account;
   return Buffer.from(JSON.stringify(['cachet-mail-password/1', origin, user, imap.host, imap.port, imap.security, smtp.host, smtp.port, smtp.security]));
 }
@@ -95,11 +96,11 @@ export class PasswordSealer {
   }
 
   /**
-   * Seals `password` for `account`. `current` is the file's seal; a new one is returned
-   * when there was none or the secret no longer matches it (earlier sealed passwords are
-   * then unreadable, and `fresh` says so).
+   * Seals `password` bound to `binding` (what it is for, as the caller encodes it).
+   * `current` is the file's seal; a new one is returned when there was none or the secret
+   * no longer matches it (earlier sealed passwords are then unreadable, and `fresh` says so).
    */
-  seal(password: string, account: MailAccountSettings, current: SealParameters | undefined): { seal: SealParameters; sealed: SealedPassword; fresh: boolean } {
+  seal(password: string, binding: Uint8Array, current: SealParameters | undefined): { seal: SealParameters; sealed: SealedPassword; fresh: boolean } {
     let secret: string;
     try {
       secret = readSecret(this.dir) ?? createSecret(this.dir);
@@ -117,21 +118,21 @@ export class PasswordSealer {
     const nonce = newNonce();
     const plain = Buffer.from(password, 'utf8');
     try {
-      return { seal, fresh, sealed: { nonce, sealed: sealPrivateKey(plain, key.encryptionKey, nonce, associatedData(account)) } };
+      return { seal, fresh, sealed: { nonce, sealed: sealPrivateKey(plain, key.encryptionKey, nonce, binding) } };
     } finally {
       plain.fill(0);
     }
   }
 
   /** The password, or why it cannot be opened (for the message asking the user again). */
-  open(sealed: SealedPassword, account: MailAccountSettings, seal: SealParameters | undefined): { password: string } | { problem: string } {
+  open(sealed: SealedPassword, binding: Uint8Array, seal: SealParameters | undefined): { password: string } | { problem: string } {
     const secret = readSecret(this.dir);
     if (secret === undefined) return { problem: `the secret file ${path.join(this.dir, SECRET_FILE_NAME)} is missing` };
     if (!seal) return { problem: 'the accounts file has no seal parameters' };
     const key = this.#key(secret, seal.kdf);
     if (!passphraseMatches(key, seal.check)) return { problem: `the secret file ${path.join(this.dir, SECRET_FILE_NAME)} was replaced` };
-    const plain = openPrivateKey(sealed.sealed, key.encryptionKey, sealed.nonce, associatedData(account));
-    if (!plain) return { problem: 'the sealed password does not match the account settings (they were edited, or the entry is damaged)' };
+    const plain = openPrivateKey(sealed.sealed, key.encryptionKey, sealed.nonce, binding);
+    if (!plain) return { problem: 'the sealed password does not match the settings it was kept for (they were edited, or the entry is damaged)' };
     try {
       return { password: plain.toString('utf8') };
     } finally {

@@ -56,22 +56,32 @@ export function accountsFilePath(dir: string): string {
   return path.join(dir, ACCOUNTS_FILE_NAME);
 }
 
-function decodeSeal(value: unknown): SealParameters {
+/** The file's `seal`; also used by the directory's password file, which seals the same way. */
+export function decodeSeal(value: unknown): SealParameters {
   const s = object(value, 'seal');
   onlyKeys(s, ['kdf', 'check'], 'seal');
   return { kdf: decodeScryptKdf(s.kdf, 'seal.kdf'), check: bytesOf(s.check, 'seal.check', 32, 32) };
+}
+
+export function encodeSeal(seal: SealParameters): Record<string, unknown> {
+  return { kdf: encodeScryptKdf(seal.kdf), check: b64(seal.check) };
+}
+
+export function decodeSealedPassword(value: unknown, field: string): SealedPassword {
+  const p = object(value, field);
+  onlyKeys(p, ['nonce', 'sealed'], field);
+  return { nonce: bytesOf(p.nonce, `${field}.nonce`, NONCE_BYTES, NONCE_BYTES), sealed: bytesOf(p.sealed, `${field}.sealed`, 17, MAX_SEALED_BYTES) };
+}
+
+export function encodeSealedPassword(password: SealedPassword): Record<string, string> {
+  return { nonce: b64(password.nonce), sealed: b64(password.sealed) };
 }
 
 function decodeAccount(value: unknown, field: string): StoredAccount {
   const settings = mailAccountSettings(value, field, ['password']);
   const raw = (value as Record<string, unknown>).password;
   if (raw === undefined) return settings;
-  const p = object(raw, `${field}.password`);
-  onlyKeys(p, ['nonce', 'sealed'], `${field}.password`);
-  return {
-    ...settings,
-    password: { nonce: bytesOf(p.nonce, `${field}.password.nonce`, NONCE_BYTES, NONCE_BYTES), sealed: bytesOf(p.sealed, `${field}.password.sealed`, 17, MAX_SEALED_BYTES) },
-  };
+  return { ...settings, password: decodeSealedPassword(raw, `${field}.password`) };
 }
 
 export function decodeAccountsFile(text: string, where: string): AccountsFile {
@@ -88,9 +98,9 @@ export function decodeAccountsFile(text: string, where: string): AccountsFile {
 }
 
 export function encodeAccountsFile(file: AccountsFile): string {
-  const seal = file.seal && { kdf: encodeScryptKdf(file.seal.kdf), check: b64(file.seal.check) };
+  const seal = file.seal && encodeSeal(file.seal);
   const accounts = file.accounts.map(({ password, ...settings }) => ({
-    ...settings, ...(password ? { password: { nonce: b64(password.nonce), sealed: b64(password.sealed) } } : {}),
+    ...settings, ...(password ? { password: encodeSealedPassword(password) } : {}),
   }));
   return JSON.stringify({ format: FORMAT, version: VERSION, ...(seal ? { seal } : {}), accounts }, null, 2) + '\n';
 }

@@ -8,7 +8,7 @@
 import { CachetError } from '../../src/errors';
 import type { MailAccountDescription, MailAccountSettings, MailPasswordState } from '../../src/protocol/native';
 import { readAccountsFile, writeAccountsFile, type AccountsFile, type StoredAccount } from './accounts-file';
-import { PasswordSealer } from './account-password-seal';
+import { mailPasswordBinding, PasswordSealer } from './account-password-seal';
 
 export interface MailCredentials {
   readonly account: MailAccountSettings;
@@ -92,7 +92,7 @@ export class MailAccounts {
       return this.#describe(account);
     }
     this.#session.delete(origin);
-    const { seal, sealed, fresh } = this.#sealer.seal(password, account, file.seal);
+    const { seal, sealed, fresh } = this.#sealer.seal(password, mailPasswordBinding(account), file.seal);
     // A new seal means the secret changed: the other sealed passwords can no longer be opened.
     const others = fresh ? file.accounts.map((a) => (a.origin === origin ? a : settingsOf(a))) : file.accounts;
     const stored: StoredAccount = { ...account, password: sealed };
@@ -121,7 +121,7 @@ export class MailAccounts {
     const held = this.#sessionPassword(account);
     if (held !== undefined) return { account: settings, password: held };
     if (!account.password) throw new CachetError('mail/password-needed', `the password of ${account.user} for ${origin} is needed`);
-    const opened = this.#sealer.open(account.password, settings, file.seal);
+    const opened = this.#sealer.open(account.password, mailPasswordBinding(settings), file.seal);
     if ('problem' in opened) throw new CachetError('mail/password-needed', `the remembered password of ${account.user} for ${origin} cannot be used (${opened.problem}); it is needed again`);
     return { account: settings, password: opened.password };
   }

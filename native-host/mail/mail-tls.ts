@@ -1,29 +1,33 @@
 /**
- * TLS settings for IMAP and SMTP connections. Server certificates are always verified,
- * name included; the only way to trust a private CA (a company's, or the test CA) is to
- * list its PEM file in the host configuration (`mailTrustedCertificates`), which adds it
- * to Node's roots. There is no switch that turns verification off.
+ * TLS settings for IMAP and SMTP connections, and for the directory's LDAP ones. Server
+ * certificates are always verified, name included; the only way to trust a private CA (a
+ * company's, or the test CA) is to list its PEM file in the host configuration
+ * (`mailTrustedCertificates`, `directoryTrustedCertificates`), which adds it to Node's
+ * roots. There is no switch that turns verification off.
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { rootCertificates, type ConnectionOptions } from 'node:tls';
-import { CachetError } from '../../src/errors';
+import { CachetError, type ErrorCode } from '../../src/errors';
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 const MAX_PEM_BYTES = 1024 * 1024;
 
-/** The certificates of the configured PEM files; mail/tls when one cannot be used. */
-export function readTrustedCertificates(files: readonly string[]): string[] {
+/**
+ * The certificates of the configured PEM files; `code` (mail/tls, or directory/tls for the
+ * directory's list) when one cannot be used.
+ */
+export function readTrustedCertificates(files: readonly string[], code: ErrorCode = 'mail/tls'): string[] {
   const certificates: string[] = [];
   for (const file of files) {
     let text: string;
     try {
       text = readFileSync(file, 'latin1');
     } catch (error) {
-      throw new CachetError('mail/tls', `cannot read the trusted certificate file ${file}: ${(error as Error).message}`);
+      throw new CachetError(code, `cannot read the trusted certificate file ${file}: ${(error as Error).message}`);
     }
     const found = text.length > MAX_PEM_BYTES ? null : text.match(PEM_CERTIFICATE);
-    if (!found) throw new CachetError('mail/tls', `${file} holds no PEM certificate`);
+    if (!found) throw new CachetError(code, `${file} holds no PEM certificate`);
     certificates.push(...found);
   }
   return certificates;
