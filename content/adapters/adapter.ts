@@ -31,6 +31,16 @@ export interface MessageView {
   readonly source: { readonly url: string };
 }
 
+/**
+ * A request the webmail's page itself would make, sent with the page's own session: a
+ * POST of these form fields to a URL of the page's origin, with these headers.
+ */
+export interface PageRequest {
+  readonly url: string;
+  readonly form: Readonly<Record<string, string>>;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
 /** What the webmail's own compose form holds, read when the user asks for secure compose. */
 export type ComposeFields = ComposePrefill;
 export type { ComposeMode };
@@ -54,6 +64,13 @@ export interface ComposeView {
   readFields(): ComposeFields;
   /** Where the user goes once the message is sent (the mailbox view). */
   readonly doneUrl: string;
+  /**
+   * How to delete the draft the webmail saved of this form (on its own timer, or when the
+   * user saved it), once Cachet has sent the message: the webmail deletes it when it sends
+   * itself, and Cachet's message never goes through the webmail. Read when called, as each
+   * save replaces the draft; undefined while no draft was saved.
+   */
+  readonly savedDraft?: () => PageRequest | undefined;
 }
 
 export interface PageReport {

@@ -3,13 +3,15 @@
  * From, To, Cc, Bcc and Subject, hides the webmail's editor and puts Cachet's compose
  * frame in its place. The body is typed only in that frame, never in the webmail's
  * editor, which autosaves drafts to the server. Once the frame has sent the message the
- * tab goes back to the mailbox; closing the frame gives the webmail's editor back.
+ * webmail's saved draft of the form is deleted and the tab goes back to the mailbox;
+ * closing the frame gives the webmail's editor back.
  */
 import type { ComposeView } from '../adapters/adapter';
 import type { ContentPlatform } from '../content-platform';
 import { createControlHost } from './control-host';
 import { lockIcon } from './control-styles';
 import { actionButton, hideElement } from './control-parts';
+import { discardSavedDraft } from './discard-draft';
 import { createSecureFrame, type SecureFrame } from './secure-frame';
 
 export function mountCompose(view: ComposeView, platform: ContentPlatform): () => void {
@@ -34,12 +36,20 @@ export function mountCompose(view: ComposeView, platform: ContentPlatform): () =
   let panel: { remove(): void } | undefined;
   let slot: string | undefined;
   let removed = false;
+  let leaving = false;
 
   const stopEvents = platform.onEvent((event) => {
     if (event.slot !== slot) return;
-    if (event.cachetEvent === 'compose/sent') platform.navigate(view.doneUrl);
+    if (event.cachetEvent === 'compose/sent') void leave();
     else closePanel();
   });
+
+  async function leave(): Promise<void> {
+    if (leaving) return;
+    leaving = true;
+    await discardSavedDraft(view, platform);
+    platform.navigate(view.doneUrl);
+  }
 
   function closePanel(): void {
     panel?.remove();

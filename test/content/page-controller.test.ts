@@ -5,7 +5,7 @@
  * stop matching gets its own elements back.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { WebmailAdapter } from '../../content/adapters/adapter';
+import type { PageRequest, WebmailAdapter } from '../../content/adapters/adapter';
 import { roundcubeAdapter } from '../../content/adapters/roundcube/adapter';
 import type { ContentPlatform } from '../../content/content-platform';
 import { startPageController, type PageController } from '../../content/page-controller';
@@ -19,6 +19,8 @@ function fakePlatform() {
   const requests: { type: string; req: unknown }[] = [];
   const listeners = new Set<(event: ContentEvent) => void>();
   const navigations: string[] = [];
+  /** What the page was asked, in order, with the navigations among them. */
+  const pageActions: (PageRequest | string)[] = [];
   const platform: ContentPlatform = {
     send: ((type: string, req: unknown) => {
       requests.push({ type, req });
@@ -33,9 +35,16 @@ function fakePlatform() {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    navigate: (url) => navigations.push(url),
+    navigate: (url) => {
+      navigations.push(url);
+      pageActions.push(url);
+    },
+    sendPageRequest: (request) => {
+      pageActions.push(request);
+      return Promise.resolve();
+    },
   };
-  return { platform, requests, navigations, emit: (event: ContentEvent) => listeners.forEach((l) => l(event)) };
+  return { platform, requests, navigations, pageActions, emit: (event: ContentEvent) => listeners.forEach((l) => l(event)) };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
@@ -121,9 +130,12 @@ describe('secure compose in Roundcube\'s compose form', () => {
     button.click();
     await settle();
     fake.emit({ cachetEvent: 'compose/sent', slot: 'other' });
+    await settle();
     expect(fake.navigations).toEqual([]);
     fake.emit({ cachetEvent: 'compose/sent', slot: 'slot1' });
-    expect(fake.navigations).toEqual(['http://127.0.0.1:8025/?_task=mail&_mbox=INBOX']);
+    await vi.waitFor(() => expect(fake.navigations).toEqual(['http://127.0.0.1:8025/?_task=mail&_mbox=INBOX']));
+    // No draft was saved from this form: nothing is deleted.
+    expect(fake.pageActions).toEqual(fake.navigations);
   });
 
   it('hides Roundcube\'s Save, Attach and the rest of its toolbar while the frame is open, and gives them back', async () => {
@@ -155,6 +167,27 @@ describe('secure compose in Roundcube\'s compose form', () => {
     controller?.scan();
     expect(doc.querySelector('cachet-control')).toBeNull();
     expect(shown()).toEqual(before);
+  });
+
+  it('deletes the draft Roundcube saved of the form once the message is sent, then goes to the mailbox', async () => {
+    const { doc, fake, secure } = await composePage('compose-new');
+    const draftId = doc.querySelector('input[name="_draft_saveid"]') as HTMLInputElement;
+    // As Roundcube's Save does (app.js set_draft_id): the draft is UID 7 of Drafts.
+    draftId.value = '7';
+    secure().click();
+    await settle();
+    const deletion = (uid: string) => ({
+      url: 'http://127.0.0.1:8025/?_task=mail&_action=delete',
+      form: { _uid: uid, _mbox: 'Drafts', _remote: '1' },
+      headers: { 'X-Roundcube-Request': 'ybIZ9oL4jWJcRUZg2JzYmbQPYApgAMnv' },
+    });
+    fake.emit({ cachetEvent: 'compose/sent', slot: 'slot1' });
+    // The first deletion is under way; Roundcube's timer saves the form once more meanwhile.
+    expect(fake.pageActions).toEqual([deletion('7')]);
+    draftId.value = '8';
+    await vi.waitFor(() => expect(fake.navigations).toHaveLength(1));
+    expect(fake.pageActions).toEqual([deletion('7'), deletion('8'), 'http://127.0.0.1:8025/?_task=mail&_mbox=INBOX']);
+    expect(fake.requests.map((r) => r.type)).toEqual(['frame/open-compose']);
   });
 });
 

@@ -61,6 +61,35 @@ describe('Roundcube adapter on saved captures', () => {
     expect(view?.original).toBeUndefined();
     expect(view?.readFields()).toEqual({ from: 'carol@example.test', to: [], cc: [], bcc: [], subject: '' });
     expect(view?.doneUrl).toBe('http://127.0.0.1:8025/?_task=mail&_mbox=INBOX');
+    expect(view?.savedDraft?.()).toBeUndefined();
+  });
+
+  it('names the draft Roundcube saved of the form, to delete once Cachet has sent', () => {
+    const doc = loadCapture('roundcube-1.6.5/compose-new.html').window.document;
+    const [view] = roundcubeAdapter.scan(doc).composes;
+    const draftId = doc.querySelector('input[name="_draft_saveid"]') as HTMLInputElement;
+    // Roundcube's Save fills in the saved draft's UID (app.js set_draft_id); each save a new one.
+    draftId.value = '12';
+    expect(view?.savedDraft?.()).toEqual({
+      url: 'http://127.0.0.1:8025/?_task=mail&_action=delete',
+      form: { _uid: '12', _mbox: 'Drafts', _remote: '1' },
+      headers: { 'X-Roundcube-Request': 'ybIZ9oL4jWJcRUZg2JzYmbQPYApgAMnv' },
+    });
+    draftId.value = '13';
+    expect(view?.savedDraft?.()?.form['_uid']).toBe('13');
+    // Only one plain UID: "*" would be every draft, and a list more than this form saved.
+    for (const odd of ['*', '1:*', '12,13', '0', ' 12', '12345678901']) {
+      draftId.value = odd;
+      expect(view?.savedDraft?.()).toBeUndefined();
+    }
+  });
+
+  it('names no draft to delete without a Drafts folder or a request token', () => {
+    for (const [from, to] of [['"drafts_mailbox"', '"drafts_mailbox_2"'], ['"request_token"', '"request_token_2"']] as const) {
+      const doc = loadCapture('roundcube-1.6.5/compose-new.html', (html) => html.replaceAll(from, to)).window.document;
+      (doc.querySelector('input[name="_draft_saveid"]') as HTMLInputElement).value = '12';
+      expect(roundcubeAdapter.scan(doc).composes[0]?.savedDraft?.()).toBeUndefined();
+    }
   });
 
   it('reads what the user typed since, and a reply\'s recipients and subject', () => {

@@ -2,7 +2,7 @@
  * Roundcube (Elastic skin): S/MIME messages in the full view and the preview pane, and
  * the compose form. Reports only; every selector is in selectors.ts.
  */
-import type { ComposeMode, ComposeView, MessageView, PageReport, RawSource, SecureKind, WebmailAdapter } from '../adapter';
+import type { ComposeMode, ComposeView, MessageView, PageReport, PageRequest, RawSource, SecureKind, WebmailAdapter } from '../adapter';
 import { emptyReport } from '../adapter';
 import { isMessageId } from '../../../src/mime/build-message';
 import { splitAddressList } from '../../../src/mime/mailbox-list';
@@ -74,6 +74,23 @@ function original(env: RoundcubeEnv): { original: RawSource } | Record<string, n
   return messageId !== undefined && isMessageId(messageId) ? { original: { messageId } } : {};
 }
 
+/**
+ * The request that deletes the draft last saved from the compose form, as Roundcube's own
+ * send does. Only a plain UID is taken: the delete action reads "*" as every message of
+ * the folder.
+ */
+function savedDraft(doc: Document, env: RoundcubeEnv): PageRequest | undefined {
+  const uid = doc.querySelector<HTMLInputElement>(s.draftUidField)?.value ?? '';
+  const mailbox = envString(env, 'drafts_mailbox');
+  const token = envString(env, 'request_token');
+  if (!/^[1-9]\d{0,9}$/.test(uid) || !mailbox || !token) return undefined;
+  return {
+    url: absolute(doc, s.deleteMessagePath),
+    form: s.deleteMessageForm(uid, mailbox),
+    headers: { [s.requestTokenHeader]: token },
+  };
+}
+
 function composeView(doc: Document, env: RoundcubeEnv): ComposeView | undefined {
   const toolbar = doc.querySelector(s.composeToolbar);
   const editor = doc.querySelector(s.composeEditor);
@@ -95,6 +112,7 @@ function composeView(doc: Document, env: RoundcubeEnv): ComposeView | undefined 
       subject: fieldValue(doc, s.subjectField),
     }),
     doneUrl: absolute(doc, s.mailboxPath(mailbox)),
+    savedDraft: () => savedDraft(doc, env),
   };
 }
 

@@ -67,6 +67,23 @@ export function viewSourcePath(uid: string, mailbox: string, token: string): str
   return `./?${query.toString()}`;
 }
 
+/**
+ * The UID in the Drafts folder of the draft saved from this compose form. Roundcube fills
+ * it in each time it saves the form (program/js/app.js set_draft_id, 1.6.5), and on its
+ * own send asks the server to delete that draft (program/actions/mail/send.php).
+ */
+export const draftUidField = 'input[name="_draft_saveid"]';
+
+/**
+ * Deletes messages for good, as the page's own script does (program/actions/mail/delete.php,
+ * 1.6.5): a POST with `_remote=1` and the request token in Roundcube's request header.
+ */
+export const deleteMessagePath = './?_task=mail&_action=delete';
+export const requestTokenHeader = 'X-Roundcube-Request';
+export function deleteMessageForm(uid: string, mailbox: string): Record<string, string> {
+  return { _uid: uid, _mbox: mailbox, _remote: '1' };
+}
+
 /** Where the user goes after sending: the mailbox list. */
 export function mailboxPath(mailbox: string): string {
   return `./?${new URLSearchParams({ _task: 'mail', _mbox: mailbox }).toString()}`;
