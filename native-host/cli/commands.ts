@@ -13,8 +13,9 @@ import { accountCommands } from './commands/mail-account';
 import { fetchMessage } from './commands/mail-fetch';
 import { sendMessage } from './commands/mail-send';
 import { open } from './commands/open';
+import { protect } from './commands/protect';
 import { sign } from './commands/sign';
 import { verify } from './commands/verify';
 
 /** Every `cachet` subcommand, in the order `cachet help` lists them. */
-export const commands: readonly Command[] = [inspect, sign, verify, encrypt, decrypt, open, certCheck, certSelect, identities, ...keyCommands, sendMessage, fetchMessage, ...accountCommands, hostInstall, hostUninstall, doctor];
+export const commands: readonly Command[] = [inspect, sign, verify, encrypt, decrypt, protect, open, certCheck, certSelect, identities, ...keyCommands, sendMessage, fetchMessage, ...accountCommands, hostInstall, hostUninstall, doctor];

@@ -2,17 +2,12 @@
  * `cachet encrypt`: encrypts an RFC 5322 message to one or more certificates (B14). The
  * message's own header fields stay outside; its Content-* fields and body are encrypted.
  */
-import { readFile } from 'node:fs/promises';
 import { EXIT_OK, EXIT_UNUSABLE, UsageError, type CliIo, type Command } from '../command';
-import { parseArgs, readInput } from './cli-input';
+import { parseArgs } from './cli-input';
 import { writeOutput } from './cli-output';
 import { nodeCmsCrypto } from './node-cms-crypto';
 import { encryptMessage } from '../../../src/cms/smime-envelope';
-import type { ContentCipherChoice } from '../../../src/cms/encrypt';
-import { CachetError } from '../../../src/errors';
-import { looksLikePem, readPemCertificates } from '../../keys/pem';
-
-const CIPHERS: readonly ContentCipherChoice[] = ['aes-256-cbc', 'aes-128-cbc', 'aes-256-gcm', 'aes-128-gcm'];
+import { contentCipher, keyTransport, readMessageAndRecipients } from './recipient-certificates';
 
 const usage = `usage: cachet encrypt --to C.pem [--to C.pem]... [--cipher aes-256-cbc|aes-128-cbc|aes-256-gcm|aes-128-gcm]
                       [--oaep] [-o OUT] FILE
@@ -24,14 +19,6 @@ const usage = `usage: cachet encrypt --to C.pem [--to C.pem]... [--cipher aes-25
   RSAES-OAEP with SHA-256 with --oaep; EC recipients get ECDH (RFC 5753).
   Default cipher: aes-256-cbc. Exit status: 0 encrypted, 2 unusable input or certificate.`;
 
-async function readCertificate(path: string): Promise<Uint8Array> {
-  const data = new Uint8Array(await readFile(path));
-  if (!looksLikePem(data)) return data;
-  const [first] = readPemCertificates(data);
-  if (!first) throw new CachetError('pki/malformed', `${path} holds no certificate`);
-  return first;
-}
-
 export const encrypt: Command = {
   name: 'encrypt',
   summary: 'encrypt a message with S/MIME to one or more certificates',
@@ -42,24 +29,15 @@ export const encrypt: Command = {
     if (file === undefined || rest.length > 0) throw new UsageError('expected exactly one FILE');
     const toPaths = parsed.values.get('--to') ?? [];
     if (toPaths.length === 0) throw new UsageError('give at least one --to certificate');
-    const cipherName = (parsed.values.get('--cipher')?.at(-1) ?? 'aes-256-cbc').toLowerCase();
-    const cipher = CIPHERS.find((c) => c === cipherName);
-    if (!cipher) throw new UsageError(`unsupported cipher ${cipherName}`);
+    const cipher = contentCipher(parsed.values.get('--cipher')?.at(-1));
 
-    let input: Uint8Array;
-    const recipients: Uint8Array[] = [];
-    try {
-      input = await readInput(file, io);
-      for (const path of toPaths) recipients.push(await readCertificate(path));
-    } catch (error) {
-      if (error instanceof CachetError) throw error;
-      io.stderr.write(`cachet encrypt: ${error instanceof Error ? error.message : String(error)}\n`);
-      return EXIT_UNUSABLE;
-    }
+    const read = await readMessageAndRecipients(file, toPaths, io, 'encrypt');
+    if (!read) return EXIT_UNUSABLE;
+    const { input, recipients } = read;
     const message = await encryptMessage(nodeCmsCrypto, input, {
       recipients,
       cipher,
-      keyTransport: parsed.flags.has('--oaep') ? { name: 'RSA-OAEP', hash: 'SHA-256' } : { name: 'RSAES-PKCS1-v1_5' },
+      keyTransport: keyTransport(parsed.flags.has('--oaep')),
     });
     writeOutput(parsed.values.get('-o')?.at(-1), [message], io);
     return EXIT_OK;

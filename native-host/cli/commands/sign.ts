@@ -3,25 +3,13 @@
  * (From, To, Subject, Date, …) stay on the outer message; its Content-* fields and body
  * become the signed entity, written in S/MIME canonical form (RFC 8551 §3.1).
  */
-import { readFile } from 'node:fs/promises';
 import { EXIT_OK, EXIT_UNUSABLE, UsageError, type CliIo, type Command } from '../command';
 import { parseArgs, readInput } from './cli-input';
 import { writeOutput } from './cli-output';
-import { openStoreKeys, STORE_KEY_OPTIONS, STORE_KEY_USAGE } from './store-keys';
+import { STORE_KEY_OPTIONS, STORE_KEY_USAGE } from './store-keys';
 import { nodeCmsCrypto } from './node-cms-crypto';
+import { fromOf, loadSigner, SIGNING_KEY_OPTIONS, signingHash } from './signing-key';
 import { protectMessagePieces } from '../../../src/cms/smime-protect';
-import type { SigningHash } from '../../../src/cms/signed-data-sign';
-import type { KeyOperator } from '../../../src/cms/key-operator';
-import { emailAddresses, parseCertificate } from '../../../src/cms/certificate-fields';
-import { CachetError } from '../../../src/errors';
-import { parseMessage } from '../../../src/mime';
-import { addressesEqual } from '../../../src/pki/email-address';
-import { authorAddress, messageAuthor } from '../../../src/smime/message-author';
-import { loadPkcs12 } from '../../keys/load-pkcs12';
-import { loadSoftwareKeyOperators } from '../../keys/load-software-key-operators';
-import { readPemCertificates } from '../../keys/pem';
-
-const DIGESTS: Readonly<Record<string, SigningHash>> = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
 
 const usage = `usage: cachet sign (--cert C.pem --key K.pem | --p12 F --pass P | --token LABEL [--module PATH]... [--pin-file F] | --nssdb DIR)
                    [--opaque] [--pss] [--chain CA.pem]... [--digest sha256|sha384|sha512] [-o OUT] FILE
@@ -36,76 +24,6 @@ const usage = `usage: cachet sign (--cert C.pem --key K.pem | --p12 F --pass P |
 ${STORE_KEY_USAGE}
   Exit status: 0 signed, 2 unusable input or key.`;
 
-/** The From address of the message, to pick the matching identity on a token (B1). */
-function fromOf(input: Uint8Array): string | undefined {
-  try {
-    return authorAddress(messageAuthor(parseMessage(input)));
-  } catch {
-    return undefined;
-  }
-}
-
-async function loadSigner(
-  values: Map<string, string[]>,
-  io: CliIo,
-  from: () => string | undefined,
-): Promise<{ signer: KeyOperator; chain: Uint8Array[]; close: () => void }> {
-  const stored = await openStoreKeys(values, (line) => io.stderr.write(`cachet sign: ${line}\n`));
-  if (stored) {
-    const signing = stored.operators.filter((op) => op.identity.usages.includes('sign'));
-    const address = from();
-    const matches = (op: KeyOperator): boolean => {
-      const cert = parseCertificate(op.certificate);
-      return address !== undefined && cert !== undefined && emailAddresses(cert.model).some((a) => addressesEqual(a, address));
-    };
-    const signer = signing.find(matches) ?? signing[0];
-    if (!signer) {
-      stored.close();
-      throw new CachetError('key/unavailable', 'no identity there can sign');
-    }
-    const chain: Uint8Array[] = [];
-    for (const path of values.get('--chain') ?? []) chain.push(...readPemCertificates(await readFile(path)));
-    return { signer, chain, close: () => stored.close() };
-  }
-  const one = (name: string): string | undefined => values.get(name)?.at(-1);
-  const certPath = one('--cert');
-  const keyPath = one('--key');
-  const p12Path = one('--p12');
-  const password = one('--pass');
-  if (!p12Path && !keyPath) throw new UsageError('give --cert and --key, --p12, --token or --nssdb');
-  // Every file read once (the certificate file serves twice), all of them at the same time.
-  const files = new Map<string, Promise<Uint8Array>>();
-  const read = (path: string): Promise<Uint8Array> => {
-    const file = files.get(path) ?? readFile(path).then((bytes) => new Uint8Array(bytes));
-    files.set(path, file);
-    return file;
-  };
-  // Certificates that came with the key (bundle or PKCS#12) are candidates for the chain.
-  const chainPaths = [...(values.get('--chain') ?? []), ...(certPath ? [certPath] : [])];
-  const [certPem, keyPem, p12, chainFiles] = await Promise.all([
-    certPath ? read(certPath) : undefined,
-    keyPath ? read(keyPath) : undefined,
-    p12Path ? read(p12Path) : undefined,
-    Promise.all(chainPaths.map(read)),
-  ]);
-  const sources = {
-    ...(certPem ? { certPem } : {}),
-    ...(keyPem ? { keyPem } : {}),
-    ...(p12 ? { p12 } : {}),
-    ...(password !== undefined ? { password } : {}),
-  };
-  const operators = loadSoftwareKeyOperators(sources);
-  const signer = operators[0];
-  if (!signer) throw new CachetError('key/unavailable', 'no signing key found');
-  const chain = chainFiles.flatMap((file) => readPemCertificates(file));
-  if (p12Path) {
-    const contents = loadPkcs12(sources.p12 as Uint8Array, password ?? '');
-    for (const identity of contents.identities) chain.push(...identity.chain);
-  }
-  const own = Buffer.from(signer.certificate);
-  return { signer, chain: chain.filter((der) => !own.equals(der)), close: () => undefined };
-}
-
 export const sign: Command = {
   name: 'sign',
   summary: 'sign a message with S/MIME (multipart/signed, or opaque with --opaque)',
@@ -113,15 +31,13 @@ export const sign: Command = {
   async run(args: readonly string[], io: CliIo): Promise<number> {
     const parsed = parseArgs(
       args,
-      ['--cert', '--key', '--p12', '--pass', '--chain', '--digest', '-o', ...STORE_KEY_OPTIONS],
+      [...SIGNING_KEY_OPTIONS, '--digest', '-o', ...STORE_KEY_OPTIONS],
       ['--opaque', '--pss'],
       (message) => new UsageError(message),
     );
     const [file, ...rest] = parsed.positionals;
     if (file === undefined || rest.length > 0) throw new UsageError('expected exactly one FILE');
-    const digestName = parsed.values.get('--digest')?.at(-1) ?? 'sha256';
-    const hash = DIGESTS[digestName.toLowerCase()];
-    if (!hash) throw new UsageError(`unsupported digest ${digestName}`);
+    const hash = signingHash(parsed.values.get('--digest')?.at(-1));
 
     let input: Uint8Array;
     try {
@@ -131,7 +47,7 @@ export const sign: Command = {
       return EXIT_UNUSABLE;
     }
     // The From address only chooses among the identities of a token or database.
-    const { signer, chain, close } = await loadSigner(parsed.values, io, () => fromOf(input));
+    const { signer, chain, close } = await loadSigner(parsed.values, io, 'sign', () => fromOf(input));
     let pieces: Uint8Array[];
     try {
       pieces = await protectMessagePieces(nodeCmsCrypto, input, {
