@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes, webcrypto } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { buildMessage } from '../../src/mime';
+import { benchMessage } from './bench-message';
 import { makeTestPki, type TestPki } from '../cms/support/openssl-pki';
 import type { CmsJob, CmsJobResult, CmsOperation } from './cms-job';
 import { median } from './timing';
@@ -88,24 +88,6 @@ interface Measurement {
   readonly growthBytes: number;
   /** For decrypt+verify: DESIGN.md's one-pass yardstick (see `Bench.onePass`). */
   readonly onePassMs?: number;
-}
-
-/** A multipart/mixed message of about `bytes` octets: a short text and a base64 attachment. */
-function benchMessage(bytes: number): Uint8Array {
-  // base64 spends 78 octets (76 characters and CRLF) on 57 input octets; ~900 octets of headers.
-  const attachment = new Uint8Array(randomBytes(Math.max(1, Math.floor(((bytes - 900) * 57) / 78))));
-  return buildMessage(
-    {
-      kind: 'multipart',
-      subtype: 'mixed',
-      parts: [
-        { kind: 'text', subtype: 'plain', text: 'Hello,\nthe quarterly report is attached.\n' },
-        { kind: 'attachment', content: attachment, filename: 'report.pdf' },
-      ],
-    },
-    { from: { name: 'RSA Signer', address: 'rsa@example.org' }, to: [{ address: 'rsa@example.org' }], subject: 'Quarterly report' },
-    { random: (array) => webcrypto.getRandomValues(array) },
-  );
 }
 
 class Bench {
