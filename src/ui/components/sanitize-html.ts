@@ -1,22 +1,66 @@
 /**
- * Decrypted HTML is hostile (EFAIL, tracking pixels, scripts): DOMPurify keeps only inert
- * markup, and every attribute that would load something from the network is dropped, so
- * even without the frame's CSP nothing is fetched. The result is shown in a sandboxed frame
- * (`sandboxedDocument`) whose CSP forbids every load but inline styles and data: images.
+ * Decrypted HTML is hostile (EFAIL, tracking pixels, scripts, text hidden to be quoted):
+ * DOMPurify keeps only inert markup, as src/html/shown-html.ts decides, so that nothing is
+ * fetched even without the frame's CSP, no link carries text it swallowed, and nothing kept
+ * is hidden from the user. The result is shown in a sandboxed frame (`sandboxedDocument`)
+ * whose CSP forbids every load but inline styles and data: images.
  */
 import DOMPurify from 'dompurify';
+import {
+  attributeKept,
+  DROPPED_ELEMENTS,
+  maxShrinkingDepth,
+  REMOVED_EMPTY_ELEMENTS,
+  SHRINKING_ELEMENTS,
+  shownLink,
+  shownStyle,
+  UNWRAPPED_ELEMENTS,
+} from '../../html/shown-html';
 
-const loadingAttributes = new Set(['src', 'srcset', 'background', 'poster', 'action', 'formaction', 'xlink:href', 'data', 'codebase', 'ping']);
+function shrinkingAncestors(node: Element): number {
+  let count = 0;
+  for (let parent = node.parentElement; parent; parent = parent.parentElement) {
+    if (SHRINKING_ELEMENTS.includes(parent.localName)) count++;
+  }
+  return count;
+}
+
+/**
+ * Takes an element out of the tree, leaving its children where it was: after it, as
+ * DOMPurify hoists content, so that its walk still reaches and sanitises them.
+ */
+function unwrap(node: Element): void {
+  const parent = node.parentNode;
+  if (!parent) return;
+  const next = node.nextSibling;
+  while (node.firstChild) parent.insertBefore(node.firstChild, next);
+  parent.removeChild(node);
+}
 
 let configured = false;
 function purifier(): typeof DOMPurify {
   if (!configured) {
+    DOMPurify.addHook('uponSanitizeElement', (node, data) => {
+      // Each of these shrinks the font of what it holds; nested deep, to nothing.
+      if (node instanceof Element && SHRINKING_ELEMENTS.includes(data.tagName) && shrinkingAncestors(node) >= maxShrinkingDepth) unwrap(node);
+    });
     DOMPurify.addHook('uponSanitizeAttribute', (_node, data) => {
       const name = data.attrName.toLowerCase();
-      const value = data.attrValue.trim().toLowerCase();
-      if (loadingAttributes.has(name) && !value.startsWith('data:')) data.keepAttr = false;
-      // url(...) in inline styles would fetch too (background images).
-      if (name === 'style' && /url\s*\(|image-set|@import/i.test(value)) data.keepAttr = false;
+      if (!attributeKept(name, data.attrValue)) {
+        data.keepAttr = false;
+      } else if (name === 'href') {
+        const link = shownLink(data.attrValue);
+        if (link === undefined) data.keepAttr = false;
+        else data.attrValue = link;
+      } else if (name === 'style') {
+        const style = shownStyle(data.attrValue);
+        if (style === '') data.keepAttr = false;
+        else data.attrValue = style;
+      }
+    });
+    DOMPurify.addHook('afterSanitizeAttributes', (node) => {
+      // A link opened by the user says nothing of where it was found.
+      if (node.hasAttribute('href')) node.setAttribute('rel', 'noopener noreferrer');
     });
     configured = true;
   }
@@ -25,14 +69,17 @@ function purifier(): typeof DOMPurify {
 
 export function sanitizeHtml(html: string): string {
   return purifier().sanitize(html, {
-    FORBID_TAGS: ['style', 'link', 'meta', 'base', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'frame', 'object', 'embed', 'video', 'audio', 'source', 'track', 'svg', 'math'],
+    FORBID_TAGS: [...DROPPED_ELEMENTS, ...UNWRAPPED_ELEMENTS, ...REMOVED_EMPTY_ELEMENTS],
+    // Exactly the elements whose content the quote leaves out too (src/html/shown-text.ts).
+    FORBID_CONTENTS: [...DROPPED_ELEMENTS],
+    FORBID_ATTR: ['target', 'rel'],
     ALLOW_DATA_ATTR: false,
   });
 }
 
-const frameCsp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src 'none'; form-action 'none'; base-uri 'none'";
+const frameCsp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src 'none'; media-src 'none'; object-src 'none'; frame-src 'none'; form-action 'none'; base-uri 'none'";
 
 /** A whole document for a sandboxed iframe's srcdoc: sanitised body under a CSP that loads nothing. */
 export function sandboxedDocument(html: string): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${frameCsp}"><base target="_blank"></head><body>${sanitizeHtml(html)}</body></html>`;
+  return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${frameCsp}"><meta name="referrer" content="no-referrer"><base target="_blank"></head><body>${sanitizeHtml(html)}</body></html>`;
 }
