@@ -1,8 +1,15 @@
 /**
  * The quote of a reply or forward, read from the original by Cachet's own reader: the
- * decrypted text never comes from (or goes to) the webmail page. HTML-only originals are
- * quoted as their text, which is all a quote in a plain-text reply can hold.
+ * decrypted text never comes from (or goes to) the webmail page. The quote is what the
+ * reader showed and nothing more (Müller et al., "Re: What's Up Johnny?", 2019: a reply
+ * is signed or encrypted by the one who sends it, so text the reader did not show, once
+ * quoted, would make the replier sign or send back what they never saw). The reader shows
+ * the HTML body when there is one, so that is quoted, as the text the reader shows of it
+ * (src/html/shown-text.ts), and never the plain-text part beside it, which may say
+ * something else. Parts the reader did not open (an smime.p7m attached or inside the
+ * content, src/cms/read-message.ts) are attachments, and attachments are not quoted.
  */
+import { shownText } from '../../src/html/shown-text';
 import { headerValue } from '../../src/mime/part-access';
 import { parseMessage } from '../../src/mime/parse';
 import type { ComposeQuote } from '../../src/protocol/runtime';
@@ -20,7 +27,7 @@ export async function quoteOriginal(source: Uint8Array, reader: Reader): Promise
   const messageId = headerValue(outer, 'message-id')?.trim() ?? '';
   const references = headerValue(outer, 'references')?.trim() ?? '';
   const view = await reader.open(source, quoteOwner);
-  const text = view.text ?? (view.html === null ? '' : htmlAsText(view.html));
+  const text = view.html !== null ? shownText(view.html, maxQuoteChars + 1) : (view.text ?? '');
   return {
     from: view.from,
     date: view.date,
@@ -29,20 +36,4 @@ export async function quoteOriginal(source: Uint8Array, reader: Reader): Promise
     messageId,
     references,
   };
-}
-
-/** Tags dropped and the common entities decoded; no DOM in the service worker. */
-function htmlAsText(html: string): string {
-  return html
-    .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, '')
-    .replace(/<br\s*\/?>|<\/(p|div|li|tr|h[1-6])\s*>/gi, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
 }
