@@ -52,16 +52,20 @@ export interface CipherChoice {
 }
 
 /**
- * The first allowed algorithm every recipient accepts; when no algorithm suits them
- * all, the first one that suits the most, so that as few recipients as possible are
- * left out. Undefined when the policy names nothing Cachet can write.
+ * The first allowed algorithm every recipient accepts, AES-GCM before CBC whatever the
+ * policy's order: AuthEnvelopedData detects a changed ciphertext, which is what defeats
+ * EFAIL's CBC gadgets (Poddebniak et al., USENIX Security 2018), so when every recipient
+ * announced an allowed AES-GCM it is used (DESIGN.md, Choices); the policy's order ranks
+ * the algorithms within each kind. When no algorithm suits them all, the first one that
+ * suits the most, so that as few recipients as possible are left out. Undefined when the
+ * policy names nothing Cachet can write.
  */
 export function chooseContentCipher(
   allowed: readonly EncryptionAlgorithm[],
   recipients: readonly (readonly EncryptionAlgorithm[])[],
 ): CipherChoice | undefined {
   let best: CipherChoice | undefined;
-  for (const algorithm of allowed) {
+  for (const algorithm of [...allowed.filter(isGcm), ...allowed.filter((a) => !isGcm(a))]) {
     const cipher = WRITABLE[algorithm];
     if (cipher === undefined) continue;
     const unreadableBy = recipients.flatMap((accepted, index) => (accepted.includes(algorithm) ? [] : [index]));
