@@ -42,6 +42,21 @@ describe('managed storage schema', () => {
     properties: Record<string, { type: string }>;
   };
 
+  it('uses only the schema forms Chromium reads: one type per value, no combinators', () => {
+    // Chromium refuses to load an extension whose managed schema it cannot read.
+    const types = new Set(['boolean', 'integer', 'number', 'string', 'array', 'object']);
+    const walk = (node: unknown, where: string): void => {
+      if (Array.isArray(node)) return node.forEach((item, i) => walk(item, `${where}[${i}]`));
+      if (typeof node !== 'object' || node === null) return;
+      const record = node as Record<string, unknown>;
+      if ('type' in record && typeof record.type !== 'object') expect(types.has(record.type as string), `${where}.type`).toBe(true);
+      if ('type' in record && typeof record.type === 'object') expect.fail(`${where}.type is not one type`);
+      for (const combinator of ['anyOf', 'oneOf', 'allOf', 'not']) expect(record[combinator], `${where}.${combinator}`).toBeUndefined();
+      for (const [key, value] of Object.entries(record)) if (key !== 'enum') walk(value, `${where}.${key}`);
+    };
+    walk(schema, 'schema');
+  });
+
   it('describes exactly the policy keys', () => {
     expect(Object.keys(schema.properties).sort()).toEqual([...policyKeys].sort());
   });
