@@ -20,8 +20,8 @@ import { createComposeFrames } from './compose-frames';
 import { createPageSourceFetch } from './page-source';
 import { createPasswordPrompts } from './password-prompts';
 import {
-  connectNativeHost, extensionVersion, nativeDisconnectReason, notifyTab, openPasswordWindow, openPinWindow, pageUrl, randomToken,
-  selfIdentity, startTimer,
+  connectNativeHost, extensionVersion, keepStorageFromContentScripts, nativeDisconnectReason, notifyTab, openPasswordWindow, openPinWindow,
+  pageUrl, randomToken, selfIdentity, startTimer,
 } from './platform';
 import { createPolicyStore } from './policy-store';
 import { createReaderFrames } from './reader-frames';
@@ -32,6 +32,9 @@ import { createHostMailTransport } from './transports/host-mail-transport';
 import { createTrustLists } from './trust-lists';
 
 const log = (error: unknown) => console.error('Cachet background:', error);
+
+// First, before anything reads settings: content scripts may not touch the extension's storage.
+keepStorageFromContentScripts().catch(log);
 
 const policy = createPolicyStore(browser.storage.managed, browser.storage.local);
 

@@ -62,3 +62,19 @@ export async function notifyTab(tabId: number, frameId: number, event: ContentEv
 export async function openPinWindow(promptId: string): Promise<void> {
   await browser.windows.create({ url: pageUrl(`pin.html#${encodeURIComponent(promptId)}`), type: 'popup', width: 420, height: 360 });
 }
+
+interface AccessLevelArea {
+  setAccessLevel?: (options: { accessLevel: 'TRUSTED_CONTEXTS' }) => Promise<void>;
+}
+
+/**
+ * Cachet's settings (trusted roots, the security phrase, the sites it runs on) are for its
+ * own pages and worker. A content script runs inside the webmail's renderer and asks the
+ * background for the little it may have (allow-list.ts); without this, Chromium would also
+ * let it read and write the extension's local storage directly, around the allow-list.
+ * Firefox has no such switch for local storage.
+ */
+export function keepStorageFromContentScripts(): Promise<void> {
+  const local = (globalThis as { chrome?: { storage?: { local?: AccessLevelArea } } }).chrome?.storage?.local;
+  return local?.setAccessLevel ? local.setAccessLevel({ accessLevel: 'TRUSTED_CONTEXTS' }) : Promise.resolve();
+}

@@ -453,6 +453,15 @@ describe('privileged commands from outside Cachet\'s own pages', () => {
       }
       // The background takes single messages only; a port reaches no one.
       expect(probe.port).toEqual({ disconnected: unreachable });
+      // Nor can it go around the background to the settings: no reading, no writing.
+      const storage = await evaluateIn<{ read: string; write: string }>(world, `(async () => {
+        const outcome = (promise) => promise.then(() => 'allowed', (error) => String(error && error.message));
+        return {
+          read: await outcome(chrome.storage.local.get(null)),
+          write: await outcome(chrome.storage.local.set({ policy: { user: { trustedRoots: ['AAAA'] } } })),
+        };
+      })()`);
+      expect(storage).toEqual({ read: expect.stringContaining('not allowed') as unknown, write: expect.stringContaining('not allowed') as unknown });
     });
 
     // What it may ask still works: the status of an address in the book, and frames.
