@@ -137,6 +137,13 @@ describe('why: a CBC gadget changes the text unnoticed, AES-GCM refuses', () => 
     const view = await reader.open(message(envelopeEntity(der, false)), 'extension');
     expect(view.text).toContain('Pay 900 EUR');
     expect(view.notices.some((n) => efailNote.test(n))).toBe(true);
+    // cachet open says the same, in its JSON and on standard error.
+    const path = join(pki.dir, 'cbc-changed.eml');
+    writeFileSync(path, message(envelopeEntity(der, false)));
+    const opened = await runCachet(['open', '--key', bob().keyPath, '--cert', bob().certPath, '--json', path]);
+    expect((JSON.parse(opened.out) as { notices: string[] }).notices.some((n) => efailNote.test(n))).toBe(true);
+    const text = await runCachet(['open', '--key', bob().keyPath, '--cert', bob().certPath, path]);
+    expect(efailNote.test(text.err)).toBe(true);
   });
 
   it('AES-GCM: the same change to the nonce is refused, in the reader and by cachet open', async () => {

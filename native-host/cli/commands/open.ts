@@ -20,6 +20,7 @@ import { parseMessage } from '../../../src/mime/parse';
 import type { MimePart } from '../../../src/mime/types';
 import { judgeSigners } from '../../../src/smime/judge-signers';
 import { messageAuthor } from '../../../src/smime/message-author';
+import { unprotectedContentNotices } from '../../../src/smime/content-integrity';
 import { uncheckedNotices, uncheckedSmimeParts } from '../../../src/smime/signature-coverage';
 import { loadSoftwareKeyOperators, type SoftwareKeySources } from '../../keys/load-software-key-operators';
 import { readValidationSettings, signerValidator, VALIDATION_FLAGS, VALIDATION_USAGE, VALIDATION_VALUED_OPTIONS } from '../../pki/cli-validation';
@@ -153,12 +154,13 @@ export const open: Command = {
         contentType: unwrapped.content.contentType.mediaType,
         layers: layers.map(layerJson),
         uncheckedParts: uncheckedSmimeParts(unwrapped.content),
+        notices: [...unprotectedContentNotices(unwrapped.layers), ...uncheckedNotices(unwrapped.content)],
       };
       io.stdout.write(JSON.stringify(report, null, 2) + '\n');
     } else {
       const banner = summary.signed ? (summary.signatureGood ? 'signature good' : 'signature NOT good') : 'not signed';
       const bareLine = input.bare ? [`a bare smime.p7m (${input.bare}): no From or Date, so no signer is compared with a sender`] : [];
-      const lines = [...bareLine, ...layerLines(layers), ...uncheckedNotices(unwrapped.content), `${summary.encrypted ? 'encrypted' : 'not encrypted'}, ${banner}`];
+      const lines = [...bareLine, ...layerLines(layers), ...unprotectedContentNotices(unwrapped.layers), ...uncheckedNotices(unwrapped.content), `${summary.encrypted ? 'encrypted' : 'not encrypted'}, ${banner}`];
       io.stderr.write(lines.map((l) => `cachet open: ${l}\n`).join(''));
       io.stdout.write(partBytes(unwrapped.content));
     }
