@@ -19,7 +19,9 @@ const secureFrame: readonly RuntimeCommand[] = [
   'indicator/get',
   'policy/get', 'address/status', 'identities/list',
   'reader/open-frame', 'reader/validation', 'reader/attachment',
-  'compose/recipients', 'compose/build', 'compose/open-frame', 'compose/send', 'compose/close',
+  // A framed compose sends through the site's account; building a file to download is
+  // for Cachet's own compose page, so a framed page can never have a key sign for nothing sent.
+  'compose/recipients', 'compose/open-frame', 'compose/send', 'compose/close',
 ];
 
 const extensionPage: readonly RuntimeCommand[] = [

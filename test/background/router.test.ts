@@ -112,7 +112,7 @@ describe('router', () => {
     };
     const status = ['address/status', 'compose/recipients', 'identities/list', 'indicator/get', 'policy/get'];
     expect(await allowedFor(frame)).toEqual([...status, 'reader/attachment', 'reader/open-frame', 'reader/validation'].sort());
-    expect(await allowedFor(composeFrame)).toEqual([...status, 'compose/build', 'compose/close', 'compose/open-frame', 'compose/send'].sort());
+    expect(await allowedFor(composeFrame)).toEqual([...status, 'compose/close', 'compose/open-frame', 'compose/send'].sort());
     // The PIN page never works framed: the framing page could overlay it.
     expect(await allowedFor(framedPin)).toEqual(status);
   });

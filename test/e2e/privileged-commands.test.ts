@@ -395,6 +395,12 @@ describe('privileged commands from outside Cachet\'s own pages', () => {
       const frame = page.frames().find((f) => f.url() === `${cachetOrigin}/${guessed}`);
       await expect.poll(() => frame?.locator('body').innerText(), settle).toContain('runtime/forbidden');
     }
+    // Framed with no token at all, neither shows anything of the user's: no identities, no form.
+    for (const bare of ['reader.html', 'compose.html']) {
+      const frame = page.frames().find((f) => f.url() === `${cachetOrigin}/${bare}`);
+      await expect.poll(() => frame?.locator('[data-frame-state="refused"]').count(), settle).toBe(1);
+      expect(await frame?.locator('form, select, input').count()).toBe(0);
+    }
 
     await leavesNoTrace(async () => {
       const shapes = [

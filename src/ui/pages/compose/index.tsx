@@ -15,6 +15,7 @@ import type { ComposeFrameView, ComposeRequest, IdentityView, PolicyView, SendRe
 import { Announcer, type Announcement } from '../../components/announcer';
 import { errorText } from '../../components/error-text';
 import { SecurityIndicatorHeader } from '../../components/security-indicator';
+import { framedWithoutToken, UnopenedFrame } from '../../components/unopened-frame';
 import { reportFrameHeight } from '../../components/frame-height';
 import { useRequest } from '../../components/use-request';
 import type { PagePlatform, Translate } from '../../platform';
@@ -242,7 +243,11 @@ function ComposePage({ platform, frameToken }: { platform: PagePlatform; frameTo
 export function mount(root: HTMLElement, platform: PagePlatform): void {
   document.title = platform.t('composeTitle');
   // A frame token comes in the fragment; only a framed compose redeems one.
-  const token = window.top !== window && location.hash.length > 1 ? location.hash.slice(1) : undefined;
+  if (framedWithoutToken()) {
+    render(<UnopenedFrame t={(key, substitutions) => platform.t(key, substitutions)} />, root);
+    return;
+  }
+  const token = window.top !== window ? location.hash.slice(1) : undefined;
   render(<ComposePage platform={platform} frameToken={token} />, root);
   reportFrameHeight();
 }

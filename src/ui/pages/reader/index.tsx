@@ -13,6 +13,7 @@ import { base64ToBytes, bytesToBase64 } from '../../../protocol/runtime-bytes';
 import { Announcer, type Announcement } from '../../components/announcer';
 import { errorText } from '../../components/error-text';
 import { SecurityIndicatorHeader } from '../../components/security-indicator';
+import { framedWithoutToken, UnopenedFrame } from '../../components/unopened-frame';
 import { reportFrameHeight } from '../../components/frame-height';
 import type { PagePlatform } from '../../platform';
 import { MessageBody } from './message-body';
@@ -152,7 +153,11 @@ function Reader({ platform, frameToken }: { platform: PagePlatform; frameToken: 
 export function mount(root: HTMLElement, platform: PagePlatform): void {
   document.title = platform.t('readerTitle');
   // A frame token comes in the fragment; only a framed reader redeems one.
-  const token = window.top !== window && location.hash.length > 1 ? location.hash.slice(1) : undefined;
+  if (framedWithoutToken()) {
+    render(<UnopenedFrame t={(key, substitutions) => platform.t(key, substitutions)} />, root);
+    return;
+  }
+  const token = window.top !== window ? location.hash.slice(1) : undefined;
   render(<Reader platform={platform} frameToken={token} />, root);
   reportFrameHeight();
 }
