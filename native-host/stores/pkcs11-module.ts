@@ -33,14 +33,21 @@ export class Pkcs11Module {
     } catch (error) {
       throw new CachetError('key/unavailable', `cannot load PKCS#11 module ${spec.path}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    Pkcs11Module.initialize(api, spec);
+    try {
+      Pkcs11Module.initialize(api, spec);
+    } catch (error) {
+      try { api.close(); } catch { /* the load already failed */ }
+      throw error;
+    }
     return new Pkcs11Module(spec, api);
   }
 
   /**
    * Finalises and initialises the library again. Some modules (SoftHSM2) enumerate their
    * tokens only at initialisation, so a token added later shows up only after this. Every
-   * session and login of the module ends.
+   * session and login of the module ends. When initialising fails (SoftHSM2 whose token
+   * directory is gone, say) the library stays loaded, so that the next call tries again
+   * and a card put back is found without restarting the host.
    */
   reinitialize(): void {
     try {
@@ -56,7 +63,6 @@ export class Pkcs11Module {
       api.C_Initialize(spec.libraryParameters === undefined ? options : { ...options, libraryParameters: spec.libraryParameters });
     } catch (error) {
       if (!/CKR_CRYPTOKI_ALREADY_INITIALIZED/.test(String(error))) {
-        try { api.close(); } catch { /* the load already failed */ }
         throw new CachetError('key/unavailable', `cannot initialise PKCS#11 module ${spec.path}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }

@@ -99,6 +99,8 @@ export class StoreRegistry {
           }
           for (const key of before.keys()) if (!loaded.tokens.has(key)) removed++;
         } catch (error) {
+          // Its tokens are gone with it; the next rescan tries the module again.
+          for (const key of before.keys()) if (!loaded.tokens.has(key)) removed++;
           this.context.log(`rescanning ${loaded.module.spec.label} failed: ${error instanceof Error ? error.message : String(error)}`);
         }
         for (const [id, entry] of this.#index) if (entry.token.gone) this.#index.delete(id);

@@ -167,6 +167,24 @@ describe('token presence (B19)', () => {
   });
 });
 
+describe('a module that cannot be initialised for a while', () => {
+  it('finds the card again once the module can be initialised, without restarting the host', async () => {
+    const { host, token } = await startHost('store-gone', [alice], { modules: [SOFTHSM_MODULE], pollSeconds: 0.1, pinCacheSeconds: 600 });
+    host.answerPinPrompts(USER_PIN);
+    const identity = await onlyIdentity(host);
+    // SoftHSM2's whole token store disappears (an unmounted share, a card service stopped):
+    // initialising the module fails while it is gone.
+    const aside = `${token.tokenDir}.aside`;
+    execFileSync('mv', [token.tokenDir, aside]);
+    expect((await host.request('identities/list', {})).identities).toEqual([]);
+    expect((await host.request('identities/list', {})).identities).toEqual([]);
+    execFileSync('mv', [aside, token.tokenDir]);
+    const back = await onlyIdentity(host);
+    expect(back.certificate).toBe(identity.certificate);
+    expect(await host.call('key/sign', signRequest(back))).toMatchObject({ ok: true });
+  });
+});
+
 describe('tokens without raw RSA', () => {
   it('unwraps RSA-OAEP with the token\'s own OAEP mechanism', async () => {
     const { host } = await startHost('noraw', [alice], { modules: [quirksModule] }, { QUIRKS_TARGET: SOFTHSM_MODULE, QUIRKS_NO_RAW_RSA: '1' });
