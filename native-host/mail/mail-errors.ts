@@ -72,7 +72,25 @@ const CERTIFICATE = /CERT|SELF_SIGNED|UNABLE_TO_GET_ISSUER|UNABLE_TO_VERIFY|ERR_
 
 const SIZE_CODES = new Set(['TOOBIG', 'LIMIT', 'OVERQUOTA']);
 
+/** What a socket or resolver failure means for the person who reads it. */
+const SOCKET_WORDS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'nothing answers on that port',
+  ENOTFOUND: 'the server name is not known',
+  EAI_AGAIN: 'the server name could not be looked up',
+  EAI_FAIL: 'the server name could not be looked up',
+  ETIMEDOUT: 'it did not answer in time',
+  ECONNRESET: 'the connection was dropped',
+  EPIPE: 'the connection was dropped',
+  EHOSTUNREACH: 'there is no network route to it',
+  ENETUNREACH: 'there is no network route to it',
+  EHOSTDOWN: 'the host is down',
+};
+
 function reply(errors: readonly LibraryError[], code: ErrorCode): string {
+  if (code === 'mail/unreachable') {
+    const socket = errors.flatMap(codesOf).find((c) => SOCKET_WORDS[c] !== undefined);
+    if (socket) return `${SOCKET_WORDS[socket] ?? ''} (${socket}); check the server and port of the mail account in Cachet's options, or try again later`;
+  }
   if (code === 'mail/tls') {
     // Name what the certificate check said, not the wrapper around it.
     const check = errors.find((e) => codesOf(e).some((c) => CERTIFICATE.test(c)));

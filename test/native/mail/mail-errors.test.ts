@@ -31,7 +31,7 @@ describe('mail error mapping', () => {
   });
 
   it('names the server, with IPv6 addresses in brackets', () => {
-    expect(mailError(thrown({ code: 'ECONNREFUSED' }), imap).message).toMatch(/^IMAP server \[::1\]:993 cannot be reached/);
+    expect(mailError(thrown({ code: 'ECONNREFUSED' }), imap).message).toMatch(/^IMAP server \[::1\]:993 cannot be reached: nothing answers on that port \(ECONNREFUSED\); check the server and port of the mail account/);
   });
 
   it('passes a typed error through unchanged', () => {
