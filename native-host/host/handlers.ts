@@ -3,19 +3,19 @@
  * Requests arrive here already validated (connection.ts).
  */
 import packageJson from '../../package.json';
-import { CachetError } from '../../src/errors';
 import { NATIVE_PROTOCOL_VERSION } from '../../src/protocol/native';
 import { MAX_FRAME_BYTES } from '../../src/protocol/framing';
+import type { DirectoryService } from '../directory/directory-service';
 import type { MailService } from '../mail/mail-service';
 import type { PinBroker } from '../pin/pin-broker';
 import type { StoreRegistry } from '../stores/store-registry';
 import type { Handlers } from './connection';
 
-const notServedYet = (): Promise<never> => Promise.reject(new CachetError('native/unknown-type', 'this host does not serve directory requests yet'));
 const b64 = (value: string): Buffer => Buffer.from(value, 'base64');
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 
-export function createHandlers(registry: StoreRegistry, pins: PinBroker, mail: MailService): Handlers {
+/** `directory` gives the directory service, which (with ldapts) loads on the first directory request. */
+export function createHandlers(registry: StoreRegistry, pins: PinBroker, mail: MailService, directory: () => Promise<DirectoryService>): Handlers {
   return {
     hello: () => Promise.resolve({
       protocol: NATIVE_PROTOCOL_VERSION, hostVersion: packageJson.version, platform: `${process.platform}-${process.arch}`,
@@ -41,9 +41,12 @@ export function createHandlers(registry: StoreRegistry, pins: PinBroker, mail: M
       const { message, mailbox, uid } = await mail.fetch(req.origin, req);
       return { message: text(message), mailbox, uid };
     },
-    'directory/search': notServedYet,
-    'directory/read-url': notServedYet,
-    'directory/set-password': notServedYet,
-    'directory/forget-password': notServedYet,
+    'directory/search': async (req) => (await directory()).search(req.directory, req.address),
+    'directory/read-url': async (req) => (await directory()).readUrlRequest(req),
+    'directory/set-password': async (req) => {
+      (await directory()).passwords.set(req.url, req.bindDn, req.password, req.remember);
+      return {};
+    },
+    'directory/forget-password': async (req) => ({ forgotten: (await directory()).passwords.forget(req.url, req.bindDn) }),
   };
 }

@@ -8,6 +8,7 @@ import { CachetError } from '../../src/errors';
 import { encodeFrames } from '../../src/protocol/framing';
 import { LoginCache } from '../pin/login-cache';
 import { PinBroker, type EventSink } from '../pin/pin-broker';
+import type { DirectoryService } from '../directory/directory-service';
 import { MailService } from '../mail/mail-service';
 import { DEFAULT_HOST_CONFIG, keyStoreDirectory, loadHostConfig, type HostConfig } from '../stores/host-config';
 import { StoreRegistry } from '../stores/store-registry';
@@ -50,9 +51,14 @@ async function main(): Promise<void> {
   registry.open();
   registry.startPolling();
   const mail = new MailService({ dir: keyStoreDirectory(config), trustedCertificateFiles: config.mailTrustedCertificates });
-  out.connection = new Connection({ input: process.stdin, output: process.stdout, handlers: createHandlers(registry, pins, mail), log });
+  // The directory (ldapts) loads on the first directory request.
+  let directory: Promise<DirectoryService> | undefined;
+  const directoryService = (): Promise<DirectoryService> => directory ??= import('../directory/directory-service').then(
+    ({ DirectoryService: Service }) => new Service({ dir: keyStoreDirectory(config), trustedCertificateFiles: config.directoryTrustedCertificates, log }));
+  out.connection = new Connection({ input: process.stdin, output: process.stdout, handlers: createHandlers(registry, pins, mail, directoryService), log });
   await out.connection.run();
   mail.accounts.forgetSession();
+  if (directory) (await directory).passwords.forgetSession();
   pins.cancelAll();
   logins.forgetAll();
   registry.close();

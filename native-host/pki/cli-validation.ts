@@ -1,9 +1,10 @@
 /**
  * Turns the command-line validation options (`--trust`, `--untrusted`, `--intermediate`,
  * `--crl`, `--at`, `--no-revocation`, `--require-revocation`, `--check-crl`, `--offline`)
- * into validation options for the PKI layer, with the Node fetcher and the on-disk CRL
- * cache unless offline. Shared by `cachet cert check`, `cachet cert select`, and the
- * signer validation of `cachet verify` and `cachet open`.
+ * into validation options for the PKI layer, with the command line's fetcher (HTTP, and
+ * LDAP through the directory client) and the on-disk CRL cache unless offline. Shared by
+ * `cachet cert check`, `cachet cert select`, and the signer validation of `cachet verify`
+ * and `cachet open`.
  */
 import { webcrypto } from 'node:crypto';
 
@@ -19,8 +20,8 @@ import { OID } from '../../src/pki/oids';
 import { anchorFromCertificate, type PolicyInputs } from '../../src/pki/validate-path';
 import type { SignerValidator } from '../../src/smime/judge-signers';
 import { DiskCrlCache } from './disk-crl-cache';
-import { HttpFetcher } from './http-fetcher';
 import { readCertificateFile, readCrlFile } from './read-certificates';
+import { cliFetcher } from './scheme-fetcher';
 
 export const VALIDATION_VALUED_OPTIONS = ['--trust', '--untrusted', '--intermediate', '--crl', '--at', '--policy'] as const;
 export const VALIDATION_FLAGS = [
@@ -103,7 +104,7 @@ export function validationOptions(settings: CliValidationSettings, extra: { inte
     ...(time ? { time } : {}),
     ...(settings.offline || settings.revocation === 'off'
       ? {}
-      : { sources: networkSources({ fetcher: new HttpFetcher(), crypto, verifier, cache: new DiskCrlCache(), limits: DEFAULT_RETRIEVAL_LIMITS, ...(time ? { time } : {}) }) }),
+      : { sources: networkSources({ fetcher: cliFetcher(), crypto, verifier, cache: new DiskCrlCache(), limits: DEFAULT_RETRIEVAL_LIMITS, ...(time ? { time } : {}) }) }),
   };
 }
 

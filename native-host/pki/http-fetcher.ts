@@ -1,7 +1,7 @@
 /**
  * The Node fetcher behind `cachet` for CRLs, OCSP and AIA: plain HTTP(S) GET or POST with
  * the timeout the retrieval budget gives, a size cap, and at most a few redirects.
- * LDAP URLs are refused here (the directory client handles those).
+ * LDAP URLs are refused here: scheme-fetcher.ts sends those to the directory client.
  */
 import http from 'node:http';
 import https from 'node:https';

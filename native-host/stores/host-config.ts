@@ -27,11 +27,14 @@ export interface HostConfig {
   readonly keyStoreDir: string | null;
   /** PEM files of CAs trusted for IMAP and SMTP servers besides Node's roots (absolute paths). */
   readonly mailTrustedCertificates: readonly string[];
+  /** PEM files of CAs trusted for LDAP servers (ldaps:// and StartTLS) besides Node's roots. */
+  readonly directoryTrustedCertificates: readonly string[];
 }
 
 export const DEFAULT_HOST_CONFIG: HostConfig = {
   modules: [], nssDatabases: [], defaultModules: true, defaultNssDatabases: true,
   pinCacheSeconds: 300, pinTimeoutSeconds: 120, pollSeconds: 2, keyStoreDir: null, mailTrustedCertificates: [],
+  directoryTrustedCertificates: [],
 };
 
 export function hostConfigPath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
@@ -76,7 +79,7 @@ export function parseHostConfig(raw: unknown, where: string): HostConfig {
   const r = raw as Record<string, unknown>;
   const known = Object.keys(DEFAULT_HOST_CONFIG);
   for (const key of Object.keys(r)) if (!known.includes(key)) throw new CachetError('input/invalid', `${where}: unknown setting ${key}`);
-  const paths = (key: 'modules' | 'nssDatabases' | 'mailTrustedCertificates'): readonly string[] => {
+  const paths = (key: 'modules' | 'nssDatabases' | 'mailTrustedCertificates' | 'directoryTrustedCertificates'): readonly string[] => {
     const v = r[key];
     if (v === undefined) return DEFAULT_HOST_CONFIG[key];
     if (!Array.isArray(v) || !v.every((p): p is string => typeof p === 'string' && path.isAbsolute(p))) {
@@ -105,5 +108,6 @@ export function parseHostConfig(raw: unknown, where: string): HostConfig {
     defaultNssDatabases: flag('defaultNssDatabases'), pinCacheSeconds: seconds('pinCacheSeconds', 0),
     pinTimeoutSeconds: seconds('pinTimeoutSeconds', 1), pollSeconds: seconds('pollSeconds', 0.1),
     keyStoreDir: keyStoreDir ?? DEFAULT_HOST_CONFIG.keyStoreDir, mailTrustedCertificates: paths('mailTrustedCertificates'),
+    directoryTrustedCertificates: paths('directoryTrustedCertificates'),
   };
 }

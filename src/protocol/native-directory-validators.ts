@@ -86,6 +86,8 @@ function directorySearch(value: unknown, field: string): DirectorySearch {
   const url = directoryServerUrl(d.url, `${field}.url`);
   const filter = text(d.filter, `${field}.filter`, 3, 4096);
   if (!filter.startsWith('(') || !filter.endsWith(')')) fail(`${field}.filter`, 'must be an RFC 4515 filter in parentheses');
+  // A filter that does not name the address would find the same entries for every recipient.
+  if (!filter.includes('{address}')) fail(`${field}.filter`, 'must contain {address}');
   return {
     url,
     ...connectionOptions(d, url, field),

@@ -14,7 +14,7 @@ const NEEDS_MAIL_SYSTEM = /[\\/](?:mail|webmail|mail-system|roundcube)[\\/]/;
  * that ever goes, every test file counts as selected and the servers start (slower, not
  * wrong).
  */
-function commandLineFilters(project: TestProject): string[] {
+export function commandLineFilters(project: TestProject): string[] {
   const { filenamePattern } = project.vitest as unknown as { filenamePattern?: unknown };
   return Array.isArray(filenamePattern) ? filenamePattern.filter((f): f is string => typeof f === 'string') : [];
 }

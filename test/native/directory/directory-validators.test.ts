@@ -47,6 +47,7 @@ describe('directory/search', () => {
     ['a timeout over two minutes', { timeoutMs: 120_001 }],
     ['a filter without parentheses', { filter: 'mail={address}' }],
     ['a filter with a NUL', { filter: '(mail={address}\u0000)' }],
+    ['a filter without {address}', { filter: '(objectClass=inetOrgPerson)' }],
     ['an unknown scope', { scope: 'children' }],
     ['an object class with a space', { personClasses: ['inet OrgPerson'] }],
     ['no certificate attribute', { certificateAttributes: [] }],
