@@ -23,22 +23,39 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate | undefined
   }
 }
 
-function nameDer(name: pkijs.RelativeDistinguishedNames): Uint8Array {
-  return new Uint8Array(name.toSchema().toBER(false));
+/**
+ * A Name as PKI.js encodes it again, or undefined when PKI.js cannot: it reparses the
+ * octets it kept, and throws (an AsnError, or a plain Error when they are no SEQUENCE)
+ * for some it had accepted the first time (found by fuzzing). Only that one library call
+ * is guarded. A Name that cannot be encoded equals no other.
+ */
+function nameDer(name: pkijs.RelativeDistinguishedNames): Uint8Array | undefined {
+  let encoded: ArrayBuffer;
+  try {
+    encoded = name.toSchema().toBER(false);
+  } catch {
+    return undefined;
+  }
+  return new Uint8Array(encoded);
 }
 
-export function issuerDer(certificate: pkijs.Certificate): Uint8Array {
+export function issuerDer(certificate: pkijs.Certificate): Uint8Array | undefined {
   return nameDer(certificate.issuer);
 }
 
-export function subjectDer(certificate: pkijs.Certificate): Uint8Array {
+export function subjectDer(certificate: pkijs.Certificate): Uint8Array | undefined {
   return nameDer(certificate.subject);
+}
+
+/** Two Name encodings that exist and are equal. */
+export function sameName(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  return a !== undefined && b !== undefined && bytesEqual(a, b);
 }
 
 /** RFC 5652 §5.3 IssuerAndSerialNumber match: same issuer Name encoding, same serial. */
 export function matchesIssuerAndSerial(certificate: pkijs.Certificate, sid: pkijs.IssuerAndSerialNumber): boolean {
   if (!certificate.serialNumber.isEqual(sid.serialNumber)) return false;
-  return bytesEqual(nameDer(certificate.issuer), nameDer(sid.issuer)) || certificate.issuer.isEqual(sid.issuer);
+  return sameName(nameDer(certificate.issuer), nameDer(sid.issuer)) || certificate.issuer.isEqual(sid.issuer);
 }
 
 /**

@@ -8,8 +8,7 @@ import * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
 import { decodeDsaParameters, type DsaParameters } from '../pki/dsa-verify';
 import { readTlv } from '../pki/der';
-import { bytesEqual } from './digest';
-import { issuerDer, subjectDer, type ParsedCertificate } from './certificate-fields';
+import { issuerDer, sameName, subjectDer, type ParsedCertificate } from './certificate-fields';
 import { OID_DSA } from './oids';
 
 // Real hierarchies are a few levels deep; the bound also ends loops of cross-certificates.
@@ -32,8 +31,8 @@ export function effectiveDsaParameters(certificate: ParsedCertificate, pool: rea
     const own = ownDsaParameters(key);
     if (own) return own;
     const issuerName = issuerDer(current.model);
-    if (bytesEqual(issuerName, subjectDer(current.model))) return undefined;
-    const issuer = pool.find((candidate) => candidate !== current && bytesEqual(subjectDer(candidate.model), issuerName));
+    if (issuerName === undefined || sameName(issuerName, subjectDer(current.model))) return undefined;
+    const issuer = pool.find((candidate) => candidate !== current && sameName(subjectDer(candidate.model), issuerName));
     if (!issuer) return undefined;
     current = issuer;
   }

@@ -29,7 +29,7 @@ import {
   hashNameFromOid,
 } from './oids';
 import { effectiveDsaParameters } from './dsa-parameter-inheritance';
-import { walkSignedData, type WalkedSignedData } from './signed-data-walk';
+import { checkCertificateSet, walkSignedData, type WalkedSignedData } from './signed-data-walk';
 import { parsedCandidates, SignerCandidate } from './signer-candidates';
 import { verifySignatureValue } from './signature-value-verify';
 import {
@@ -154,6 +154,8 @@ function parseSignedDataThoroughly(cms: Uint8Array): WalkedSignedData {
       if (crl instanceof asn1js.Sequence) crls.push(crl.valueBeforeDecodeView);
     }
   }
+  checkCertificateSet(certificates.length, 'certificates');
+  checkCertificateSet(crls.length, 'CRLs');
   const fields = items.filter((item, i) => i < 3 || !(contextChild(item, 0) ?? contextChild(item, 1)));
   return { fields, certificates, crls };
 }

@@ -232,9 +232,17 @@ function parseCertificateUnchecked(der: Uint8Array): ParsedCertificate {
   };
 }
 
-/** The same certificate as a PKI.js object, for the CMS code that works with PKI.js types. */
+/**
+ * The same certificate as a PKI.js object, for the CMS code that works with PKI.js types.
+ * PKI.js reads some fields more strictly than parseCertificate (found by fuzzing: random
+ * octets in DSA parameters), so its refusal is turned into the typed error here.
+ */
 export function toPkijsCertificate(cert: ParsedCertificate): pkijs.Certificate {
-  return pkijs.Certificate.fromBER(new Uint8Array(cert.der));
+  try {
+    return pkijs.Certificate.fromBER(new Uint8Array(cert.der));
+  } catch (cause) {
+    throw new CachetError('pki/malformed', 'the certificate cannot be read as an X.509 Certificate', { cause });
+  }
 }
 
 /** True when the certificate is a CA certificate (basicConstraints cA, RFC 5280 §4.2.1.9). */

@@ -1,0 +1,100 @@
+/**
+ * Regressions for what `npm run fuzz` (test/fuzz/) found. Each input is rebuilt here from
+ * its corpus seed and the edit the fuzzer made, so no corpus file is copied into the
+ * project, and each must now end in a typed CachetError or a result, as the fuzzer
+ * requires of every input.
+ */
+import { webcrypto, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { concatBytes } from '../../src/cms/der-writer';
+import { verifySignedData, type SignedDataVerification } from '../../src/cms/signed-data-verify';
+import { isCachetError } from '../../src/errors';
+import { parseMessage } from '../../src/mime/parse';
+import { allParts, decodedBody } from '../../src/mime/part-access';
+import { parseCertificate, toPkijsCertificate } from '../../src/pki/parsed-certificate';
+import { elementsOf, replaceElement, type Located } from '../fuzz/mutate';
+
+const corpora = new URL('../../../shared/corpora/', import.meta.url);
+const corpusCertificate = (file: string): Uint8Array => new Uint8Array(new X509Certificate(readFileSync(new URL(file, corpora))).raw);
+
+const subtle = webcrypto.subtle as SubtleCrypto;
+
+/** The CMS of the first S/MIME part of `kind` in a corpus message, and what a detached signature covers. */
+function corpusCms(file: string, kind: 'signed-data' | 'multipart-signed'): { cms: Uint8Array; detached?: Uint8Array } {
+  const root = parseMessage(new Uint8Array(readFileSync(new URL(file, corpora))));
+  const part = allParts(root).find((p) => p.smimeKind === kind);
+  if (!part) throw new Error(`${file} has no ${kind} part`);
+  if (kind === 'signed-data') return { cms: decodedBody(part) };
+  const [content, signature] = part.children;
+  if (!content || !signature) throw new Error(`${file}: multipart/signed without two parts`);
+  return { cms: decodedBody(signature), detached: root.source.subarray(content.range.start, content.range.end) };
+}
+
+/** The fuzzer's flood: one element repeated `count` times where it stood, every enclosing length written again. */
+function flood(bytes: Uint8Array, where: Located, count: number): Uint8Array {
+  const element = bytes.subarray(where.tlv.start, where.tlv.end);
+  return replaceElement(bytes, where, concatBytes(Array.from({ length: count }, () => element)));
+}
+
+async function verdict(cms: Uint8Array, detached?: Uint8Array): Promise<SignedDataVerification | string> {
+  try {
+    return await verifySignedData(cms, { subtle, ...(detached ? { detachedContent: detached } : {}) });
+  } catch (error) {
+    if (isCachetError(error)) return error.code;
+    throw error;
+  }
+}
+
+/** The code of the typed error `action` throws, or 'no error'; any other exception fails the test. */
+function refusal(action: () => unknown): string {
+  try {
+    action();
+  } catch (error) {
+    if (isCachetError(error)) return error.code;
+    throw error;
+  }
+  return 'no error';
+}
+
+describe('certificate target', () => {
+  it('a certificate parseCertificate reads but PKI.js does not is pki/malformed in toPkijsCertificate', () => {
+    // Seed openssl/smime-certs/smdsa3.pem; input 101 of seed 1 wrote random octets over
+    // octets 489–593, inside the DSA domain parameters of the subject public key.
+    const der = corpusCertificate('openssl/smime-certs/smdsa3.pem');
+    der.set(Buffer.from(
+      '8e0c35facaadf0f2f4358b44ae1e716f3dce601cc2c8c49843a7770b27978999c1d9d3b59f96c3204b10f659de655f943dbb1b6fefcfdeaefe6de0835b0380fe4129316f849636ead10508f92eea068453290ae6c3612c622a44c9e2998e11bb239e518b88de51d6',
+      'hex',
+    ), 489);
+    const cert = parseCertificate(der);
+    expect(refusal(() => toPkijsCertificate(cert))).toBe('pki/malformed');
+  });
+});
+
+describe('signed-data target', () => {
+  it('a SignedData with 70,000 encapContentInfo fields is refused at once, not parsed field by field', async () => {
+    // Seed: the detached signature of smime-manual/outer-smime-bad-sig-inner-smime-enc.eml;
+    // input 1547 of seed 5 repeated its encapContentInfo until the CMS was a megabyte, and
+    // each copy was handed to asn1js on its own: 7.5 s.
+    const { cms, detached } = corpusCms('thunderbird-smime/mailnews/test/data/smime-manual/outer-smime-bad-sig-inner-smime-enc.eml', 'multipart-signed');
+    const fields = elementsOf(cms).filter((e) => e.ancestors.length === 3);
+    const encapContentInfo = fields[2] as Located;
+    expect(cms[encapContentInfo.tlv.start]).toBe(0x30);
+    expect(await verdict(flood(cms, encapContentInfo, 70_000), detached)).toBe('cms/malformed');
+    // Vitest's own default timeout, not the project's minute: the finding was the time taken.
+  }, 5_000);
+
+  it('a signer named by an issuer PKI.js cannot encode again matches no certificate, and is not good', async () => {
+    // Seed: the opaque signature of alice.plain.dsig.SHA256.multipart.dave.sig.SHA256.opaque.eml;
+    // input 1850 of seed 5 repeated the commonName type of the signer's issuer 10,000 times, and PKI.js
+    // threw an AsnError re-encoding it while the signer was looked for.
+    const { cms } = corpusCms('thunderbird-smime/mailnews/test/data/smime/alice.plain.dsig.SHA256.multipart.dave.sig.SHA256.opaque.eml', 'signed-data');
+    const elements = elementsOf(cms);
+    const signerInfos = elements.filter((e) => e.ancestors.length === 3).at(-1) as Located;
+    // The first commonName type after it is in the SignerInfo's issuerAndSerialNumber.
+    const commonName = elements.find((e) => e.tlv.start > signerInfos.tlv.start && cms[e.tlv.start] === 0x06
+      && Buffer.from(cms.subarray(e.tlv.contentStart, e.tlv.contentEnd)).equals(Buffer.from([0x55, 0x04, 0x03])));
+    const result = await verdict(flood(cms, commonName as Located, 10_000));
+    if (typeof result !== 'string') expect(result.signers.some((s) => s.status === 'good')).toBe(false);
+  });
+});
