@@ -5,6 +5,9 @@
  * request, and the URLs Cachet refuses to read.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliFetcher } from '../../../native-host/pki/scheme-fetcher';
+import { RetrievalError } from '../../../src/pki/fetcher';
+import { pemOrDer } from '../../../src/pki/parsed-certificate';
 import { TestPki, type TestCa } from '../../pki/helpers/openssl-pki';
 import { addEntries, DIRECTORY_CA_PATH, freshSubtree, LDAP_URL } from '../../support/directory';
 import { certificatePair } from '../../support/directory-fixtures';
@@ -97,5 +100,24 @@ describe('directory/read-url', () => {
     ['an unknown scope', `${LDAP_URL}/cn=x,dc=example,dc=test?cACertificate?children`, /unknown scope/],
   ])('refuses a URL with %s', async (_, url, problem) => {
     await expectDirectoryError(read(url), 'input/invalid', problem);
+  });
+});
+
+describe('the command line\'s fetcher', () => {
+  const fetcher = cliFetcher();
+  const fetch = (url: string) => fetcher.fetch(url, { timeoutMs: 5000, signal: new AbortController().signal });
+
+  it('reads ldap:// CRLs as DER and caIssuers as PEM certificates, as the PKI layer reads any fetcher', async () => {
+    expect(Buffer.from(await fetch(`${caUrl}?certificateRevocationList;binary`))).toEqual(Buffer.from(crl));
+    expect(pemOrDer(await fetch(`${caUrl}?cACertificate;binary`)).map(b64)).toEqual([b64(root.der)]);
+    expect(pemOrDer(await fetch(`${caUrl}?crossCertificatePair;binary`)).map(b64)).toEqual([b64(forward), b64(reverse)]);
+  });
+
+  it('turns what fails into retrieval errors', async () => {
+    const empty = caUrl.replace('Read%20Root%20CA', 'Empty%20CA');
+    await expect(fetch(`${empty}?certificateRevocationList;binary`)).rejects.toBeInstanceOf(RetrievalError);
+    await expect(fetch('ldap:///cn=x,dc=example,dc=test?certificateRevocationList')).rejects.toThrow(/input\/invalid: .*no host/);
+    await expect(fetch('ftp://127.0.0.1/ca.crl')).rejects.toThrow(/unsupported URL scheme/);
+    await expect(fetcher.fetch(`${caUrl}?cACertificate`, { timeoutMs: 5000, signal: new AbortController().signal, body: new Uint8Array(1) })).rejects.toThrow(/only HTTP takes a request body/);
   });
 });
