@@ -17,6 +17,10 @@ import { createCertificateValidation } from './pki/certificate-validation';
 import { createCrlCacheDb } from './pki/crl-cache-db';
 import { createReader } from './reader/create-reader';
 import { createComposeFrames } from './compose-frames';
+import { createDirectoryCache } from '../src/directory/directory-cache';
+import { createDirectoryUrlReader } from './directory/directory-url-reader';
+import { createHostDirectory } from './directory/host-directory';
+import { sessionAnswerStore } from './directory/session-answer-store';
 import { createPageSourceFetch } from './page-source';
 import { createPasswordPrompts } from './password-prompts';
 import {
@@ -61,10 +65,18 @@ const pins = createPinPrompts(
 
 const identities = createIdentities((type, req) => native.request(type, req), crypto.subtle);
 const addressBook = createAddressBook(lazyCertificateDb(() => openCertificateDb(indexedDB)), crypto.subtle);
+const passwords = createPasswordPrompts(openPasswordWindow, randomToken);
+const directory = createHostDirectory({
+  request: (type, req) => native.request(type, req),
+  passwords,
+  cache: createDirectoryCache({ store: sessionAnswerStore(browser.storage.session) }),
+});
+const maxRetrievalBytes = 32 << 20;
 const validation = createCertificateValidation({
   policy,
   crypto,
-  fetcher: createBrowserFetcher(32 << 20),
+  fetcher: createBrowserFetcher(maxRetrievalBytes, fetch, createDirectoryUrlReader(
+    (type, req) => native.request(type, req), async () => (await policy.current()).directory, maxRetrievalBytes)),
   cache: createCrlCacheDb(indexedDB),
 });
 
@@ -75,7 +87,6 @@ function onNativeEvent(event: NativeEvent): void {
   // 'pin/pad' asks the user to type on the reader's pad; the host's own prompt says so.
 }
 
-const passwords = createPasswordPrompts(openPasswordWindow, randomToken);
 const siteAccess = createSiteAccess(policy);
 
 const router = createRouter(
@@ -90,7 +101,7 @@ const router = createRouter(
     identities,
     defaultIdentity: createDefaultIdentity(identities, policy, browser.storage.local),
     reader: createReader({ identities, validation, addressBook, crypto, keyUses }),
-    composer: createComposer({ policy, addressBook, identities, validation, crypto, keyUses }),
+    composer: createComposer({ policy, addressBook, identities, validation, directory, crypto, keyUses }),
     indicator: createSecurityIndicatorStore(browser.storage.local, (count) => crypto.getRandomValues(new Uint8Array(count))),
     composeFrames: createComposeFrames(pageUrl('compose.html'), browser.storage.session, randomToken),
     pageSource: createPageSourceFetch(),

@@ -1,15 +1,19 @@
 /**
- * Mail account passwords are typed only in Cachet's password page, in a window of its
- * own: never in the webmail page, and never in a framed Cachet page, which the webmail
- * could cover with a look-alike field (the PIN page's rule, B19). The transport asks; this
- * registry opens the page and hands its answer back to the transport, and nowhere else.
+ * Passwords (a mail account's, the directory's bind password) are typed only in Cachet's
+ * password page, in a window of its own: never in the webmail page, and never in a framed
+ * Cachet page, which the webmail could cover with a look-alike field (the PIN page's rule,
+ * B19). The mail transport or the directory asks; this registry opens the page and hands
+ * its answer back to whoever asked, and nowhere else.
  */
-import { CachetError } from '../src/errors';
-import type { PasswordAnswer, PasswordPromptInfo } from '../src/protocol/runtime';
+import { CachetError, type ErrorCode } from '../src/errors';
+import type { PasswordAnswer, PasswordPromptInfo, PasswordPurpose } from '../src/protocol/runtime';
 
 export interface PasswordPrompts {
-  /** Resolves with what the user typed; rejects when they cancel or walk away. */
-  ask(site: string, user: string | null, failed: boolean): Promise<PasswordAnswer>;
+  /**
+   * Resolves with what the user typed; rejects when they cancel or walk away. `site` is
+   * the webmail origin of a mail account, or the directory's URL.
+   */
+  ask(site: string, user: string | null, failed: boolean, purpose?: PasswordPurpose): Promise<PasswordAnswer>;
   info(promptId: string): PasswordPromptInfo;
   provide(promptId: string, answer: PasswordAnswer): void;
   cancel(promptId: string): void;
@@ -25,6 +29,20 @@ interface Open {
   readonly reject: (error: CachetError) => void;
 }
 
+/** What a password that never came means to whoever asked for it. */
+const unanswered: Readonly<Record<PasswordPurpose, { readonly code: ErrorCode; readonly cancelled: string; readonly missing: (site: string) => string }>> = {
+  'mail-account': {
+    code: 'mail/password-needed',
+    cancelled: 'the password was not given: nothing was sent',
+    missing: (site) => `no password was given for the mail account of ${site}`,
+  },
+  directory: {
+    code: 'directory/password-needed',
+    cancelled: 'the directory password was not given, so the directory was not searched',
+    missing: (site) => `no password was given for the directory ${site}`,
+  },
+};
+
 export function createPasswordPrompts(openPage: (promptId: string) => Promise<void>, randomId: () => string): PasswordPrompts {
   const open = new Map<string, Open>();
 
@@ -35,20 +53,21 @@ export function createPasswordPrompts(openPage: (promptId: string) => Promise<vo
   }
 
   return {
-    ask(site, user, failed) {
+    ask(site, user, failed, purpose = 'mail-account') {
       if (open.size >= maxOpenPrompts) return Promise.reject(new CachetError('input/invalid', 'too many open password requests'));
       const promptId = randomId();
+      const { code, missing } = unanswered[purpose];
       return new Promise<PasswordAnswer>((resolve, reject) => {
         const timer = setTimeout(() => {
           open.delete(promptId);
-          reject(new CachetError('mail/password-needed', `no password was given for the mail account of ${site}`));
+          reject(new CachetError(code, missing(site)));
         }, answerTimeoutMs);
         const settle = () => {
           clearTimeout(timer);
           open.delete(promptId);
         };
         open.set(promptId, {
-          info: { site, user, failed },
+          info: { purpose, site, user, failed },
           resolve: (answer) => {
             settle();
             resolve(answer);
@@ -60,7 +79,7 @@ export function createPasswordPrompts(openPage: (promptId: string) => Promise<vo
         });
         openPage(promptId).catch((error: unknown) => {
           settle();
-          reject(new CachetError('mail/password-needed', `the password window could not open: ${error instanceof Error ? error.message : String(error)}`));
+          reject(new CachetError(code, `the password window could not open: ${error instanceof Error ? error.message : String(error)}`));
         });
       });
     },
@@ -69,7 +88,9 @@ export function createPasswordPrompts(openPage: (promptId: string) => Promise<vo
       known(promptId).resolve(answer);
     },
     cancel(promptId) {
-      known(promptId).reject(new CachetError('mail/password-needed', 'the password was not given: nothing was sent'));
+      const entry = known(promptId);
+      const { code, cancelled } = unanswered[entry.info.purpose];
+      entry.reject(new CachetError(code, cancelled));
     },
   };
 }

@@ -17,7 +17,7 @@ import type { ComposerDeps } from './create-composer';
 import { composeMessage, messageAddresses, type MessageAddresses } from './message-content';
 import { messageFileName } from './message-file-name';
 import { checkMissingCertificates } from './missing-certificates';
-import { resolveRecipient, type ResolvedRecipient } from './recipient-lookup';
+import { directorySearch, lookupContext, resolveRecipient, type ResolvedRecipient } from './recipient-lookup';
 import { senderKeys, type SenderKeys } from './sender-keys';
 import { signerChain } from './signer-chain';
 
@@ -61,8 +61,8 @@ type Encryptable = ResolvedRecipient & { readonly certificate: Uint8Array };
 const encryptable = (r: ResolvedRecipient): r is Encryptable => r.certificate !== undefined;
 
 async function planEncryption(deps: ComposerDeps, request: ComposeRequest, addresses: MessageAddresses, policy: Policy, now: Date): Promise<EncryptionPlan> {
-  const resolved = await Promise.all(uniqueRecipients(addresses).map((address) =>
-    resolveRecipient(address, { addressBook: deps.addressBook, validation: deps.validation, policy, now })));
+  const context = lookupContext(deps, policy, now);
+  const resolved = await Promise.all(uniqueRecipients(addresses).map((address) => resolveRecipient(address, context)));
   const usable = resolved.filter(encryptable);
   const choice = chooseContentCipher(policy.encryptionAlgorithms, usable.map((r) => r.algorithms));
   if (choice === undefined) {
@@ -111,7 +111,7 @@ export async function buildSecureMessage(deps: ComposerDeps, request: ComposeReq
   const addresses = messageAddresses(request);
   // B7 is decided first: it needs no key, and the sender should hear about it before a PIN prompt.
   const plan = request.encrypt ? await planEncryption(deps, request, addresses, policy, now) : undefined;
-  const keys = await senderKeys(deps.identities, request, policy, now);
+  const keys = await senderKeys(deps.identities, request, policy, now, directorySearch(deps, policy));
   const plain = composeMessage(request, addresses, {
     random: (bytes) => deps.crypto.getRandomValues(bytes),
     date: now,

@@ -1,21 +1,21 @@
 /**
- * One recipient's encryption certificate (B6 step 1, the address book): the stored
- * certificates for the address are chosen among by B1–B3, each candidate is validated
- * for encryption to that address (RFC 5280 path, revocation, trust: B9–B11) before it
- * may be chosen, and the one chosen must be able to read an algorithm the policy allows
- * (B8). The directory steps of B6 will come after this one.
+ * One recipient's encryption certificate for compose (B6–B8): the address book, then the
+ * organisation directory's people and contacts, in the order src/directory/recipient-sources.ts
+ * keeps for compose and `cachet lookup` alike, each candidate validated for encryption to
+ * that address by the background's validation (RFC 5280 path, revocation, trust, B9–B11)
+ * before it may be chosen. Here the answer becomes what compose shows: where the
+ * certificate came from, or why none fitted, with every certificate passed over.
  */
-import { acceptableAlgorithms, ENCRYPTION_ALGORITHM_OIDS } from '../../src/cms/content-cipher-choice';
 import { isCachetError } from '../../src/errors';
+import { directorySource, type DirectorySearchFunction } from '../../src/directory/directory-source';
+import {
+  lookUpRecipient, type CertificateOrigin, type ConsideredCertificate, type RecipientLookup, type RecipientSource, type SkipReason,
+} from '../../src/directory/recipient-sources';
 import { parseMailbox } from '../../src/mime/mailbox-list';
-import { certificateModel, type CertificateModel } from '../../src/pki/certificate-model';
-import { parseCertificate } from '../../src/pki/parsed-certificate';
-import { selectCertificate, type RejectionReason } from '../../src/pki/select-certificate';
 import type { EncryptionAlgorithm, Policy } from '../../src/policy';
-import type { RecipientView } from '../../src/protocol/runtime';
+import type { CertificateSummary, RecipientEntryView, RecipientSourceName, RecipientView, SkippedCertificateView } from '../../src/protocol/runtime';
 import type { AddressBook } from '../address-book/address-book';
-import type { StoredCertificate } from '../address-book/certificate-db';
-import { summaryOnly } from '../address-book/certificate-summary';
+import { summariseCertificate, summaryOnly } from '../address-book/certificate-summary';
 import type { CertificateValidation } from '../pki/certificate-validation';
 import { OID_RSAES_OAEP } from '../../src/cms/oids';
 import type { KeyTransportChoice } from '../../src/cms/recipient-info-ktri';
@@ -44,32 +44,117 @@ export interface LookupContext {
   readonly validation: CertificateValidation;
   readonly policy: Policy;
   readonly now: Date;
+  /** The organisation directory's search (B6 steps 2–3); absent when the policy names none. */
+  readonly directory?: DirectorySearchFunction;
+  readonly subtle: SubtleCrypto;
 }
 
-/** The worst rejection is the most telling: a certificate that failed validation says more than one for another address. */
-const rejectionRank: readonly RejectionReason[] = ['invalid', 'outside-validity', 'wrong-usage', 'not-on-token', 'no-address-match'];
+/** What compose's background services give a look-up. */
+export interface LookupServices {
+  readonly addressBook: AddressBook;
+  readonly validation: CertificateValidation;
+  readonly crypto: Crypto;
+  readonly directory?: { searchFor(policy: NonNullable<Policy['directory']>): DirectorySearchFunction };
+}
 
-const day = (date: Date): string => date.toISOString().slice(0, 10);
+/** The search of the policy's directory, or undefined when there is none (or no native host to ask). */
+export function directorySearch(services: Pick<LookupServices, 'directory'>, policy: Policy): DirectorySearchFunction | undefined {
+  return policy.directory !== null ? services.directory?.searchFor(policy.directory) : undefined;
+}
 
-function rejectionDetail(reason: RejectionReason, model: CertificateModel, failure: string | undefined, now: Date): string {
-  switch (reason) {
-    case 'invalid':
-      return failure || 'the certificate did not pass validation';
-    case 'outside-validity':
-      return now < model.notBefore ? `the certificate is not valid before ${day(model.notBefore)}` : `the certificate expired on ${day(model.notAfter)}`;
-    case 'wrong-usage':
-      return 'the certificate is not meant for encrypting e-mail (key usage or extended key usage)';
-    case 'not-on-token':
-    case 'no-address-match':
-      return 'the certificate does not carry this address';
+export function lookupContext(services: LookupServices, policy: Policy, now: Date): LookupContext {
+  const directory = directorySearch(services, policy);
+  return {
+    addressBook: services.addressBook, validation: services.validation, policy, now, subtle: services.crypto.subtle,
+    ...(directory ? { directory } : {}),
+  };
+}
+
+/** B6 step 1: the address book's certificates for the address, with the capabilities their holders announced (B8). */
+function addressBookSource(addressBook: AddressBook): RecipientSource {
+  return {
+    name: 'address-book',
+    async find(address) {
+      const records = await addressBook.lookup(address);
+      const step = records.map((record) => ({
+        der: record.der, origin: { source: 'address-book' as const }, aliases: [], intermediates: [], capabilities: record.capabilities,
+      }));
+      return { steps: step.length > 0 ? [step] : [], notes: [] };
+    },
+  };
+}
+
+/** The worst reason is the most telling: a certificate that failed validation says more than one for another address. */
+const skipRank: readonly SkipReason[] = ['invalid', 'outside-validity', 'wrong-usage', 'malformed', 'not-on-token', 'no-address-match'];
+
+function originView(origin: CertificateOrigin): { source: RecipientSourceName; entry?: RecipientEntryView } {
+  return origin.source === 'address-book'
+    ? { source: 'address-book' }
+    : { source: 'directory', entry: { kind: origin.kind, dn: origin.dn } };
+}
+
+async function summaryOf(considered: ConsideredCertificate, context: LookupContext): Promise<CertificateSummary | undefined> {
+  try {
+    return summaryOnly(await summariseCertificate(considered.candidate.der, context.subtle));
+  } catch {
+    return undefined;
   }
 }
 
-function algorithmNames(oids: readonly string[]): string {
-  const names = (Object.entries(ENCRYPTION_ALGORITHM_OIDS) as [EncryptionAlgorithm, string][])
-    .filter(([, oid]) => oids.includes(oid))
-    .map(([name]) => name);
-  return names.length > 0 ? names.join(', ') : 'none Cachet writes';
+type Skipped = ConsideredCertificate & { readonly verdict: { readonly outcome: 'skipped'; readonly reason: SkipReason; readonly detail: string } };
+const isSkipped = (c: ConsideredCertificate): c is Skipped => c.verdict.outcome === 'skipped';
+
+function skippedView(skipped: Skipped): SkippedCertificateView {
+  return { ...originView(skipped.candidate.origin), subject: skipped.model?.subject ?? '', reason: skipped.verdict.detail };
+}
+
+/** Why no source had a certificate: not in the address book, and what the directory said. */
+function noneDetail(lookup: RecipientLookup): string {
+  const parts = ['not in your address book'];
+  const directory = lookup.sources.find((s) => s.name === 'directory');
+  if (directory?.state === 'answered') parts.push('nor in the directory');
+  if (directory?.state === 'failed') parts.push(`the directory could not be searched: ${directory.error?.message ?? 'no reason given'}`);
+  return parts.join(directory?.state === 'failed' ? '; ' : ' ');
+}
+
+/** Sources that could not answer, for the sender: a directory down does not look like "no certificate". */
+function unavailable(lookup: RecipientLookup): readonly string[] {
+  return lookup.sources.filter((s) => s.state === 'failed').map((s) => `${s.name === 'directory' ? 'the directory' : 'the address book'}: ${s.error?.message ?? 'no answer'}`);
+}
+
+async function viewOf(typed: string, lookup: RecipientLookup, context: LookupContext): Promise<ResolvedRecipient> {
+  const skipped = lookup.considered.filter(isSkipped);
+  const extra = {
+    ...(skipped.length > 0 ? { skipped: skipped.map(skippedView) } : {}),
+    ...(unavailable(lookup).length > 0 ? { unavailable: unavailable(lookup) } : {}),
+  };
+  const { chosen } = lookup;
+  if (chosen !== undefined) {
+    const summary = await summaryOf(chosen, context);
+    const { warnings, algorithms } = chosen.verdict;
+    const keyTransport = announcedKeyTransport(chosen.candidate.capabilities);
+    return {
+      view: {
+        address: typed, state: 'ok', ...originView(chosen.candidate.origin), ...(summary ? { certificate: summary } : {}),
+        ...(warnings.length > 0 ? { warnings } : {}), ...extra,
+      },
+      certificate: chosen.candidate.der,
+      algorithms,
+      ...(keyTransport ? { keyTransport } : {}),
+    };
+  }
+  // B8: a valid certificate whose holder reads none of the allowed algorithms is the nearest miss.
+  const nearest = skipped.find((s) => s.verdict.reason === 'algorithm')
+    ?? [...skipped].sort((a, b) => skipRank.indexOf(a.verdict.reason) - skipRank.indexOf(b.verdict.reason))[0];
+  if (nearest === undefined) return { view: { address: typed, state: 'none', detail: noneDetail(lookup), ...extra }, algorithms: [] };
+  const summary = await summaryOf(nearest, context);
+  return {
+    view: {
+      address: typed, state: nearest.verdict.reason === 'algorithm' ? 'algorithm' : 'invalid', ...originView(nearest.candidate.origin),
+      ...(summary ? { certificate: summary } : {}), detail: nearest.verdict.detail, ...extra,
+    },
+    algorithms: [],
+  };
 }
 
 export async function resolveRecipient(typed: string, context: LookupContext): Promise<ResolvedRecipient> {
@@ -80,69 +165,16 @@ export async function resolveRecipient(typed: string, context: LookupContext): P
     const detail = isCachetError(error) ? error.message : 'not an e-mail address';
     return { view: { address: typed, state: 'none', detail }, algorithms: [] };
   }
-  const none = (detail: string): ResolvedRecipient => ({ view: { address: typed, state: 'none', detail }, algorithms: [] });
-
-  const stored = await context.addressBook.lookup(address);
-  const records = new Map<CertificateModel, StoredCertificate>();
-  for (const record of stored) {
-    try {
-      records.set(certificateModel(parseCertificate(record.der)), record);
-    } catch {
-      // A record that no longer parses cannot be encrypted to; the others may still serve.
-    }
-  }
-  if (records.size === 0) return none('not in your address book');
-
-  /** Why validation refused a candidate, for the sender (B9–B11). */
-  const failures = new Map<CertificateModel, string>();
   const { policy } = context;
-  const selection = await selectCertificate([...records.keys()], {
-    purpose: 'encrypt',
-    address,
+  const sources = [addressBookSource(context.addressBook)];
+  if (context.directory !== undefined && policy.directory !== null) sources.push(directorySource(context.directory, policy.directory.attributes));
+  const lookup = await lookUpRecipient(address, {
+    sources,
+    policy,
     time: context.now,
-    policy: { certMatchingDoNotUseProxies: policy.certMatchingDoNotUseProxies, smartCardOnly: policy.smartCardOnly },
-    isUsable: async (model) => {
-      const der = records.get(model)?.der;
-      if (der === undefined) return false;
-      try {
-        const result = await context.validation.validate(der, { purpose: 'encrypt', email: address, time: context.now });
-        if (!result.valid) failures.set(model, result.errors.map((e) => e.message).join('; '));
-        return result.valid;
-      } catch (error) {
-        // Validation reports bad input as results; anything thrown still only disqualifies this certificate.
-        failures.set(model, isCachetError(error) ? error.message : 'the certificate could not be validated');
-        return false;
-      }
-    },
+    validate: (candidate, email) => context.validation.validate(candidate.der, {
+      purpose: 'encrypt', email, time: context.now, intermediates: candidate.intermediates,
+    }),
   });
-
-  const found = (model: CertificateModel) => {
-    const record = records.get(model) as StoredCertificate;
-    return { record, base: { address: typed, source: 'address-book' as const, certificate: summaryOnly(record) } };
-  };
-
-  for (const model of selection.ranked) {
-    const { record, base } = found(model);
-    const algorithms = acceptableAlgorithms(policy.encryptionAlgorithms, record.capabilities);
-    if (algorithms.length > 0) {
-      const keyTransport = announcedKeyTransport(record.capabilities);
-      return { view: { ...base, state: 'ok' }, certificate: record.der, algorithms, ...(keyTransport ? { keyTransport } : {}) };
-    }
-  }
-  const first = selection.ranked[0];
-  if (first !== undefined) {
-    // B8: every usable certificate's holder announced only algorithms the policy does not allow.
-    const { record, base } = found(first);
-    const announced = record.capabilities === null
-      ? 'never announced which algorithms it reads, so only CBC can be assumed'
-      : `announced ${algorithmNames(record.capabilities)}`;
-    const detail = `the holder's mail program ${announced}; your policy allows ${policy.encryptionAlgorithms.join(', ')}`;
-    return { view: { ...base, state: 'algorithm', detail }, algorithms: [] };
-  }
-
-  const worst = [...selection.rejected].sort((a, b) => rejectionRank.indexOf(a.reason) - rejectionRank.indexOf(b.reason))[0];
-  if (worst === undefined) return none('not in your address book');
-  const { base } = found(worst.model);
-  const detail = rejectionDetail(worst.reason, worst.model, failures.get(worst.model), context.now);
-  return { view: { ...base, state: 'invalid', detail }, algorithms: [] };
+  return viewOf(typed, lookup, context);
 }

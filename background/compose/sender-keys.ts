@@ -4,6 +4,12 @@
  * `smartCardOnly`); and the sender's own encryption certificate is found among the
  * identities the host lists, so the content key is also encrypted to it (B14: Sent mail
  * stays readable) and signatures carry it (B18: correspondents can answer encrypted).
+ *
+ * When none of the user's certificates carries the From address, their other addresses
+ * from their own directory entry are tried (B1, unless `certMatchingDoNotUseProxies`), so
+ * a certificate issued to an alias still serves for encryption. The signing certificate
+ * must carry From itself: readers compare the signer with From, and a signature by an
+ * alias reads as someone else's.
  */
 import type { KeyOperator } from '../../src/cms/key-operator';
 import { CachetError } from '../../src/errors';
@@ -11,6 +17,7 @@ import { parseMailbox } from '../../src/mime/mailbox-list';
 import { certificateModel, matchingAddress, supports, withinValidity, type CertificateModel } from '../../src/pki/certificate-model';
 import { parseCertificate } from '../../src/pki/parsed-certificate';
 import { selectCertificate } from '../../src/pki/select-certificate';
+import { ownAliases, type DirectorySearchFunction } from '../../src/directory/directory-source';
 import type { Policy } from '../../src/policy';
 import type { NativeKeyOperator } from '../../src/protocol/native-key-operator';
 import type { Identities } from '../identities';
@@ -43,8 +50,20 @@ function cannotSign(operator: NativeKeyOperator, model: CertificateModel, from: 
   return undefined;
 }
 
+/** The user's other addresses from their own directory entry; none when the directory cannot say. */
+async function directoryAliases(directory: DirectorySearchFunction, from: string): Promise<readonly string[]> {
+  try {
+    return ownAliases(await directory(from), from);
+  } catch {
+    // A directory that cannot be asked only means no aliases; the message is not held up for it.
+    return [];
+  }
+}
+
 /** The best own certificate to encrypt to for `from` (B1–B4 with the decrypt purpose). */
-async function ownEncryptionCertificate(identities: Identities, from: string, policy: Policy, now: Date): Promise<Uint8Array | undefined> {
+async function ownEncryptionCertificate(
+  identities: Identities, from: string, policy: Policy, now: Date, directory: DirectorySearchFunction | undefined,
+): Promise<Uint8Array | undefined> {
   const byModel = new Map<CertificateModel, NativeKeyOperator>();
   for (const operator of await identities.operators()) {
     const usages = operator.identity.usages;
@@ -55,16 +74,24 @@ async function ownEncryptionCertificate(identities: Identities, from: string, po
       // An identity whose certificate does not parse cannot be encrypted to.
     }
   }
-  const { selected } = await selectCertificate([...byModel.keys()], {
+  const select = async (aliases: readonly string[]) => (await selectCertificate([...byModel.keys()], {
     purpose: 'decrypt',
     address: from,
+    aliases,
     time: now,
     policy: { certMatchingDoNotUseProxies: policy.certMatchingDoNotUseProxies, smartCardOnly: policy.smartCardOnly },
-  });
+  })).selected;
+  let selected = await select([]);
+  // The directory is asked only when From itself matches none of the user's certificates.
+  if (selected === undefined && directory !== undefined && !policy.certMatchingDoNotUseProxies && byModel.size > 0) {
+    selected = await select(await directoryAliases(directory, from));
+  }
   return selected ? byModel.get(selected)?.certificate : undefined;
 }
 
-export async function senderKeys(identities: Identities, request: SenderKeyRequest, policy: Policy, now: Date): Promise<SenderKeys> {
+export async function senderKeys(
+  identities: Identities, request: SenderKeyRequest, policy: Policy, now: Date, directory?: DirectorySearchFunction,
+): Promise<SenderKeys> {
   if (!request.sign && !request.encrypt) return {};
   const from = parseMailbox(request.from).address;
   let signer: NativeKeyOperator | undefined;
@@ -74,7 +101,7 @@ export async function senderKeys(identities: Identities, request: SenderKeyReque
     const why = cannotSign(signer, modelOf(signer), from, policy, now);
     if (why !== undefined) throw new CachetError('key/unavailable', `this certificate cannot sign the message: ${why}`);
   }
-  const encryptionCertificate = await ownEncryptionCertificate(identities, from, policy, now);
+  const encryptionCertificate = await ownEncryptionCertificate(identities, from, policy, now, directory);
   if (request.encrypt && encryptionCertificate === undefined) {
     throw new CachetError('key/unavailable',
       `none of your certificates for ${from} can decrypt, so you could not read this message in your Sent folder: import or insert one, or turn encryption off`);

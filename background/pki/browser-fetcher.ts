@@ -1,13 +1,19 @@
 /**
  * Revocation data and issuer certificates over the browser's `fetch` (B10, B20). The
  * request carries no cookies or referrer: a CRL server learns nothing about the mail.
+ * `ldap://` and `ldaps://` URLs go to `ldap`, the native host's directory client
+ * (background/directory/directory-url-reader.ts), under the same budget.
  */
 import { RetrievalError, type Fetcher } from '../../src/pki/fetcher';
 
-export function createBrowserFetcher(maxBytes: number, doFetch: typeof fetch = fetch): Fetcher {
+export function createBrowserFetcher(maxBytes: number, doFetch: typeof fetch = fetch, ldap?: Fetcher): Fetcher {
   return {
     async fetch(url, request) {
-      if (!/^https?:/i.test(url)) throw new RetrievalError(`${url}: only http and https are fetched by the browser`);
+      if (/^ldaps?:/i.test(url)) {
+        if (ldap === undefined) throw new RetrievalError(`${url}: LDAP URLs are read by the native host, which is not available here`);
+        return ldap.fetch(url, request);
+      }
+      if (!/^https?:/i.test(url)) throw new RetrievalError(`${url}: only http, https and ldap URLs are fetched`);
       const response = await doFetch(url, {
         method: request.body ? 'POST' : 'GET',
         ...(request.body ? { body: request.body as Uint8Array<ArrayBuffer> } : {}),

@@ -29,18 +29,23 @@ export interface NetworkSourceOptions {
 const MAX_URLS_PER_CERT = 4;
 const MAX_AIA_CERTS = 10;
 
+/** CRLs and issuers come over HTTP or from an LDAP directory (RFC 5280 §4.2.1.13, §4.2.2.1); OCSP only over HTTP (RFC 6960 appendix A). */
+const fetchedUri = /^(https?|ldaps?):/i;
+const ocspUri = /^https?:/i;
+
 function uris(points: readonly DistributionPoint[] | undefined): string[] {
   const out: string[] = [];
   for (const dp of points ?? []) {
     if (dp.name?.kind !== 'full') continue;
-    for (const n of dp.name.names) if (n.kind === 'uri' && /^(https?|ldap):/i.test(n.value)) out.push(n.value);
+    for (const n of dp.name.names) if (n.kind === 'uri' && fetchedUri.test(n.value)) out.push(n.value);
   }
   return out;
 }
 
 function accessUris(cert: ParsedCertificate, method: string): string[] {
+  const scheme = method === OID.ocsp ? ocspUri : fetchedUri;
   return (cert.authorityInfoAccess ?? [])
-    .filter((ad) => ad.method === method && ad.location.kind === 'uri' && /^https?:/i.test(ad.location.value))
+    .filter((ad) => ad.method === method && ad.location.kind === 'uri' && scheme.test(ad.location.value))
     .map((ad) => (ad.location.kind === 'uri' ? ad.location.value : ''));
 }
 

@@ -14,6 +14,11 @@ export interface SelectionRequest {
   readonly address: string;
   /** The user's (or recipient's) other addresses: aliases, proxy addresses (B1). */
   readonly aliases?: readonly string[];
+  /**
+   * Other addresses that count for one candidate only: those of the directory entry that
+   * held it (B1). Tried after the primary address and `aliases`, like them.
+   */
+  readonly aliasesOf?: (model: CertificateModel) => readonly string[];
   readonly time: Date;
   readonly policy?: SelectionPolicy;
   /** Rejects certificates whose validation fails (revoked, untrusted…): they are never chosen (B10, B11). */
@@ -68,6 +73,10 @@ export async function selectCertificate(candidates: readonly CertificateModel[],
       break;
     }
   }
+  const aliasesOf = request.aliasesOf;
+  if (matched.length === 0 && aliasesOf !== undefined && !policy.certMatchingDoNotUseProxies) {
+    matched = eligible.filter((model) => aliasesOf(model).some((alias) => matchingAddress(model, alias) !== undefined));
+  }
   for (const model of eligible) if (!matched.includes(model)) rejected.push({ model, reason: 'no-address-match' });
 
   const rank = (model: CertificateModel): number[] => [
@@ -88,5 +97,7 @@ export async function selectCertificate(candidates: readonly CertificateModel[],
     if (request.isUsable && !(await request.isUsable(model))) rejected.push({ model, reason: 'invalid' });
     else ranked.push(model);
   }
-  return { selected: ranked[0], matchedAddress: ranked[0] ? matchedAddress : undefined, ranked, rejected };
+  const selected = ranked[0];
+  if (selected !== undefined && matchedAddress === undefined) matchedAddress = aliasesOf?.(selected).find((alias) => matchingAddress(selected, alias) !== undefined);
+  return { selected, matchedAddress: selected ? matchedAddress : undefined, ranked, rejected };
 }

@@ -211,7 +211,8 @@ const validators: { readonly [K in RuntimeCommand]: (raw: unknown) => Req<K> } =
     const f = record(raw, ['promptId', 'answer']);
     const a = record(f['answer'], ['user', 'password', 'remember']);
     // Mail passwords are short; the bound stops a caller pushing megabytes to the host.
-    return { promptId: text(f, 'promptId', 128, promptId), answer: { user: text(a, 'user', 320), password: text(a, 'password', 1024), remember: bool(a, 'remember') } };
+    // The user is a login name (an address at most) or, for the directory, the DN it binds as (PROTOCOL.md: at most 1024).
+    return { promptId: text(f, 'promptId', 128, promptId), answer: { user: text(a, 'user', 1024), password: text(a, 'password', 1024), remember: bool(a, 'remember') } };
   },
   'password/cancel': (raw) => ({ promptId: text(record(raw, ['promptId']), 'promptId', 128, promptId) }),
   'site/status': siteRequest,

@@ -171,15 +171,42 @@ export interface ReaderView {
   readonly attachments: readonly ReaderAttachment[];
 }
 
+/** The sources of B6: the user's address book, the organisation directory. */
+export type RecipientSourceName = 'address-book' | 'directory';
+
+/** The directory entry a certificate came from: a person's (B6 step 2) or a contact's (step 3). */
+export interface RecipientEntryView {
+  readonly kind: 'person' | 'contact';
+  readonly dn: string;
+}
+
+/** A certificate passed over for a recipient, where it came from, and why (B6, B9–B11, B8). */
+export interface SkippedCertificateView {
+  readonly source: RecipientSourceName;
+  /** Present for the directory's certificates. */
+  readonly entry?: RecipientEntryView;
+  /** The certificate's subject; empty when it cannot be decoded. */
+  readonly subject: string;
+  readonly reason: string;
+}
+
 /** A recipient in compose: which certificate would be used, or why none (B6–B8). */
 export interface RecipientView {
   readonly address: string;
   readonly state: 'ok' | 'none' | 'invalid' | 'algorithm';
-  /** Where the certificate was found (B6): 'address-book' now, the directory later. */
-  readonly source?: 'address-book';
+  /** Where the certificate shown was found (B6). */
+  readonly source?: RecipientSourceName;
+  /** For a certificate from the directory, the entry that held it. */
+  readonly entry?: RecipientEntryView;
   readonly certificate?: CertificateSummary;
   /** Why the certificate cannot be used, for people. */
   readonly detail?: string;
+  /** What did not stop the certificate's use but must be seen (B10 `checkCrl`: no revocation answer). */
+  readonly warnings?: readonly string[];
+  /** Every certificate passed over, in the order B6 looked at them. */
+  readonly skipped?: readonly SkippedCertificateView[];
+  /** Sources that could not be asked, and why (the directory unreachable, its password not given). */
+  readonly unavailable?: readonly string[];
 }
 
 export interface ComposeAttachment {
@@ -255,10 +282,15 @@ export interface SendResult {
   readonly savedToSent: boolean;
 }
 
-/** What the password page shows: whose account, and whether the last password failed. */
+/** What a password is asked for: a webmail's mail account, or the organisation directory's bind. */
+export type PasswordPurpose = 'mail-account' | 'directory';
+
+/** What the password page shows: what the password is for, whose it is, and whether the last one failed. */
 export interface PasswordPromptInfo {
+  readonly purpose: PasswordPurpose;
+  /** The webmail origin of the mail account, or the directory's ldap:// or ldaps:// URL. */
   readonly site: string;
-  /** The login name, or null when the user is to give it too. */
+  /** The login name (the bind DN for the directory), or null when the user is to give it too. */
   readonly user: string | null;
   readonly failed: boolean;
 }

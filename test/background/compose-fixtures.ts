@@ -14,6 +14,7 @@ import { createAddressBook, type AddressBook } from '../../background/address-bo
 import { openCertificateDb } from '../../background/address-book/certificate-db';
 import { createComposer } from '../../background/compose/create-composer';
 import type { Composer } from '../../background/compose/composer';
+import type { HostDirectory } from '../../background/directory/host-directory';
 import { createIdentities } from '../../background/identities';
 import { createCertificateValidation, type CertificateValidation } from '../../background/pki/certificate-validation';
 import { createPolicyStore, userOptionsKey } from '../../background/policy-store';
@@ -91,6 +92,8 @@ export interface WorldOptions {
   readonly now?: Date;
   /** Replaces the real validation, to see how a failing one is handled. */
   readonly validation?: CertificateValidation;
+  /** The organisation directory, when the test has one. */
+  readonly directory?: HostDirectory;
 }
 
 export async function composerWorld(options: WorldOptions): Promise<ComposerWorld> {
@@ -111,6 +114,7 @@ export async function composerWorld(options: WorldOptions): Promise<ComposerWorl
   });
   const composer = createComposer({
     policy, addressBook, identities: createIdentities(host.request, crypto.subtle), validation, crypto, keyUses: createKeyUses(), now,
+    ...(options.directory ? { directory: options.directory } : {}),
   });
   return { composer, addressBook, signatures: host.signatures };
 }

@@ -4,6 +4,7 @@ import { createPolicyStore } from '../../background/policy-store';
 import { createHostMailTransport } from '../../background/transports/host-mail-transport';
 import { CachetError } from '../../src/errors';
 import type { MailAccountDescription } from '../../src/protocol/native';
+import type { PasswordPromptInfo } from '../../src/protocol/runtime';
 import { memoryStorage } from './memory-storage';
 
 const site = 'http://127.0.0.1:8025';
@@ -41,7 +42,7 @@ async function setup(policyAccount: Record<string, unknown>, answers: string[]) 
   const host = fakeHost('bob-secret');
   const policy = createPolicyStore(memoryStorage(), memoryStorage());
   await policy.setUser('mailAccounts', [policyAccount]);
-  const asked: { site: string; user: string | null; failed: boolean }[] = [];
+  const asked: PasswordPromptInfo[] = [];
   let n = 0;
   const prompts = createPasswordPrompts(async (promptId) => {
     const info = prompts.info(promptId);
@@ -62,7 +63,7 @@ describe('sending through the native host', () => {
     const { transport, asked, calls } = await setup({ ...account, user: 'bob@example.test' }, ['bob-secret']);
     const result = await transport.submit(site, new Uint8Array([1, 2, 3]), envelope);
     expect(result).toEqual({ accepted: ['bob@example.test'], rejected: [], savedToSent: true });
-    expect(asked).toEqual([{ site, user: 'bob@example.test', failed: false }]);
+    expect(asked).toEqual([{ purpose: 'mail-account', site, user: 'bob@example.test', failed: false }]);
     expect(calls.map((c) => c.type)).toEqual(['account/list', 'account/set', 'mail/send', 'account/set-password', 'mail/send']);
     expect(calls.at(-1)?.req).toMatchObject({ origin: site, message: 'AQID', envelope, saveToSent: true });
   });

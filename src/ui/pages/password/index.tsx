@@ -1,8 +1,10 @@
 /**
- * The mail account password, asked in a window of Cachet's own (never in the webmail,
- * never framed). The background opens it with the prompt id in the fragment when the
- * native host has no password for the account or the server refused the last one; the
- * answer goes to the background, which hands it to the native host and nowhere else.
+ * A mail account's password, or the organisation directory's bind password, asked in a
+ * window of Cachet's own (never in the webmail, never framed). The background opens it
+ * with the prompt id in the fragment when the native host has no password for the
+ * account or directory, or the server refused the last one; the page says which it is
+ * for. The answer goes to the background, which hands it to the native host and nowhere
+ * else.
  */
 import '../../styles/base.css';
 import { render } from 'preact';
@@ -10,8 +12,15 @@ import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { Announcer, type Announcement } from '../../components/announcer';
 import { errorText } from '../../components/error-text';
 import { useRequest } from '../../components/use-request';
-import type { PagePlatform } from '../../platform';
+import type { MessageKey, PagePlatform } from '../../platform';
+import type { PasswordPurpose } from '../../../protocol/runtime';
 import { cancelOnLeave, type LeaveGuard } from '../../components/cancel-on-leave';
+
+/** The page's words for each purpose. */
+const wording: Readonly<Record<PasswordPurpose, { readonly title: MessageKey; readonly for: MessageKey; readonly failed: MessageKey; readonly user: MessageKey }>> = {
+  'mail-account': { title: 'passwordTitle', for: 'passwordFor', failed: 'passwordFailed', user: 'mailAccountUser' },
+  directory: { title: 'passwordDirectoryTitle', for: 'passwordDirectoryFor', failed: 'passwordDirectoryFailed', user: 'passwordDirectoryUser' },
+};
 
 function PasswordPrompt({ platform, promptId }: { platform: PagePlatform; promptId: string }) {
   const { send, t } = platform;
@@ -29,6 +38,7 @@ function PasswordPrompt({ platform, promptId }: { platform: PagePlatform; prompt
   useEffect(() => {
     if (known) {
       setUser(known.user ?? '');
+      document.title = t(wording[known.purpose].title);
       field.current?.focus();
     }
   }, [known]);
@@ -74,14 +84,15 @@ function PasswordPrompt({ platform, promptId }: { platform: PagePlatform; prompt
       </main>
     );
   }
+  const words = wording[known.purpose];
   return (
-    <main class="prompt">
-      <h1>{t('passwordTitle')}</h1>
-      <p id={`${id}-for`}>{t('passwordFor', known.site)}</p>
-      {known.failed && <p class="bad" id={`${id}-failed`} role="alert">{t('passwordFailed')}</p>}
+    <main class="prompt" data-password-purpose={known.purpose}>
+      <h1>{t(words.title)}</h1>
+      <p id={`${id}-for`}>{t(words.for, [known.site, known.user ?? ''])}</p>
+      {known.failed && <p class="bad" id={`${id}-failed`} role="alert">{t(words.failed)}</p>}
       <form onSubmit={(e) => void submit(e)}>
         <div class="field">
-          <label for={`${id}-user`}>{t('mailAccountUser')}</label>
+          <label for={`${id}-user`}>{t(words.user)}</label>
           <input id={`${id}-user`} type="text" autocomplete="username" spellcheck={false} value={user} disabled={busy || known.user !== null}
             onInput={(e) => setUser(e.currentTarget.value)} />
         </div>
