@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { commands } from './commands';
-import { EXIT_UNUSABLE, UsageError, type CliIo } from './command';
+import { commands, type CommandEntry } from './commands';
+import { EXIT_UNUSABLE, UsageError, type CliIo, type Command } from './command';
 import { isCachetError } from '../../src/errors';
 
 function help(io: CliIo): void {
@@ -11,29 +11,36 @@ function help(io: CliIo): void {
 }
 
 /** Finds the command named by the longest prefix of argv ("cert check" before "cert"). */
-function findCommand(argv: readonly string[]): { name: string; rest: readonly string[] } | undefined {
+function findCommand(argv: readonly string[]): { entry: CommandEntry; rest: readonly string[] } | undefined {
   for (let n = Math.min(argv.length, 3); n >= 1; n--) {
     const name = argv.slice(0, n).join(' ');
-    if (commands.some((c) => c.name === name)) return { name, rest: argv.slice(n) };
+    const entry = commands.find((c) => c.name === name);
+    if (entry) return { entry, rest: argv.slice(n) };
   }
   return undefined;
+}
+
+/** Imports the command's module: only now are its code and libraries loaded. */
+async function load(entry: CommandEntry): Promise<Command> {
+  const command = await entry.load();
+  if (command.name !== entry.name) throw new Error(`the command registered as '${entry.name}' loads '${command.name}'`);
+  return command;
 }
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
     const topic = argv[0] === 'help' ? findCommand(argv.slice(1)) : undefined;
-    const command = topic && commands.find((c) => c.name === topic.name);
-    if (command) io.stdout.write(command.usage.trimEnd() + '\n');
+    if (topic) io.stdout.write((await load(topic.entry)).usage.trimEnd() + '\n');
     else help(io);
     return 0;
   }
   const found = findCommand(argv);
-  const command = found && commands.find((c) => c.name === found.name);
-  if (!found || !command) {
+  if (!found) {
     io.stderr.write(`cachet: unknown command '${argv[0] ?? ''}'\n`);
     help(io);
     return EXIT_UNUSABLE;
   }
+  const command = await load(found.entry);
   try {
     return await command.run(found.rest, io);
   } catch (error) {

@@ -14,8 +14,12 @@ import type { Handlers } from './connection';
 const b64 = (value: string): Buffer => Buffer.from(value, 'base64');
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 
-/** `directory` gives the directory service, which (with ldapts) loads on the first directory request. */
-export function createHandlers(registry: StoreRegistry, pins: PinBroker, mail: MailService, directory: () => Promise<DirectoryService>): Handlers {
+/**
+ * `mail` gives the mail service, which (with nodemailer and imapflow) loads on the first
+ * mail request; `directory` the directory service, which (with ldapts) loads on the first
+ * directory request.
+ */
+export function createHandlers(registry: StoreRegistry, pins: PinBroker, mail: () => Promise<MailService>, directory: () => Promise<DirectoryService>): Handlers {
   return {
     hello: () => Promise.resolve({
       protocol: NATIVE_PROTOCOL_VERSION, hostVersion: packageJson.version, platform: `${process.platform}-${process.arch}`,
@@ -31,14 +35,14 @@ export function createHandlers(registry: StoreRegistry, pins: PinBroker, mail: M
       return Promise.resolve({});
     },
     'session/logout': async () => ({ tokens: await registry.logoutAll() }),
-    'account/list': () => Promise.resolve({ accounts: mail.accounts.list() }),
-    'account/set': (req) => Promise.resolve({ account: mail.accounts.set(req) }),
-    'account/remove': (req) => Promise.resolve({ removed: mail.accounts.remove(req.origin) }),
-    'account/set-password': (req) => Promise.resolve({ account: mail.accounts.setPassword(req.origin, req.password, req.remember) }),
-    'account/forget-password': (req) => Promise.resolve({ forgotten: mail.accounts.forgetPassword(req.origin) }),
-    'mail/send': (req) => mail.send(req.origin, b64(req.message), req.envelope, req.saveToSent),
+    'account/list': async () => ({ accounts: (await mail()).accounts.list() }),
+    'account/set': async (req) => ({ account: (await mail()).accounts.set(req) }),
+    'account/remove': async (req) => ({ removed: (await mail()).accounts.remove(req.origin) }),
+    'account/set-password': async (req) => ({ account: (await mail()).accounts.setPassword(req.origin, req.password, req.remember) }),
+    'account/forget-password': async (req) => ({ forgotten: (await mail()).accounts.forgetPassword(req.origin) }),
+    'mail/send': async (req) => (await mail()).send(req.origin, b64(req.message), req.envelope, req.saveToSent),
     'mail/fetch': async (req) => {
-      const { message, mailbox, uid } = await mail.fetch(req.origin, req);
+      const { message, mailbox, uid } = await (await mail()).fetch(req.origin, req);
       return { message: text(message), mailbox, uid };
     },
     'directory/search': async (req) => (await directory()).search(req.directory, req.address),

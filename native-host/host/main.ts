@@ -9,7 +9,7 @@ import { encodeFrames } from '../../src/protocol/framing';
 import { LoginCache } from '../pin/login-cache';
 import { PinBroker, type EventSink } from '../pin/pin-broker';
 import type { DirectoryService } from '../directory/directory-service';
-import { MailService } from '../mail/mail-service';
+import type { MailService } from '../mail/mail-service';
 import { DEFAULT_HOST_CONFIG, keyStoreDirectory, loadHostConfig, type HostConfig } from '../stores/host-config';
 import { StoreRegistry } from '../stores/store-registry';
 import { isAllowedCaller, parseCaller } from './caller-origin';
@@ -50,14 +50,18 @@ async function main(): Promise<void> {
   const registry = new StoreRegistry(config, { pins, logins, emit, log });
   registry.open();
   registry.startPolling();
-  const mail = new MailService({ dir: keyStoreDirectory(config), trustedCertificateFiles: config.mailTrustedCertificates });
+  // Mail (nodemailer, imapflow) loads on the first mail request: signing and decrypting,
+  // what the host is started for most, never wait for it (issue 16).
+  let mail: Promise<MailService> | undefined;
+  const mailService = (): Promise<MailService> => mail ??= import('../mail/mail-service').then(
+    ({ MailService: Service }) => new Service({ dir: keyStoreDirectory(config), trustedCertificateFiles: config.mailTrustedCertificates }));
   // The directory (ldapts) loads on the first directory request.
   let directory: Promise<DirectoryService> | undefined;
   const directoryService = (): Promise<DirectoryService> => directory ??= import('../directory/directory-service').then(
     ({ DirectoryService: Service }) => new Service({ dir: keyStoreDirectory(config), trustedCertificateFiles: config.directoryTrustedCertificates, log }));
-  out.connection = new Connection({ input: process.stdin, output: process.stdout, handlers: createHandlers(registry, pins, mail, directoryService), log });
+  out.connection = new Connection({ input: process.stdin, output: process.stdout, handlers: createHandlers(registry, pins, mailService, directoryService), log });
   await out.connection.run();
-  mail.accounts.forgetSession();
+  await mail?.then((service) => service.accounts.forgetSession(), () => undefined);
   if (directory) (await directory).passwords.forgetSession();
   pins.cancelAll();
   logins.forgetAll();

@@ -7,7 +7,10 @@ import path from 'node:path';
 export interface LauncherTarget {
   /** Absolute path of the node binary. */
   readonly node: string;
-  /** The bundled host (dist/native-host/host.mjs), or host/main.ts run through tsx. */
+  /**
+   * The bundled host (dist/native-host/host.mjs, which imports the chunk files beside it
+   * as it needs them, so it runs where the build put it), or host/main.ts run through tsx.
+   */
   readonly hostScript: string;
   /** Project root, where tsx is found for a TypeScript host script. */
   readonly root: string;

@@ -119,8 +119,13 @@ async function buildNativeHost() {
   await mkdir(out, { recursive: true });
   const entries = { cachet: path.join(root, 'native-host/cli/main.ts') };
   if (await exists(path.join(root, 'native-host/host/main.ts'))) entries.host = path.join(root, 'native-host/host/main.ts');
+  // Split: each command's and each lazily loaded host service's code (and the libraries it
+  // alone uses) goes into chunks imported when needed, so a start loads little (issue 16).
+  // The chunks sit beside the entries: whatever starts cachet.mjs or host.mjs in place
+  // finds them, and import.meta.url resolves the same from a chunk as from an entry.
   await build({
     entryPoints: entries, outdir: out, outExtension: { '.js': '.mjs' }, bundle: true, platform: 'node', format: 'esm',
+    splitting: true, chunkNames: '[name]-[hash]',
     target: ['node20'], logLevel: quiet ? 'error' : 'warning', sourcemap: 'linked',
     // Native addons cannot be bundled; they resolve from the project's node_modules.
     external: ['pkcs11js', 'graphene-pk11'],

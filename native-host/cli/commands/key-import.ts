@@ -140,6 +140,3 @@ Exit status: 0 deleted; 2 no such identity, or the store cannot be written.
     return Promise.resolve(EXIT_OK);
   },
 };
-
-/** Registered together: `cachet key` has these three subcommands. */
-export const keyCommands: readonly Command[] = [keyImport, keyList, keyDelete];

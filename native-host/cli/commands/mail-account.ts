@@ -135,6 +135,3 @@ Exit status: 0 forgotten, or none was remembered; 2 unusable arguments or no acc
     return Promise.resolve(EXIT_OK);
   },
 };
-
-/** Registered together: `cachet account` has these subcommands. */
-export const accountCommands: readonly Command[] = [accountSet, accountList, accountRemove, accountForgetPassword];

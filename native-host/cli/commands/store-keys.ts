@@ -7,8 +7,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { NativeKeyOperator } from '../../../src/protocol/native-key-operator';
-import { openLocalStores } from '../../stores/local-stores';
-import { registryKeyOperators } from '../../stores/registry-key-operators';
 
 export const STORE_KEY_OPTIONS = ['--token', '--module', '--pin-file', '--nssdb'] as const;
 
@@ -29,6 +27,8 @@ export async function openStoreKeys(values: ReadonlyMap<string, readonly string[
   if (token === undefined && nssDatabases.length === 0) return undefined;
   const pinFile = values.get('--pin-file')?.at(-1);
   const pin = pinFile === undefined ? undefined : (await readFile(pinFile, 'utf8')).split(/\r?\n/)[0] ?? '';
+  // The stores (PKCS#11 through its native addon) load only for a command that uses them.
+  const [{ openLocalStores }, { registryKeyOperators }] = await Promise.all([import('../../stores/local-stores'), import('../../stores/registry-key-operators')]);
   const stores = openLocalStores({
     modules: (values.get('--module') ?? []).map((m) => path.resolve(m)),
     nssDatabases,
