@@ -104,8 +104,10 @@ async function summaryOf(considered: ConsideredCertificate, context: LookupConte
 type Skipped = ConsideredCertificate & { readonly verdict: { readonly outcome: 'skipped'; readonly reason: SkipReason; readonly detail: string } };
 const isSkipped = (c: ConsideredCertificate): c is Skipped => c.verdict.outcome === 'skipped';
 
-function skippedView(skipped: Skipped): SkippedCertificateView {
-  return { ...originView(skipped.candidate.origin), subject: skipped.model?.subject ?? '', reason: skipped.verdict.detail };
+/** Subjects are written as the certificate summaries write them, so the verdict and the list read alike. */
+async function skippedView(skipped: Skipped, context: LookupContext): Promise<SkippedCertificateView> {
+  const subject = (await summaryOf(skipped, context))?.subject ?? '';
+  return { ...originView(skipped.candidate.origin), subject, reason: skipped.verdict.detail };
 }
 
 /** Why no source had a certificate: not in the address book, and what the directory said. */
@@ -125,7 +127,7 @@ function unavailable(lookup: RecipientLookup): readonly string[] {
 async function viewOf(typed: string, lookup: RecipientLookup, context: LookupContext): Promise<ResolvedRecipient> {
   const skipped = lookup.considered.filter(isSkipped);
   const extra = {
-    ...(skipped.length > 0 ? { skipped: skipped.map(skippedView) } : {}),
+    ...(skipped.length > 0 ? { skipped: await Promise.all(skipped.map((s) => skippedView(s, context))) } : {}),
     ...(unavailable(lookup).length > 0 ? { unavailable: unavailable(lookup) } : {}),
   };
   const { chosen } = lookup;
