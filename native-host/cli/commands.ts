@@ -23,6 +23,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'open', summary: 'read a message as a mail reader does: decrypt, verify every layer, show the content', load: async () => (await import('./commands/open')).open },
   { name: 'cert check', summary: 'validate a certificate (path, revocation, use, address)', load: async () => (await import('./commands/cert-check')).certCheck },
   { name: 'cert select', summary: 'choose a certificate for signing or encrypting (B1–B4)', load: async () => (await import('./commands/cert-select')).certSelect },
+  { name: 'lookup', summary: 'find the certificate to encrypt to for addresses: address book, then directory (B6)', load: async () => (await import('./commands/lookup')).lookup },
   { name: 'identities', summary: 'list the identities on tokens and in the OS store', load: async () => (await import('./commands/identities')).identities },
   { name: 'key import', summary: 'import a PKCS#12 file into the Cachet key store', load: async () => (await import('./commands/key-import')).keyImport },
   { name: 'key list', summary: 'list the identities in the Cachet key store', load: async () => (await import('./commands/key-import')).keyList },
