@@ -29,7 +29,7 @@ import { bytesToBase64 } from '../../src/protocol/runtime-bytes';
 import { composerWorld } from '../background/compose-fixtures';
 import { memoryStorage } from '../background/memory-storage';
 import { TestPki, type IssuedCertificate, type TestCa } from '../pki/helpers/openssl-pki';
-import { addEntries, freshSubtree, instanceUrl, startDirectoryInstance, stopDirectoryInstance, type DirectoryInstance } from '../support/directory';
+import { addEntries, DIRECTORY_ADMIN, freshSubtree, instanceUrl, startDirectoryInstance, stopDirectoryInstance, type DirectoryInstance } from '../support/directory';
 import { smimeCertificateValue } from '../support/directory-fixtures';
 import { directoryHost } from '../support/directory-host';
 import { runCachet } from '../support/run-cachet';
@@ -45,6 +45,10 @@ let ca: TestCa;
 let base: string;
 let crlUrl: string;
 let bookDir: string;
+let restricted: string;
+let passwordFile: string;
+let wrongPasswordFile: string;
+const serverCa = path.join(instance.stateDir, 'tls', 'ca.crt');
 const certs: Record<string, IssuedCertificate> = {};
 
 function issue(name: string, email: string, dates: { startDate?: string; endDate?: string } = {}): IssuedCertificate {
@@ -62,9 +66,13 @@ function freshCrlCache(): void {
 beforeAll(async () => {
   await startDirectoryInstance(instance);
   const dir = mkdtempSync(path.join(tmpdir(), 'cachet-lookup-'));
-  // The developer's own host configuration plays no part.
+  // The developer's own host configuration plays no part; the server's certificate is checked against this slapd's CA.
   process.env['CACHET_HOST_CONFIG'] = path.join(dir, 'host.json');
-  writeFileSync(process.env['CACHET_HOST_CONFIG'], '{}\n');
+  writeFileSync(process.env['CACHET_HOST_CONFIG'], JSON.stringify({ directoryTrustedCertificates: [serverCa] }) + '\n');
+  passwordFile = path.join(dir, 'password');
+  writeFileSync(passwordFile, `${DIRECTORY_ADMIN.password}\n`);
+  wrongPasswordFile = path.join(dir, 'wrong');
+  writeFileSync(wrongPasswordFile, 'not-the-password\n');
   pki = new TestPki('cachet-lookup-pki-');
   ca = pki.root('ca', '/O=Example/CN=Lookup CA');
   base = await freshSubtree('recipient-lookup', instance);
@@ -78,6 +86,7 @@ beforeAll(async () => {
   issue('dan-revoked', 'dan@example.test');
   issue('rob-alias', 'rob@example.test');
   issue('ivy', 'ivy@example.test');
+  issue('erin', 'erin@example.test');
   ca.revoke(cert('carol-revoked'));
   ca.revoke(cert('dan-revoked'));
   const person = (cn: string, mail: string, values: Record<string, Uint8Array | string | string[]>) => ({
@@ -95,6 +104,9 @@ beforeAll(async () => {
     person('Dan', 'dan@example.test', { 'userCertificate;binary': cert('dan-revoked').der }),
     person('Robert', 'robert@example.test', { proxyAddresses: ['SMTP:robert@example.test', 'smtp:rob@example.test', 'X500:/o=Example/cn=robert'], 'userCertificate;binary': cert('rob-alias').der }),
   ], instance);
+  // Only who has bound may read below ou=restricted (slapd.conf.in).
+  restricted = await freshSubtree('restricted', instance);
+  await addEntries([{ dn: `cn=Erin,${restricted}`, attributes: { objectClass: ['inetOrgPerson'], cn: 'Erin', sn: 'Erin', mail: 'erin@example.test', 'userCertificate;binary': cert('erin').der } }], instance);
   bookDir = path.join(dir, 'address-book');
   mkdirSync(bookDir);
   copyFileSync(cert('ivy').certPath, path.join(bookDir, 'ivy.pem'));
@@ -231,6 +243,44 @@ describe('the background\'s look-up against slapd, through the host\'s directory
   it('an alias in proxyAddresses matches a certificate issued to it; with certMatchingDoNotUseProxies it does not', async () => {
     expect(await viewOf('robert@example.test')).toMatchObject({ state: 'ok', entry: { dn: `cn=Robert,${base}` } });
     expect(await viewOf('robert@example.test', { certMatchingDoNotUseProxies: true })).toMatchObject({ state: 'invalid', detail: 'the certificate does not carry this address' });
+  });
+});
+
+describe('a directory that needs a bind', () => {
+  const bound = () => ['--directory', url, '--base', restricted, '--start-tls', '--bind-dn', DIRECTORY_ADMIN.dn];
+
+  it('cachet lookup binds with the password file over StartTLS; without a password it cannot, and a wrong one is refused', async () => {
+    const anonymous = await lookup('erin@example.test', '--directory', url, '--base', restricted);
+    expect([anonymous.code, anonymous.json.recipients[0]?.sources[0]?.found]).toEqual([1, 0]);
+    const withPassword = await lookup('erin@example.test', ...bound(), '--password-file', passwordFile);
+    expect(withPassword.code).toBe(0);
+    expect(withPassword.json.recipients[0]?.chosen).toMatchObject({ entry: { kind: 'person', dn: `cn=Erin,${restricted}` } });
+    const noPassword = await lookup('erin@example.test', ...bound());
+    expect(noPassword.code).toBe(2);
+    expect(noPassword.json.recipients[0]?.sources[0]).toMatchObject({ state: 'failed', error: { code: 'directory/password-needed' } });
+    const wrong = await lookup('erin@example.test', ...bound(), '--password-file', wrongPasswordFile);
+    expect(wrong.code).toBe(1);
+    expect(wrong.json.recipients[0]?.sources[0]).toMatchObject({ state: 'failed', error: { code: 'directory/bind-failed' } });
+  });
+
+  it('compose asks the password once in Cachet\'s page, hands it to the host, and finds the certificate', async () => {
+    const host = directoryHost({ trustedCertificateFiles: [serverCa] });
+    const request = ((type: 'directory/search', req: never) => host.call(type, req)) as unknown as NativeRequest;
+    const asked: unknown[] = [];
+    const passwords = createPasswordPrompts(async (promptId) => {
+      asked.push(passwords.info(promptId));
+      await Promise.resolve();
+      passwords.provide(promptId, { user: DIRECTORY_ADMIN.dn, password: DIRECTORY_ADMIN.password, remember: false });
+    }, () => `prompt${asked.length}`);
+    const { composer } = await composerWorld({
+      identities: [], trustedRoots: [ca.der],
+      user: { directory: { url, baseDn: restricted, startTls: true, bindDn: DIRECTORY_ADMIN.dn } },
+      directory: createHostDirectory({ request, passwords, cache: createDirectoryCache({}) }),
+    });
+    const [erin, nobody] = await composer.recipients(['erin@example.test', 'nobody@example.test']);
+    expect(erin).toMatchObject({ state: 'ok', source: 'directory', entry: { kind: 'person', dn: `cn=Erin,${restricted}` } });
+    expect(nobody).toMatchObject({ state: 'none', detail: 'not in your address book nor in the directory' });
+    expect(asked).toEqual([{ purpose: 'directory', site: url, user: DIRECTORY_ADMIN.dn, failed: false }]);
   });
 });
 
