@@ -187,10 +187,12 @@ describe('Cachet in Chromium, user settings', () => {
       await shown.close();
     }
 
-    // Framed by a web page, as a webmail frames them: the frames show it, the page cannot read it.
+    // Framed by a web page, as a webmail frames them (with a frame token in the fragment;
+    // this one is the page's own guess, which the frames refuse): the frames show the
+    // phrase, the page cannot read it.
     const site = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' })
-        .end(`<iframe id="reader" src="${extensionOrigin}/reader.html"></iframe><iframe id="compose" src="${extensionOrigin}/compose.html"></iframe>`);
+        .end(`<iframe id="reader" src="${extensionOrigin}/reader.html#guessed"></iframe><iframe id="compose" src="${extensionOrigin}/compose.html#guessed"></iframe>`);
     });
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
     try {
