@@ -7,6 +7,7 @@
 import * as asn1js from 'asn1js';
 import { CachetError, type ErrorCode } from '../errors';
 import { concatBytes } from '../mime/byte-sink';
+import { walkNested, WalkRefused } from './ber-walk';
 
 /**
  * Nodes grow with the input, but far slower than one per two bytes (what hostile input
@@ -51,9 +52,16 @@ function checkLengths(root: asn1js.BaseBlock, what: string, code: ErrorCode): vo
 
 /** Parses exactly one BER element filling `bytes`; trailing bytes are an error. The input is not copied. */
 export function parseBer(bytes: Uint8Array, what: string, code: ErrorCode = 'asn1/malformed'): asn1js.AsnType {
+  const limits = limitsFor(bytes.length);
+  try {
+    walkNested(bytes, limits.maxDepth);
+  } catch (error) {
+    if (!(error instanceof WalkRefused)) throw error;
+    throw new CachetError(code, `${what}: not valid BER (${error.message})`);
+  }
   let parsed: ReturnType<typeof asn1js.fromBER>;
   try {
-    parsed = asn1js.fromBER(bytes, { ...limitsFor(bytes.length), copyInput: false, parseEmbedded: false });
+    parsed = asn1js.fromBER(bytes, { ...limits, copyInput: false, parseEmbedded: false });
   } catch (cause) {
     throw new CachetError(code, `${what}: not valid BER`, { cause });
   }

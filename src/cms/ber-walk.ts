@@ -29,12 +29,30 @@ export interface BerWalker {
 /** Deeper than any CMS structure read this way; bounds the recursion on hostile input. */
 const MAX_DEPTH = 32;
 
-function refuse(): never {
-  throw new WalkRefused('not read by the BER walk');
+function refuse(reason = 'elements do not nest within their lengths'): never {
+  throw new WalkRefused(reason);
 }
+
+const TOO_DEEP = 'nesting depth exceeded';
 
 export function isConstructed(tlv: Tlv): boolean {
   return (tlv.identifier & 0x20) !== 0;
+}
+
+/**
+ * Refuses (WalkRefused) unless the element at the start of `bytes` and every constructed
+ * element inside it, down to `maxDepth`, are exactly filled by their children: one linear
+ * pass. asn1js spends seconds of CPU on a megabyte of elements that overrun their parents
+ * before it gives up (found by fuzzing), so input that fails here is not handed to it.
+ */
+export function walkNested(bytes: Uint8Array, maxDepth: number): void {
+  const walk = berWalker(bytes);
+  const stack: Array<{ tlv: Tlv; depth: number }> = [{ tlv: walk.element(0, bytes.length), depth: 0 }];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    if (!isConstructed(item.tlv)) continue;
+    if (item.depth >= maxDepth) refuse(TOO_DEEP);
+    for (const child of walk.children(item.tlv)) stack.push({ tlv: child, depth: item.depth + 1 });
+  }
 }
 
 export function berWalker(bytes: Uint8Array): BerWalker {
@@ -47,9 +65,10 @@ export function berWalker(bytes: Uint8Array): BerWalker {
   const found = new Map<number, Tlv[]>();
 
   const element = (at: number, limit: number, depth: number): Tlv => {
-    if (++steps > budget || depth > MAX_DEPTH || at + 2 > limit) refuse();
+    if (depth > MAX_DEPTH) refuse(TOO_DEEP);
+    if (++steps > budget || at + 2 > limit) refuse();
     const identifier = bytes[at] as number;
-    if ((identifier & 0x1f) === 0x1f) refuse();
+    if ((identifier & 0x1f) === 0x1f) refuse('a tag number above 30, which CMS and X.509 never use');
     const first = bytes[at + 1] as number;
     let contentStart = at + 2;
     if (first === 0x80) {

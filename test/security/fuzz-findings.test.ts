@@ -7,12 +7,15 @@
 import { webcrypto, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseBer } from '../../src/cms/asn1-input';
+import { decryptEnvelope } from '../../src/cms/decrypt';
 import { concatBytes } from '../../src/cms/der-writer';
 import { verifySignedData, type SignedDataVerification } from '../../src/cms/signed-data-verify';
 import { isCachetError } from '../../src/errors';
 import { parseMessage } from '../../src/mime/parse';
 import { allParts, decodedBody } from '../../src/mime/part-access';
 import { parseCertificate, toPkijsCertificate } from '../../src/pki/parsed-certificate';
+import { nodeCmsCrypto } from '../../native-host/cli/commands/node-cms-crypto';
 import { elementsOf, replaceElement, type Located } from '../fuzz/mutate';
 
 const corpora = new URL('../../../shared/corpora/', import.meta.url);
@@ -21,11 +24,11 @@ const corpusCertificate = (file: string): Uint8Array => new Uint8Array(new X509C
 const subtle = webcrypto.subtle as SubtleCrypto;
 
 /** The CMS of the first S/MIME part of `kind` in a corpus message, and what a detached signature covers. */
-function corpusCms(file: string, kind: 'signed-data' | 'multipart-signed'): { cms: Uint8Array; detached?: Uint8Array } {
+function corpusCms(file: string, kind: 'signed-data' | 'multipart-signed' | 'enveloped-data'): { cms: Uint8Array; detached?: Uint8Array } {
   const root = parseMessage(new Uint8Array(readFileSync(new URL(file, corpora))));
   const part = allParts(root).find((p) => p.smimeKind === kind);
   if (!part) throw new Error(`${file} has no ${kind} part`);
-  if (kind === 'signed-data') return { cms: decodedBody(part) };
+  if (kind !== 'multipart-signed') return { cms: decodedBody(part) };
   const [content, signature] = part.children;
   if (!content || !signature) throw new Error(`${file}: multipart/signed without two parts`);
   return { cms: decodedBody(signature), detached: root.source.subarray(content.range.start, content.range.end) };
@@ -96,5 +99,25 @@ describe('signed-data target', () => {
       && Buffer.from(cms.subarray(e.tlv.contentStart, e.tlv.contentEnd)).equals(Buffer.from([0x55, 0x04, 0x03])));
     const result = await verdict(flood(cms, commonName as Located, 10_000));
     if (typeof result !== 'string') expect(result.signers.some((s) => s.status === 'good')).toBe(false);
+  });
+});
+
+describe('enveloped-data target', () => {
+  it('elements that overrun their parents are refused by one pass before asn1js reads them', async () => {
+    // Input 23890 of seed 20261207 (seed alice.html.sig.SHA384.opaque.env.eml) held a
+    // 9-octet piece of a Name, SET { SEQUENCE { OID of 86 octets } } in 18 octets, repeated
+    // 116,505 times: asn1js took 2 s of CPU time to give up on it. The same piece at the
+    // same place in the seed's EnvelopedData:
+    const { cms } = corpusCms('thunderbird-smime/mailnews/test/data/smime/alice.html.sig.SHA384.opaque.env.eml', 'enveloped-data');
+    const piece = Buffer.from('311230100656696577', 'hex');
+    const hostile = concatBytes([cms.subarray(0, 96), ...Array.from({ length: 116_505 }, () => piece), cms.subarray(96)]);
+    expect(() => parseBer(hostile, 'flood')).toThrow(/do not nest within their lengths/);
+    let code = 'no error';
+    try {
+      await decryptEnvelope(nodeCmsCrypto, hostile, []);
+    } catch (error) {
+      code = isCachetError(error) ? error.code : String(error);
+    }
+    expect(code).toBe('cms/malformed');
   });
 });
