@@ -8,6 +8,17 @@ import { CachetError } from '../src/errors';
 
 export type PageSourceFetch = (origin: string | null, url: string) => Promise<Uint8Array>;
 
+/**
+ * The one place a webmail's raw download is served from another origin: Gmail's "Download
+ * original" (`view=att&disp=comp`) answers with a redirect to its attachment host, which
+ * serves the bytes (gmail.js issues 353 and 384). Only that redirect is followed, and only
+ * for Gmail's own pages; every other redirect, such as to a login page, is still refused.
+ * Fetching there needs the browser's permission for that host next to Gmail's.
+ */
+const downloadOrigins: ReadonlyMap<string, readonly string[]> = new Map([
+  ['https://mail.google.com', ['https://mail-attachment.googleusercontent.com']],
+]);
+
 /** Larger than any mail a webmail accepts (the reader's own limit). */
 const maxSourceBytes = 36 * 1024 * 1024;
 const timeoutMs = 60_000;
@@ -17,18 +28,22 @@ export function createPageSourceFetch(doFetch: typeof fetch = fetch): PageSource
     if (origin === null || new URL(url).origin !== origin) {
       throw new CachetError('runtime/forbidden', 'a page may only have its own messages fetched');
     }
+    const servedFrom = downloadOrigins.get(origin);
     let response: Response;
     try {
       response = await doFetch(url, {
         credentials: 'include',
         cache: 'no-store',
         // A redirect would be the webmail sending us elsewhere, typically to its login.
-        redirect: 'error',
+        redirect: servedFrom ? 'follow' : 'error',
         referrerPolicy: 'no-referrer',
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       throw new CachetError('webmail/unreachable', `the webmail did not answer: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (response.redirected && !servedFrom?.includes(new URL(response.url).origin)) {
+      throw new CachetError('webmail/no-source', 'the webmail sent Cachet elsewhere, not to the message: are you still signed in?');
     }
     if (!response.ok) throw new CachetError('webmail/no-source', `the webmail refused the message source (HTTP ${response.status})`);
     // A signed-out session gets the login page instead of the message.

@@ -37,6 +37,34 @@ describe('page source', () => {
     await expect(createPageSourceFetch(fetchReturning(huge))(origin, url)).rejects.toMatchObject({ code: 'mime/too-large' });
   });
 
+  describe('Gmail\'s "Download original", which its attachment host serves', () => {
+    const gmail = 'https://mail.google.com';
+    const original = `${gmail}/mail/u/0/?ui=2&ik=1a2b3c4d5e&view=att&permmsgid=msg-f:1784405506291143909&attid=0&disp=comp&safe=1&zw`;
+    /** A response as fetch gives it after following redirects to `finalUrl`. */
+    const redirectedTo = (finalUrl: string, body: string, type = 'message/rfc822'): Response =>
+      Object.defineProperties(new Response(body, { headers: { 'content-type': type } }), { redirected: { value: true }, url: { value: finalUrl } });
+
+    it('follows the redirect to mail-attachment.googleusercontent.com and takes the bytes from there', async () => {
+      const seen: RequestInit[] = [];
+      const served = redirectedTo('https://mail-attachment.googleusercontent.com/attachment/u/0/?ui=2&view=att&th=18c3a9e1f05b2de5&disp=comp&safe=1&zw&saddbat=ANGj', 'MIME-Version: 1.0\r\n\r\nx');
+      const bytes = await createPageSourceFetch(fetchReturning(served, seen))(gmail, original);
+      expect(new TextDecoder().decode(bytes)).toBe('MIME-Version: 1.0\r\n\r\nx');
+      expect(seen[0]).toMatchObject({ credentials: 'include', redirect: 'follow' });
+    });
+
+    it('refuses a redirect anywhere else, such as Google\'s sign-in page', async () => {
+      const login = redirectedTo('https://accounts.google.com/v3/signin/identifier?continue=https%3A%2F%2Fmail.google.com', 'From: x\r\n\r\n', 'text/plain');
+      await expect(createPageSourceFetch(fetchReturning(login))(gmail, original)).rejects.toMatchObject({ code: 'webmail/no-source', message: expect.stringMatching(/signed in/) as unknown });
+    });
+
+    it('follows no redirect for any other webmail, even to Gmail\'s attachment host', async () => {
+      const seen: RequestInit[] = [];
+      const elsewhere = redirectedTo('https://mail-attachment.googleusercontent.com/attachment/u/0/?x', 'From: x\r\n\r\n');
+      await expect(createPageSourceFetch(fetchReturning(elsewhere, seen))(origin, url)).rejects.toMatchObject({ code: 'webmail/no-source' });
+      expect(seen[0]).toMatchObject({ redirect: 'error' });
+    });
+  });
+
   it('reports a webmail that does not answer', async () => {
     const failing = (() => Promise.reject(new TypeError('connection refused'))) as typeof fetch;
     await expect(createPageSourceFetch(failing)(origin, url)).rejects.toMatchObject({ code: 'webmail/unreachable' });
