@@ -5,7 +5,7 @@
  * content/controls/, so no adapter builds a button or touches Cachet's frames. The
  * interface never imports an implementation.
  */
-import type { ComposeMode, ComposePrefill } from '../../src/protocol/runtime';
+import type { ComposeMode, ComposePrefill, ProviderMessage } from '../../src/protocol/runtime';
 
 /**
  * How the raw RFC 5322 message behind a view is had: a URL of the page's own origin,
@@ -15,6 +15,16 @@ import type { ComposeMode, ComposePrefill } from '../../src/protocol/runtime';
 export type RawSource = { readonly url: string } | { readonly messageId: string };
 
 export type SecureKind = 'encrypted' | 'signed';
+
+/**
+ * Where a message view's raw source is: a URL of the page's own origin, fetched by the
+ * background with the page's session; or, where the webmail serves raw messages only
+ * through its API (Outlook: Microsoft Graph), the message as that API names it. Either
+ * way `url` tells the two apart.
+ */
+export type MessageSource =
+  | { readonly url: string; readonly provider?: undefined }
+  | (ProviderMessage & { readonly url?: undefined });
 
 /** An S/MIME message the page shows (or offers as a link). */
 export interface MessageView {
@@ -28,7 +38,7 @@ export interface MessageView {
    */
   readonly anchor: Element;
   readonly placement: 'replace' | 'after';
-  readonly source: { readonly url: string };
+  readonly source: MessageSource;
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * Cachet's reader in the place of one S/MIME message of the page. The content script
- * only passes on where the raw message is; the background fetches it with the page's
- * session and gives back a one-time frame URL, and the plaintext exists only inside that
- * frame (DESIGN.md invariant 1).
+ * only passes on where the raw message is; the background fetches it (with the page's
+ * session, or through the webmail's API) and gives back a one-time frame URL, and the
+ * plaintext exists only inside that frame (DESIGN.md invariant 1).
  */
 import type { MessageView } from '../adapters/adapter';
 import type { ContentPlatform } from '../content-platform';
@@ -36,7 +36,9 @@ export function mountReader(view: MessageView, platform: ContentPlatform): () =>
   async function open(): Promise<void> {
     setStatus(platform.t('contentOpening'));
     try {
-      const { url } = await platform.send('frame/open-reader', { messageId: view.key, sourceUrl: view.source.url });
+      const { source } = view;
+      const where = source.url !== undefined ? { sourceUrl: source.url } : { provider: source };
+      const { url } = await platform.send('frame/open-reader', { messageId: view.key, ...where });
       if (removed) return;
       frame?.remove();
       frame = createSecureFrame(doc, url, platform.t('contentReaderTitle'), platform.extensionOrigin);

@@ -7,7 +7,7 @@ import { CachetError } from '../errors';
 import { isMessageId } from '../mime/build-message';
 import { isPolicyKey } from '../policy';
 import { checkSecurityIndicator } from './security-indicator';
-import type { ComposeAttachment, ComposeMode, ComposePrefill, ComposeRequest, Req, RuntimeCommand, TrustList } from './runtime';
+import type { ComposeAttachment, ComposeMode, ComposePrefill, ComposeRequest, ProviderMessage, Req, RuntimeCommand, TrustList } from './runtime';
 
 type Fields = Record<string, unknown>;
 
@@ -150,6 +150,18 @@ function composePrefill(raw: unknown): ComposePrefill {
   };
 }
 
+/**
+ * Graph's message ids are URL-safe base64 of an Exchange entry id (about 150 characters);
+ * 512 leaves room and stops abuse.
+ */
+const graphId = /^[A-Za-z0-9_-]+={0,2}$/;
+
+function providerMessage(raw: unknown): ProviderMessage {
+  const f = record(raw, ['provider', 'id']);
+  if (f['provider'] !== 'graph') throw invalid('provider must be graph');
+  return { provider: 'graph', id: text(f, 'id', 512, graphId) };
+}
+
 /** The origin is normalised and judged by site-access.ts; here only its size and form. */
 function siteRequest(raw: unknown): { origin: string } {
   return { origin: webUrl(record(raw, ['origin']), 'origin').replace(/\/$/, '') };
@@ -184,10 +196,11 @@ const validators: { readonly [K in RuntimeCommand]: (raw: unknown) => Req<K> } =
   'address-book/delete': (raw) => ({ fingerprint: text(record(raw, ['fingerprint']), 'fingerprint', 64, fingerprint) }),
   'address/status': (raw) => ({ addresses: addressList(record(raw, ['addresses'])['addresses'], 'addresses') }),
   'frame/open-reader': (raw) => {
-    const f = record(raw, ['messageId', 'source', 'sourceUrl']);
+    const f = record(raw, ['messageId', 'source', 'sourceUrl', 'provider']);
     const messageId = text(f, 'messageId', 512);
-    if ((f['source'] === undefined) === (f['sourceUrl'] === undefined)) throw invalid('give exactly one of source and sourceUrl');
+    if (['source', 'sourceUrl', 'provider'].filter((k) => f[k] !== undefined).length !== 1) throw invalid('give exactly one of source, sourceUrl and provider');
     if (f['sourceUrl'] !== undefined) return { messageId, sourceUrl: webUrl(f, 'sourceUrl') };
+    if (f['provider'] !== undefined) return { messageId, provider: providerMessage(f['provider']) };
     return { messageId, source: text(f, 'source', maxMessageBase64, base64) };
   },
   'frame/open-compose': (raw) => {

@@ -250,6 +250,13 @@ export interface ComposePrefill {
 
 export type ComposeMode = 'new' | 'reply' | 'forward' | 'draft';
 
+/**
+ * A message only the webmail's own API serves, fetched by the site's transport
+ * (background/transports/, `fetchByProviderId`) with the user's authorisation, never with
+ * the page's session: Microsoft Graph's message id (`GET /me/messages/{id}/$value`).
+ */
+export type ProviderMessage = { readonly provider: 'graph'; readonly id: string };
+
 /** The original message quoted in a reply or forward, from Cachet's own decrypted copy. */
 export interface ComposeQuote {
   readonly from: string;
@@ -331,9 +338,10 @@ export type RuntimeProtocol = {
    * A content script asks for a reader frame for one message. Exactly one of: `source`, the
    * raw message (base64), which the page holds anyway: ciphertext or signed data, never
    * plaintext; or `sourceUrl`, where the background fetches it with the page's session (of
-   * the content script's own origin only).
+   * the content script's own origin only); or `provider`, a message the site's transport
+   * fetches through the webmail's API.
    */
-  'frame/open-reader': { req: { messageId: string; source?: string; sourceUrl?: string }; res: { url: string } };
+  'frame/open-reader': { req: { messageId: string; source?: string; sourceUrl?: string; provider?: ProviderMessage }; res: { url: string } };
   /**
    * A content script asks for a compose frame, prefilled from the webmail's form. For a
    * reply or forward, `originalUrl` is where the original's raw source is (same origin),

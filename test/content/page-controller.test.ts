@@ -5,49 +5,12 @@
  * stop matching gets its own elements back.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { PageRequest, WebmailAdapter } from '../../content/adapters/adapter';
+import type { WebmailAdapter } from '../../content/adapters/adapter';
 import { roundcubeAdapter } from '../../content/adapters/roundcube/adapter';
-import type { ContentPlatform } from '../../content/content-platform';
 import { startPageController, type PageController } from '../../content/page-controller';
-import type { ContentEvent } from '../../src/protocol/content-events';
-import type { JSDOM } from 'jsdom';
 import { loadCapture } from './capture-dom';
+import { extensionOrigin, fakePlatform, recordShadowRoots, settle, shadowButton, shadowRoots } from './fake-platform';
 
-const extensionOrigin = 'chrome-extension://beglfbkfegljnkmhdkjjekghmmefnefn';
-
-function fakePlatform() {
-  const requests: { type: string; req: unknown }[] = [];
-  const listeners = new Set<(event: ContentEvent) => void>();
-  const navigations: string[] = [];
-  /** What the page was asked, in order, with the navigations among them. */
-  const pageActions: (PageRequest | string)[] = [];
-  const platform: ContentPlatform = {
-    send: ((type: string, req: unknown) => {
-      requests.push({ type, req });
-      if (type === 'frame/open-reader') return Promise.resolve({ url: `${extensionOrigin}/reader.html#tok1` });
-      if (type === 'frame/open-compose') return Promise.resolve({ url: `${extensionOrigin}/compose.html#tok2`, slot: 'slot1' });
-      return Promise.reject(new Error(`unexpected ${type}`));
-    }),
-    t: (key) => key,
-    errorText: (error) => String(error),
-    extensionOrigin,
-    onEvent: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    navigate: (url) => {
-      navigations.push(url);
-      pageActions.push(url);
-    },
-    sendPageRequest: (request) => {
-      pageActions.push(request);
-      return Promise.resolve();
-    },
-  };
-  return { platform, requests, navigations, pageActions, emit: (event: ContentEvent) => listeners.forEach((l) => l(event)) };
-}
-
-const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 let controller: PageController | undefined;
 afterEach(() => controller?.stop());
 
@@ -212,26 +175,3 @@ describe('the one observer', () => {
     expect(scan.mock.calls.length).toBe(afterStart + 1);
   });
 });
-
-/**
- * Closed shadow roots are closed to the test too; it keeps each one as it is made, to
- * click the button inside as a user would.
- */
-const shadowRoots = new WeakMap<Element, ShadowRoot>();
-
-function recordShadowRoots(dom: JSDOM): JSDOM {
-  const proto = dom.window.Element.prototype;
-  const attach = Object.getOwnPropertyDescriptor(proto, 'attachShadow')?.value as (this: Element, init: ShadowRootInit) => ShadowRoot;
-  proto.attachShadow = function (this: Element, init: ShadowRootInit) {
-    const root = attach.call(this, init);
-    shadowRoots.set(this, root);
-    return root;
-  };
-  return dom;
-}
-
-function shadowButton(host: HTMLElement): HTMLButtonElement {
-  const button = shadowRoots.get(host)?.querySelector('button');
-  if (!button) throw new Error('no button in the control');
-  return button;
-}

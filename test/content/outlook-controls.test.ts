@@ -1,0 +1,89 @@
+/**
+ * Cachet's shared controls driven by the Outlook adapter on the reconstructed captures:
+ * the reader hands the background Microsoft Graph's id of the message, which the request
+ * validator takes and the background refuses, plainly, while no transport fetches by it;
+ * the Secure button sits before Send; a page whose selectors no longer match is left as it was.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { frameOpenReader } from '../../background/handlers/frame-open-reader';
+import type { BackgroundServices } from '../../background/services';
+import { outlookAdapter } from '../../content/adapters/outlook/adapter';
+import type { PageController } from '../../content/page-controller';
+import { validateRequest } from '../../src/protocol/runtime-requests';
+import { controlledCapture, settle, shadowButton } from './fake-platform';
+
+const work = 'https://outlook.office.com';
+const graphId = 'AAMkADAwZjQ5YTM4LWE1MmItNGQxZC1iOTZhLTIyNmY4ZWZmN2M0MQBGAAAAAAC8_Kw1t6zGQ7W0ySKfX3ZfBwBVsH-q3xGrTJ5y9cJkL2mPAAAAAAEMAABVsH-q3xGrTJ5y9cJkL2mPAAAe1TxRAAA=';
+let controller: PageController | undefined;
+afterEach(() => controller?.stop());
+
+function start(name: string, edit?: (html: string) => string) {
+  const started = controlledCapture(outlookAdapter, `outlook-2026-12/${name}.html`, work, edit);
+  controller = started.controller;
+  return started;
+}
+
+describe('Cachet in Outlook on the web', () => {
+  it('puts the reader in place of the message body and asks for the message by its Graph id', async () => {
+    const { doc, fake } = start('message-encrypted');
+    await settle();
+    const body = doc.getElementById('UniqueMessageBody_1') as HTMLElement;
+    expect(body.previousElementSibling?.getAttribute('data-cachet')).toBe('reader');
+    expect(body.style.display).toBe('none');
+    expect(fake.requests).toEqual([{ type: 'frame/open-reader', req: { messageId: `outlook/${graphId}`, provider: { provider: 'graph', id: graphId } } }]);
+  });
+
+  it('hands over a request the background takes, and is told plainly that no transport fetches it yet', async () => {
+    const { fake } = start('message-encrypted');
+    await settle();
+    const req = validateRequest('frame/open-reader', fake.requests[0]?.req);
+    expect(req).toEqual({ messageId: `outlook/${graphId}`, provider: { provider: 'graph', id: graphId } });
+    const opened: unknown[] = [];
+    const services = { readerFrames: { open: (...args: unknown[]) => opened.push(args) }, pageSource: () => Promise.reject(new Error('not the page')) } as unknown as BackgroundServices;
+    const sender = { kind: 'content-script', tabId: 6, frameId: 0, origin: work } as const;
+    await expect(frameOpenReader(services)(req, sender)).rejects.toMatchObject({ code: 'mail/no-account', message: expect.stringContaining('Microsoft Graph') as unknown });
+    expect(opened).toEqual([]);
+  });
+
+  it.each([
+    ['two sources', { messageId: 'm', sourceUrl: `${work}/x`, provider: { provider: 'graph', id: graphId } }],
+    ['an unknown provider', { messageId: 'm', provider: { provider: 'gmail', id: '18c3a9e1f05b2de5' } }],
+    ['an id that is no Graph id', { messageId: 'm', provider: { provider: 'graph', id: '../me/sendMail' } }],
+    ['an id past reason', { messageId: 'm', provider: { provider: 'graph', id: 'A'.repeat(513) } }],
+    ['an extra field', { messageId: 'm', provider: { provider: 'graph', id: graphId, folder: 'inbox' } }],
+  ])('is refused on receipt with %s', (_what, req) => {
+    expect(() => validateRequest('frame/open-reader', req)).toThrow(expect.objectContaining({ code: 'input/invalid' }) as Error);
+  });
+
+  it('puts Secure before Send and hands over the new message\'s fields', async () => {
+    const { doc, fake } = start('compose-new');
+    await settle();
+    const bar = doc.querySelector('.OTADH') as HTMLElement;
+    const host = bar.firstElementChild as HTMLElement;
+    expect(host.getAttribute('data-cachet')).toBe('compose-button');
+    shadowButton(host).click();
+    await settle();
+    expect(fake.requests).toEqual([{
+      type: 'frame/open-compose',
+      req: { fields: { from: 'carol@example.test', to: ['alice@example.com', 'bob@example.org'], cc: ['dave@example.test'], bcc: [], subject: 'Budget 2027' }, mode: 'new' },
+    }]);
+    expect([...bar.querySelectorAll('button')].map((b) => b.style.display)).toEqual(['none', 'none', 'none']);
+    const editor = doc.querySelector('[contenteditable="true"][aria-label="Message body"]') as HTMLElement;
+    expect(editor.style.display).toBe('none');
+    fake.emit({ cachetEvent: 'compose/sent', slot: 'slot1' });
+    await settle();
+    expect(fake.navigations).toEqual([`${work}/mail/`]);
+  });
+
+  it.each([
+    ['message-encrypted', 'id="UniqueMessageBody_1"', 'id="Body_1"'],
+    ['message-encrypted', 'smime.p7m', 'report.pdf'],
+    ['compose-new', 'aria-label="Send"', 'aria-label="Senden"'],
+    ['compose-new', 'aria-label="Message body"', 'aria-label="Nachrichtentext"'],
+  ])('leaves %s exactly as it was when %s is no longer found', async (name, from, to) => {
+    const { doc, fake, before } = start(name, (html) => html.replaceAll(from, to));
+    await settle();
+    expect(doc.documentElement.outerHTML).toBe(before);
+    expect(fake.requests).toEqual([]);
+  });
+});
