@@ -113,9 +113,11 @@ async function buildExtension(target) {
   return out;
 }
 
+/** How long chunks that a build no longer writes are kept for processes started before it. */
+const STALE_CHUNK_MS = 24 * 60 * 60 * 1000;
+
 async function buildNativeHost() {
   const out = path.join(dist, 'native-host');
-  await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   const entries = { cachet: path.join(root, 'native-host/cli/main.ts') };
   if (await exists(path.join(root, 'native-host/host/main.ts'))) entries.host = path.join(root, 'native-host/host/main.ts');
@@ -123,15 +125,23 @@ async function buildNativeHost() {
   // alone uses) goes into chunks imported when needed, so a start loads little (issue 16).
   // The chunks sit beside the entries: whatever starts cachet.mjs or host.mjs in place
   // finds them, and import.meta.url resolves the same from a chunk as from an entry.
-  await build({
+  const { metafile } = await build({
     entryPoints: entries, outdir: out, outExtension: { '.js': '.mjs' }, bundle: true, platform: 'node', format: 'esm',
-    splitting: true, chunkNames: '[name]-[hash]',
+    splitting: true, chunkNames: '[name]-[hash]', metafile: true, absWorkingDir: root,
     target: ['node20'], logLevel: quiet ? 'error' : 'warning', sourcemap: 'linked',
     // Native addons cannot be bundled; they resolve from the project's node_modules.
     external: ['pkcs11js', 'graphene-pk11'],
     banner: { js: "import { createRequire as __cachetRequire } from 'node:module'; const require = __cachetRequire(import.meta.url);" },
   });
   await chmod(path.join(out, 'cachet.mjs'), 0o755);
+  // A host started before this build imports chunks when it first needs them (mail on the
+  // first send): the files this build did not write are removed only once they are a day
+  // old, not pulled from under a browser's running host. Same-named chunks are rewritten.
+  const written = new Set(Object.keys(metafile.outputs).map((file) => path.resolve(root, file)));
+  for (const name of await readdir(out)) {
+    const file = path.join(out, name);
+    if (!written.has(file) && Date.now() - (await stat(file)).mtimeMs > STALE_CHUNK_MS) await rm(file, { force: true });
+  }
   return out;
 }
 
