@@ -32,7 +32,8 @@ import { createReaderFrames } from './reader-frames';
 import { createRouter } from './router';
 import { createSecurityIndicatorStore } from './security-indicator-store';
 import { createSiteAccess } from './site-access';
-import { createHostMailTransport } from './transports/host-mail-transport';
+import { createTransports } from './transports/create-transports';
+import { authRedirectUrl, launchWebAuthFlow } from './oauth/web-auth-flow';
 import { createTrustLists } from './trust-lists';
 
 const log = (error: unknown) => console.error('Cachet background:', error);
@@ -105,7 +106,10 @@ const router = createRouter(
     indicator: createSecurityIndicatorStore(browser.storage.local, (count) => crypto.getRandomValues(new Uint8Array(count))),
     composeFrames: createComposeFrames(pageUrl('compose.html'), browser.storage.session, randomToken),
     pageSource: createPageSourceFetch(),
-    transport: createHostMailTransport((type, req) => native.request(type, req), policy, passwords),
+    transport: createTransports({
+      request: (type, req) => native.request(type, req), policy, passwords,
+      local: browser.storage.local, session: browser.storage.session, launchAuthFlow: launchWebAuthFlow, redirectUrl: authRedirectUrl,
+    }),
     passwords,
     siteAccess,
     notifyTab,

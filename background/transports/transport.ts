@@ -17,4 +17,10 @@ export interface MailTransport {
   submit(site: string, message: Uint8Array, envelope: Envelope): Promise<SendResult>;
   /** The raw message with this Message-ID, for webmails that offer no raw source. */
   fetchByMessageId(site: string, messageId: string): Promise<Uint8Array>;
+  /**
+   * The raw message the webmail's API names `id` (a Gmail message id, a Microsoft Graph
+   * message id, a JMAP Email id), as the site's adapter read it from the page. Transports
+   * without such ids (IMAP) leave it out.
+   */
+  fetchByProviderId?(site: string, id: string): Promise<Uint8Array>;
 }

@@ -64,6 +64,52 @@ export interface MailAccountPolicy {
   readonly user: string | null;
 }
 
+/**
+ * How a webmail's messages are sent and fetched (background/transports/): through the
+ * native host's SMTP and IMAP (`mailAccounts`), the Gmail API, Microsoft Graph, or a
+ * JMAP server (RFC 8620/8621).
+ */
+export const transportNames = ['host-mail', 'gmail', 'graph', 'jmap'] as const;
+export type TransportName = (typeof transportNames)[number];
+
+/** Which transport sends a site's secure mail and which fetches its raw messages. */
+export interface SiteTransportPolicy {
+  readonly origin: string;
+  readonly send: TransportName;
+  readonly fetch: TransportName;
+  /**
+   * The JMAP session resource (RFC 8620 §2), or the server's origin, where
+   * `/.well-known/jmap` leads to it (§2.2); set exactly when send or fetch is jmap.
+   */
+  readonly jmapUrl: string | null;
+  /** The JMAP login name; null asks the user with the password. */
+  readonly jmapUser: string | null;
+}
+
+/** An OAuth client registered with Google for the Gmail API. */
+export interface GoogleClientPolicy {
+  readonly clientId: string;
+  /**
+   * Google's token endpoint asks web-application clients for their secret even with PKCE.
+   * In an extension it is no secret (anyone can read it from the package); null for
+   * client types that need none.
+   */
+  readonly clientSecret: string | null;
+}
+
+/** An app registered with Microsoft Entra ID for Microsoft Graph. */
+export interface MicrosoftClientPolicy {
+  readonly clientId: string;
+  /** A tenant id or domain, or `common`, `organizations` or `consumers`. */
+  readonly tenant: string;
+}
+
+/** The OAuth clients Cachet signs in with, for the transports that need one. */
+export interface OAuthClientsPolicy {
+  readonly google: GoogleClientPolicy | null;
+  readonly microsoft: MicrosoftClientPolicy | null;
+}
+
 export interface Policy {
   /** B12: multipart/signed (true) or opaque signed-data (false). */
   readonly clearSign: boolean;
@@ -103,6 +149,10 @@ export interface Policy {
   readonly allowedWebmailOrigins: readonly string[];
   /** The mail account of each webmail origin secure compose sends through. */
   readonly mailAccounts: readonly MailAccountPolicy[];
+  /** Per webmail origin, the transports that send and fetch; a site not listed uses host-mail both ways. */
+  readonly siteTransports: readonly SiteTransportPolicy[];
+  /** The OAuth clients for the Gmail API and Microsoft Graph. */
+  readonly oauthClients: OAuthClientsPolicy;
 }
 
 export type PolicyKey = keyof Policy;
@@ -148,6 +198,8 @@ export const defaultPolicy: Policy = Object.freeze<Policy>({
   untrustedCertificates: [],
   allowedWebmailOrigins: [],
   mailAccounts: [],
+  siteTransports: [],
+  oauthClients: Object.freeze({ google: null, microsoft: null }),
 });
 
 /** Every key, in the order the options page shows them. */

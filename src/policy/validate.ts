@@ -18,6 +18,8 @@ import {
   type Policy,
   type PolicyKey,
 } from './policy';
+import { secureHttpUrl } from './secure-url';
+import { oauthClientsProblem, siteTransportsProblem } from './validate-transports';
 
 export interface PolicyWarning {
   readonly key: string;
@@ -126,21 +128,11 @@ const fingerprintList: Check<readonly string[]> = (v) => {
   return ok(out);
 };
 
-const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /** An origin such as `https://mail.example.org`; plain http only on loopback (tests, local webmail). */
 export function normaliseOrigin(raw: string): string | undefined {
   if (raw.length > maxStringLength) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    return undefined;
-  }
-  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && loopbackHosts.has(url.hostname));
-  if (!secure || url.username || url.password) return undefined;
-  // The URL parser keeps characters such as "*" in host names; an origin is a plain host.
-  if (!/^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/.test(url.hostname)) return undefined;
+  const url = secureHttpUrl(raw);
+  if (url === undefined) return undefined;
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) return undefined;
   return url.origin;
 }
@@ -385,6 +377,8 @@ const checks: { readonly [K in PolicyKey]: Check<Policy[K]> } = {
   untrustedCertificates: fingerprintList,
   allowedWebmailOrigins: originList,
   mailAccounts,
+  siteTransports: (v) => siteTransportsProblem(v, normaliseOrigin),
+  oauthClients: oauthClientsProblem,
 };
 
 /** Checks one key's value; used for single edits from the options page. */

@@ -25,6 +25,8 @@ describe('defaults (BEHAVIOURS.md, Policy)', () => {
       untrustedCertificates: [],
       allowedWebmailOrigins: [],
       mailAccounts: [],
+      siteTransports: [],
+      oauthClients: { google: null, microsoft: null },
     };
     expect(defaultPolicy).toEqual(expected);
     expect(Object.isFrozen(defaultPolicy)).toBe(true);

@@ -6,6 +6,8 @@ import type { Policy, PolicyKey } from '../../../policy';
 import type { PolicyView } from '../../../protocol/runtime';
 import type { Translate } from '../../platform';
 import { MailAccountsField } from './mail-accounts-field';
+import { OAuthClientsField } from './oauth-clients-field';
+import { SiteTransportsField } from './site-transports-field';
 import { DirectoryField } from './directory-field';
 import { BooleanField, ChoiceListField, NumberField, OriginsField, policyLabel } from './policy-field';
 
@@ -14,7 +16,7 @@ const shownHere: readonly PolicyKey[] = [
   'alwaysSign', 'alwaysEncrypt', 'clearSign', 'tripleWrap', 'includeCertificateChain', 'includeRootCertificate',
   'encryptionAlgorithms', 'signingAlgorithms', 'smartCardOnly', 'certMatchingDoNotUseProxies',
   'checkCrl', 'disableCrlCheck', 'revocationUrlRetrievalTimeoutMs', 'certUrlRetrievalTimeoutMs',
-  'directory', 'allowedWebmailOrigins', 'mailAccounts',
+  'directory', 'allowedWebmailOrigins', 'mailAccounts', 'siteTransports', 'oauthClients',
 ];
 
 function Field({ name, policy, locked, t, save }: { name: PolicyKey; policy: Policy; locked: boolean; t: Translate; save: (key: PolicyKey, value: unknown) => Promise<void> }) {
@@ -26,6 +28,8 @@ function Field({ name, policy, locked, t, save }: { name: PolicyKey; policy: Pol
   if (name === 'directory') return <DirectoryField {...common} value={policy.directory} />;
   if (name === 'allowedWebmailOrigins') return <OriginsField {...common} value={policy.allowedWebmailOrigins} />;
   if (name === 'mailAccounts') return <MailAccountsField {...common} value={policy.mailAccounts} />;
+  if (name === 'siteTransports') return <SiteTransportsField {...common} value={policy.siteTransports} />;
+  if (name === 'oauthClients') return <OAuthClientsField {...common} value={policy.oauthClients} />;
   return null;
 }
 
