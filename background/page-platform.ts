@@ -3,6 +3,7 @@
  * runtime messages, translations from _locales, and page navigation. The build makes each
  * page entry call `mount(root, pagePlatform())`.
  */
+import { sitePermissionPatterns } from './site-permissions';
 import browser from 'webextension-polyfill';
 import { createRuntimeSend } from '../src/protocol/runtime-envelope';
 import type { PagePlatform } from '../src/ui/platform';
@@ -32,7 +33,7 @@ export function pagePlatform(): PagePlatform {
       return url.protocol === 'https:' || url.protocol === 'http:' ? { tabId: tab.id, origin: url.origin } : undefined;
     },
     requestSiteAccess: async (origin) => {
-      const origins = [`${origin}/*`];
+      const origins = sitePermissionPatterns(origin);
       // Asked only when not given yet: the browser's prompt is for a new grant.
       return (await browser.permissions.contains({ origins })) || browser.permissions.request({ origins });
     },

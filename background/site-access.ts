@@ -11,6 +11,7 @@ import { CachetError } from '../src/errors';
 import { normaliseOrigin } from '../src/policy/validate';
 import type { SiteStatus } from '../src/protocol/runtime';
 import type { PolicyStore } from './policy-store';
+import { originPattern, sitePermissionPatterns } from './site-permissions';
 
 export interface SiteAccess {
   start(): void;
@@ -27,7 +28,6 @@ const contentScript = 'content/main.js';
 /** content/page-world.ts: the one small script that runs in the page's own world. */
 const pageWorldScript = 'content/page-world.js';
 
-export const originPattern = (origin: string): string => `${origin}/*`;
 
 export function createSiteAccess(policy: PolicyStore): SiteAccess {
   async function userSites(): Promise<string[]> {
@@ -36,7 +36,7 @@ export function createSiteAccess(policy: PolicyStore): SiteAccess {
   }
 
   async function granted(origin: string): Promise<boolean> {
-    return browser.permissions.contains({ origins: [originPattern(origin)] });
+    return browser.permissions.contains({ origins: sitePermissionPatterns(origin) });
   }
 
   /** The origins the script should run on now. */
@@ -126,7 +126,7 @@ export function createSiteAccess(policy: PolicyStore): SiteAccess {
       const { allowedWebmailOrigins: managed } = await policy.current();
       if (managed.includes(origin)) throw new CachetError('policy/locked', 'your organisation switched Cachet on for this site');
       await browser.storage.local.set({ [enabledKey]: (await userSites()).filter((o) => o !== origin) });
-      await browser.permissions.remove({ origins: [originPattern(origin)] });
+      await browser.permissions.remove({ origins: sitePermissionPatterns(origin) });
       await sync();
       return status(origin);
     },
