@@ -69,3 +69,16 @@ describe('native frame reader', () => {
     }), { numRuns: 300 });
   });
 });
+
+describe('a flood of empty frames', () => {
+  it('600 KB of zeros is read as 150,000 empty frames in one pass', () => {
+    // The fuzzer's input 23305 of seed 1207: each frame is answered on its own, so the
+    // stream costs time in proportion to its frames, but reading them is one pass.
+    const zeros = Buffer.alloc(600_000);
+    const reader = new FrameReader(MAX_FRAME_BYTES);
+    const events = feed(reader, zeros, [1, 7, 64, 4096, 70_000]);
+    expect(events).toHaveLength(150_000);
+    expect(events.every((e) => e.kind === 'frame' && e.text === '')).toBe(true);
+    expect(reader.midFrame).toBe(false);
+  }, 5_000);
+});
