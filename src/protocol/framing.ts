@@ -12,6 +12,9 @@ export const MAX_FRAME_BYTES = 1_000_000;
 
 /** Bytes of the UTF-8 encoding of a string (lone surrogates count as U+FFFD, 3 bytes). */
 export function utf8Length(text: string): number {
+  // Frames are JSON whose large values are base64: all ASCII, checked by one native scan.
+  // eslint-disable-next-line no-control-regex -- the whole ASCII range is what is tested
+  if (!/[^\x00-\x7f]/.test(text)) return text.length;
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
