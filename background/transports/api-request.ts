@@ -65,11 +65,14 @@ export async function apiRequest(call: ApiCall, options: ApiRequestOptions, boun
       const reason = error instanceof Error ? (error.name === 'TimeoutError' ? `no answer within ${Math.round(call.timeoutMs / 1000)} s` : error.message) : String(error);
       throw new CachetError('mail/unreachable', `${call.service} could not be reached at ${new URL(call.url).host}: ${reason}`);
     }
+    if (response.ok) return response;
+    // Refusals are small: read once, they can be looked into any number of times, and no
+    // clone is left holding a tee of the body open (cancelling one branch waits for both).
+    const copy = await rereadable(response, call.service);
     const limited = response.status === 429
       || (response.status === 503 && response.headers.has('retry-after'))
-      || (call.throttled !== undefined && (await call.throttled(response.clone())));
-    if (!limited) return response;
-    await response.body?.cancel();
+      || (call.throttled !== undefined && (await call.throttled(copy())));
+    if (!limited) return copy();
     const asked = retryAfterMs(response.headers.get('retry-after'), now());
     const wait = asked ?? 1000 * 2 ** attempt;
     if (attempt >= bounds.retries || waited + wait > bounds.maxWaitMs) {
@@ -80,6 +83,16 @@ export async function apiRequest(call: ApiCall, options: ApiRequestOptions, boun
     waited += wait;
     await sleep(wait);
   }
+}
+
+/** Error answers worth reading are a few kilobytes; a larger one is cut, never waited for. */
+const maxRefusalBytes = 1024 * 1024;
+
+/** The answer read once, and a fresh Response of it for each look, instead of clones. */
+export async function rereadable(response: Response, service: string): Promise<() => Response> {
+  const bytes = await readBounded(response, maxRefusalBytes, service).catch(() => new Uint8Array(0));
+  const empty = response.status === 204 || response.status === 304;
+  return () => new Response(empty ? null : bytesBody(bytes), { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 /** Reads an answer's body within `maxBytes`, counting as it reads, whatever Content-Length says. */

@@ -6,7 +6,7 @@
 import { CachetError } from '../../src/errors';
 import type { OAuthTokens } from '../oauth/oauth-tokens';
 import type { OAuthProvider } from '../oauth/oauth-providers';
-import { apiRequest, type ApiCall, type ApiRequestOptions } from './api-request';
+import { apiRequest, rereadable, type ApiCall, type ApiRequestOptions } from './api-request';
 
 export interface OAuthApiCall extends Omit<ApiCall, 'init'> {
   readonly init: RequestInit & { readonly headers?: Record<string, string> };
@@ -23,22 +23,21 @@ export async function oauthRequest(tokens: OAuthTokens, provider: OAuthProvider,
       ...call,
       init: { ...call.init, headers: { ...call.init.headers, Authorization: `Bearer ${token}` }, credentials: 'omit', cache: 'no-store' },
     }, options);
+    if (response.status !== 401 && response.status !== 403) return response;
+    const copy = await rereadable(response, call.service);
     if (response.status === 401 && attempt === 0) {
-      await response.body?.cancel();
       await tokens.rejected(provider, token);
       continue;
     }
     if (response.status === 401) {
-      await response.body?.cancel();
       throw new CachetError('oauth/token-revoked', `${call.service} does not accept Cachet's sign-in even after renewing it: sign in again`);
     }
-    if (response.status === 403 && (await call.scopeRefused(response.clone()))) {
-      await response.body?.cancel();
+    if (await call.scopeRefused(copy())) {
       for (const scope of call.scopes) await tokens.scopeRefused(provider, scope);
       throw new CachetError('oauth/scope-missing',
         `${call.service} refused: Cachet's sign-in lacks the permission this needs (${call.scopes.map(shortScope).join(', ')}). The next try asks you to allow it`);
     }
-    return response;
+    return copy();
   }
 }
 

@@ -54,8 +54,9 @@ export function smimeFixture(): SmimeFixture {
 /** The raw bytes of a MIME part's base64 body inside the innermost entity, for comparing an attachment. */
 export function attachmentOf(entity: Buffer, fileName: string): Buffer {
   const text = entity.toString('latin1');
-  const at = text.indexOf(`filename="${fileName}"`);
-  if (at < 0) throw new Error(`no part named ${fileName}`);
+  const named = new RegExp(`filename="?${fileName.replace(/[.]/g, '\\.')}"?`).exec(text);
+  if (named === null) throw new Error(`no part named ${fileName}`);
+  const at = named.index;
   const start = text.indexOf('\r\n\r\n', at) + 4;
   const end = text.indexOf('\r\n--', start);
   return Buffer.from(text.slice(start, end).replace(/\s+/g, ''), 'base64');
