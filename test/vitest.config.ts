@@ -11,8 +11,8 @@ export default defineConfig({
     // Browser tests may wait for another file's browser to close (test/e2e/browser-lock.ts).
     hookTimeout: 300_000,
     pool: 'forks',
-    // Starts the loopback mail servers and the test directory once per run, when a selected test needs them.
-    globalSetup: ['./test/support/mail-system-setup.ts', './test/support/directory-setup.ts'],
+    // Starts the loopback mail servers, the test directory and the JMAP server once per run, when a selected test needs them.
+    globalSetup: ['./test/support/mail-system-setup.ts', './test/support/directory-setup.ts', './test/support/jmap-setup.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
   },
 });

@@ -7,6 +7,8 @@ bash native-host/tooling/ensure-debian-packages.sh native-host/tooling/debian-pa
 bash native-host/tooling/mail-system/mail-system.sh install
 # OpenLDAP's slapd for the directory tests (Debian's own instance left unconfigured).
 bash native-host/tooling/directory/slapd.sh install
+# Cyrus' JMAP server for the JMAP transport tests (httpd and LMTP only, beside Dovecot).
+bash native-host/tooling/jmap/cyrus.sh install
 [[ -d node_modules ]] || npm ci
 node native-host/tooling/build.mjs --quiet
 exec npx vitest run --config test/vitest.config.ts "$@"
