@@ -33,16 +33,23 @@ describe('Cachet in Outlook on the web', () => {
     expect(fake.requests).toEqual([{ type: 'frame/open-reader', req: { messageId: `outlook/${graphId}`, provider: { provider: 'graph', id: graphId } } }]);
   });
 
-  it('hands over a request the background takes, and is told plainly that no transport fetches it yet', async () => {
+  it('hands over a request the background takes: the site\'s fetch transport gets the Graph id for the page\'s origin', async () => {
     const { fake } = start('message-encrypted');
     await settle();
     const req = validateRequest('frame/open-reader', fake.requests[0]?.req);
     expect(req).toEqual({ messageId: `outlook/${graphId}`, provider: { provider: 'graph', id: graphId } });
     const opened: unknown[] = [];
-    const services = { readerFrames: { open: (...args: unknown[]) => opened.push(args) }, pageSource: () => Promise.reject(new Error('not the page')) } as unknown as BackgroundServices;
+    const asked: unknown[] = [];
+    const raw = new TextEncoder().encode('MIME-Version: 1.0\r\n\r\n');
+    const services = {
+      readerFrames: { open: (...args: unknown[]) => opened.push(args) },
+      pageSource: () => Promise.reject(new Error('not the page')),
+      transport: { fetchByProviderId: (site: string, id: string) => { asked.push([site, id]); return Promise.resolve(raw); } },
+    } as unknown as BackgroundServices;
     const sender = { kind: 'content-script', tabId: 6, frameId: 0, origin: work } as const;
-    await expect(frameOpenReader(services)(req, sender)).rejects.toMatchObject({ code: 'mail/no-account', message: expect.stringContaining('Microsoft Graph') as unknown });
-    expect(opened).toEqual([]);
+    await frameOpenReader(services)(req, sender);
+    expect(asked).toEqual([[work, graphId]]);
+    expect(opened).toEqual([[6, `outlook/${graphId}`, raw]]);
   });
 
   it.each([
