@@ -40,6 +40,13 @@ export async function signInToRoundcube(context: BrowserContext, login: Roundcub
 export async function openCompose(page: Page, url = DEMO_ROUNDCUBE_URL): Promise<void> {
   await page.goto(`${url}?_task=mail&_action=compose`);
   await page.waitForSelector('#toolbar-menu');
+  // Compose forms left unsent earlier (an interrupted run) are kept by Roundcube in the
+  // browser's storage, which offers each back in a dialog that blocks the form: drop them.
+  const drop = page.locator('.ui-dialog button.delete').first();
+  for (let shown = 0; shown < 10; shown++) {
+    if (!(await drop.waitFor({ state: 'visible', timeout: 1_500 }).then(() => true, () => false))) break;
+    await drop.click();
+  }
 }
 
 /** Types recipients into Roundcube's own recipient widget, as a user does, one by one. */
