@@ -4,6 +4,7 @@
  * anonymously, within the time the retrieval budget gives each URL, and hands back what
  * the PKI layer reads from any fetcher: the CRL's DER, or the certificates as PEM.
  */
+import { pemBlock } from '../../src/directory/ldap-url-values';
 import { CachetError } from '../../src/errors';
 import { RetrievalError, type FetchRequest, type Fetcher } from '../../src/pki/fetcher';
 import type { DirectoryService } from './directory-service';
@@ -13,11 +14,6 @@ import { pkiAttribute } from './pki-values';
 export interface DirectoryFetcherOptions {
   /** The most a URL's values may hold together (the HTTP fetcher's cap). */
   readonly maxBytes?: number;
-}
-
-function pem(der: Uint8Array): string {
-  const lines = Buffer.from(der).toString('base64').match(/.{1,64}/g) ?? [];
-  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
 }
 
 export class DirectoryFetcher implements Fetcher {
@@ -42,6 +38,6 @@ export class DirectoryFetcher implements Fetcher {
     if (first === undefined) throw new RetrievalError(`${url}: the entry holds no usable value`);
     // One CRL per distribution point is read, as over HTTP; issuers may be several.
     if (kind === 'crl') return first;
-    return new Uint8Array(Buffer.from(values.map(pem).join('')));
+    return new Uint8Array(Buffer.from(values.map((der) => pemBlock('CERTIFICATE', Buffer.from(der).toString('base64'))).join('')));
   }
 }

@@ -24,7 +24,8 @@ export function ldapUrlAttribute(url: string): string | undefined {
   return name.split(',')[0]?.split(';')[0]?.trim().toLowerCase() || undefined;
 }
 
-function pem(label: string, der: string): string {
+/** One PEM block (RFC 7468) of base64 DER, as an HTTP server sends several CRLs or certificates. */
+export function pemBlock(label: string, der: string): string {
   const lines = der.match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
@@ -35,5 +36,5 @@ export function bodyOfValues(url: string, values: readonly string[]): Uint8Array
   if (first === undefined) return undefined;
   if (values.length === 1) return base64ToBytes(first);
   const label = crlAttributes.has(ldapUrlAttribute(url) ?? '') ? 'X509 CRL' : 'CERTIFICATE';
-  return new TextEncoder().encode(values.map((value) => pem(label, value)).join(''));
+  return new TextEncoder().encode(values.map((value) => pemBlock(label, value)).join(''));
 }
