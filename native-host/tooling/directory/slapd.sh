@@ -26,6 +26,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$here/../leases.sh"
 state=${CACHET_LDAP_STATE:-/var/tmp/cachet-ldap}
 host=127.0.0.1
 ldap_port=${CACHET_LDAP_PORT:-3389}
@@ -262,18 +263,6 @@ cmd_acquire() {
   cmd_start
 }
 
-# The process ids of the test runs holding a lease; a lease whose run died is dropped.
-live_leases() {
-  local lease
-  for lease in "$leases"/[0-9]*; do
-    [[ -e $lease ]] || continue
-    if [[ -d /proc/${lease##*/} ]]; then
-      echo "${lease##*/}"
-    else
-      rm -f "$lease"
-    fi
-  done
-}
 
 cmd_release() {
   [[ $# -eq 1 && $1 =~ ^[0-9]+$ ]] || die "usage: release PID"

@@ -49,6 +49,7 @@ leases=$state/leases
 # The second webmail: start_ciderwebmail, stop_ciderwebmail, ciderwebmail_pid, $cider_port.
 # shellcheck source=ciderwebmail.sh
 source "$here/ciderwebmail.sh"
+source "$here/../leases.sh"
 
 die() {
   echo "mail-system: $*" >&2
@@ -447,19 +448,6 @@ cmd_acquire() {
   cmd_start
 }
 
-# Prints the process ids of the test runs holding a lease; a run that died without
-# releasing leaves its lease behind, which is dropped here.
-live_leases() {
-  local lease
-  for lease in "$leases"/[0-9]*; do
-    [[ -e $lease ]] || continue
-    if [[ -d /proc/${lease##*/} ]]; then
-      echo "${lease##*/}"
-    else
-      rm -f "$lease"
-    fi
-  done
-}
 
 cmd_release() {
   [[ $# -eq 1 && $1 =~ ^[0-9]+$ ]] || die "usage: release PID"
