@@ -1,13 +1,14 @@
 /**
  * The few certificate fields the CMS layer needs: e-mail addresses for the From match
- * (B1: subject emailAddress, then SAN rfc822Name), the subject key identifier for
- * SignerIdentifier matching (RFC 5652 §5.3), and issuer/serial comparison.
+ * (B1: subject emailAddress, then SAN rfc822Name) and issuer/serial comparison
+ * (RFC 5652 §5.3). The subject key identifier is read from the bounded DER reader's
+ * parts (certificate-parts.ts).
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { parseBer } from './asn1-input';
-import { bytesEqual, digest } from './digest';
-import { OID_EMAIL_ADDRESS, OID_SUBJECT_ALT_NAME, OID_SUBJECT_KEY_IDENTIFIER } from './oids';
+import { bytesEqual } from './digest';
+import { OID_EMAIL_ADDRESS, OID_SUBJECT_ALT_NAME } from './oids';
 
 /** A certificate as received (exact DER) with its parsed model. */
 export interface ParsedCertificate {
@@ -56,17 +57,6 @@ export function sameName(a: Uint8Array | undefined, b: Uint8Array | undefined): 
 export function matchesIssuerAndSerial(certificate: pkijs.Certificate, sid: pkijs.IssuerAndSerialNumber): boolean {
   if (!certificate.serialNumber.isEqual(sid.serialNumber)) return false;
   return sameName(nameDer(certificate.issuer), nameDer(sid.issuer)) || certificate.issuer.isEqual(sid.issuer);
-}
-
-/**
- * The subjectKeyIdentifier extension, or when absent the RFC 5280 §4.2.1.2 method (1)
- * value (SHA-1 of the subjectPublicKey bits), which is what senders compute for such certs.
- */
-export async function subjectKeyIdentifier(subtle: SubtleCrypto, certificate: pkijs.Certificate): Promise<Uint8Array> {
-  const extension = certificate.extensions?.find((e) => e.extnID === OID_SUBJECT_KEY_IDENTIFIER);
-  const parsed: unknown = extension?.parsedValue;
-  if (parsed instanceof asn1js.OctetString) return new Uint8Array(parsed.valueBlock.valueHexView);
-  return digest(subtle, 'SHA-1', certificate.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView);
 }
 
 /** Subject emailAddress values then SAN rfc822Names, de-duplicated case-insensitively, in order. */

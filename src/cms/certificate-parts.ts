@@ -5,8 +5,10 @@
  * Certificate for this cost about a millisecond per certificate, several times per message.
  */
 import { CachetError } from '../errors';
-import { children, expectUniversal, isContext, readTlv, TAG, type Tlv } from '../pki/der';
+import { children, decodeOid, expectUniversal, isContext, isUniversal, readTlv, TAG, type Tlv } from '../pki/der';
+import { decodeSubjectKeyIdentifier } from '../pki/extension-decoders';
 import { parseSpki } from '../pki/parsed-certificate';
+import { OID_SUBJECT_KEY_IDENTIFIER } from './oids';
 
 export interface CertificateParts {
   readonly der: Uint8Array;
@@ -65,4 +67,18 @@ export function readCertificateParts(der: Uint8Array, what: string): Certificate
 export function isSelfIssuedCertificate(certificate: CertificateParts): boolean {
   const { issuer, subject } = certificate;
   return issuer.length === subject.length && issuer.every((octet, i) => octet === subject[i]);
+}
+
+/**
+ * The subjectKeyIdentifier extension's value (RFC 5280 §4.2.1.2), when there is one.
+ * Throws a DER error for a malformed extension; callers say what the certificate was.
+ */
+export function subjectKeyIdentifierOf(certificate: CertificateParts): Uint8Array | undefined {
+  for (const extension of certificate.extensions) {
+    const parts = children(expectUniversal(extension, TAG.SEQUENCE, 'Extension'));
+    const [id] = parts;
+    if (!id || !isUniversal(id, TAG.OID) || decodeOid(id.value) !== OID_SUBJECT_KEY_IDENTIFIER) continue;
+    return decodeSubjectKeyIdentifier(expectUniversal(parts[parts.length - 1], TAG.OCTET_STRING, 'extnValue').value);
+  }
+  return undefined;
 }

@@ -5,9 +5,9 @@
  */
 import { CachetError } from '../errors';
 import { bytesToBigInt } from '../pki/bigint-arithmetic';
-import { children, decodeOid, expectUniversal, isUniversal, readTlv, sequenceOf, TAG } from '../pki/der';
-import { readCertificateParts, type CertificateParts } from './certificate-parts';
-import { curveFromOid, OID_EC_PUBLIC_KEY, OID_RSA_ENCRYPTION, OID_SUBJECT_KEY_IDENTIFIER } from './oids';
+import { decodeOid, expectUniversal, isUniversal, readTlv, sequenceOf, TAG } from '../pki/der';
+import { readCertificateParts, subjectKeyIdentifierOf, type CertificateParts } from './certificate-parts';
+import { curveFromOid, OID_EC_PUBLIC_KEY, OID_RSA_ENCRYPTION } from './oids';
 import type { NamedCurve } from './key-operator';
 
 export type RecipientKey =
@@ -46,23 +46,11 @@ function readKey(certificate: CertificateParts): RecipientKey {
   throw new CachetError('cms/unsupported', `recipient key algorithm ${keyAlgorithm} cannot receive encrypted mail`);
 }
 
-/** The subjectKeyIdentifier extension's value (RFC 5280 §4.2.1.2), when there is one. */
-function subjectKeyIdentifier(certificate: CertificateParts): Uint8Array | undefined {
-  for (const extension of certificate.extensions) {
-    const parts = children(expectUniversal(extension, TAG.SEQUENCE, 'Extension'));
-    const [id] = parts;
-    if (!id || !isUniversal(id, TAG.OID) || decodeOid(id.value) !== OID_SUBJECT_KEY_IDENTIFIER) continue;
-    const value = expectUniversal(parts[parts.length - 1], TAG.OCTET_STRING, 'extnValue').value;
-    return expectUniversal(readTlv(value), TAG.OCTET_STRING, 'SubjectKeyIdentifier').value;
-  }
-  return undefined;
-}
-
 export function readRecipientCertificate(der: Uint8Array): RecipientCertificate {
   const certificate = readCertificateParts(der, 'the recipient certificate');
   let subjectKeyId: Uint8Array | undefined;
   try {
-    subjectKeyId = subjectKeyIdentifier(certificate);
+    subjectKeyId = subjectKeyIdentifierOf(certificate);
   } catch (error) {
     throw new CachetError('pki/malformed', 'the recipient certificate has a malformed subjectKeyIdentifier', { cause: error });
   }

@@ -11,7 +11,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { CachetError, isCachetError } from '../errors';
 import { octetStringBytes, parseBer } from './asn1-input';
-import { emailAddresses, matchesIssuerAndSerial, subjectKeyIdentifier, type ParsedCertificate } from './certificate-fields';
+import { emailAddresses, matchesIssuerAndSerial, type ParsedCertificate } from './certificate-fields';
 import { bytesEqual, digest } from './digest';
 import type { CmsCrypto } from './cms-crypto';
 import type { HashName } from './key-operator';
@@ -222,8 +222,10 @@ async function findSigner(
   // SignerIdentifier subjectKeyIdentifier [0] IMPLICIT OCTET STRING (RFC 5652 §5.3).
   if (sid instanceof asn1js.BaseBlock && sid.idBlock.tagClass === 3 && sid.idBlock.tagNumber === 0 && !sid.idBlock.isConstructed) {
     const keyId = (sid as asn1js.Primitive).valueBlock.valueHexView;
-    for (const cert of parsedCandidates(pool)) {
-      if (bytesEqual(await subjectKeyIdentifier(subtle, cert.model), keyId)) return cert;
+    for (const candidate of pool) {
+      const id = await candidate.keyIdentifier(subtle);
+      const cert = id && bytesEqual(id, keyId) ? candidate.certificate : undefined;
+      if (cert) return cert;
     }
   }
   return undefined;

@@ -6,12 +6,13 @@
  */
 import { readTlv } from '../pki/der';
 import { parseCertificate, type ParsedCertificate } from './certificate-fields';
-import { readCertificateParts } from './certificate-parts';
-import { bytesEqual } from './digest';
+import { readCertificateParts, subjectKeyIdentifierOf } from './certificate-parts';
+import { bytesEqual, digest } from './digest';
 
 export class SignerCandidate {
   private parsed: ParsedCertificate | null | undefined;
   private serial: Uint8Array | null | undefined;
+  private keyId: Promise<Uint8Array | null> | undefined;
 
   constructor(readonly der: Uint8Array) {}
 
@@ -36,6 +37,28 @@ export class SignerCandidate {
       }
     }
     return this.serial === null || bytesEqual(this.serial, contents);
+  }
+
+  /**
+   * The key identifier a SignerIdentifier's subjectKeyIdentifier choice names this
+   * certificate by: its subjectKeyIdentifier extension, or else the SHA-1 of its public
+   * key bits (RFC 5280 §4.2.1.2, method 1). Null for an encoding the bounded reader
+   * refuses, which PKI.js is then never asked to build: a message can carry up to a
+   * thousand junk certificates beside a signer named by key identifier.
+   */
+  keyIdentifier(subtle: SubtleCrypto): Promise<Uint8Array | null> {
+    this.keyId ??= (async () => {
+      let parts;
+      try {
+        parts = readCertificateParts(this.der, 'certificate');
+        const extension = subjectKeyIdentifierOf(parts);
+        if (extension) return extension;
+      } catch {
+        return null;
+      }
+      return digest(subtle, 'SHA-1', parts.publicKey);
+    })();
+    return this.keyId;
   }
 }
 

@@ -3,6 +3,9 @@
  * (RFC 5652 §5.3: IssuerAndSerialNumber or subjectKeyIdentifier), with OpenSSL's output.
  */
 import * as asn1js from 'asn1js';
+import { X509Certificate } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignedData } from '../../src/cms/signed-data-verify';
 import { SignerCandidate } from '../../src/cms/signer-candidates';
@@ -41,6 +44,47 @@ describe('SignerCandidate', () => {
   });
 });
 
+/** Two self-signed certificates for one P-256 key: one with OpenSSL's subjectKeyIdentifier=hash, one with none. */
+function sameKeyWithAndWithoutSki(): { withSki: Identity; withoutSki: Uint8Array } {
+  const p = (name: string): string => join(pki.dir, name);
+  const config = (ski: string): string => {
+    const file = p(`ski-${ski}.cnf`);
+    writeFileSync(file, ['[req]', 'distinguished_name=dn', 'x509_extensions=ext', 'prompt=no', '[dn]', `CN=Key identifier ${ski}`,
+      '[ext]', `subjectKeyIdentifier=${ski}`, 'authorityKeyIdentifier=none', 'keyUsage=critical,digitalSignature', ''].join('\n'));
+    return file;
+  };
+  openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', p('ski.key')]);
+  const make = (ski: string): string => {
+    openssl(['req', '-x509', '-new', '-key', p('ski.key'), '-out', p(`ski-${ski}.pem`), '-config', config(ski), '-days', '30']);
+    return p(`ski-${ski}.pem`);
+  };
+  const withPath = make('hash');
+  const der = (file: string): Uint8Array => new Uint8Array(new X509Certificate(openssl(['x509', '-in', file])).raw);
+  const base = pki.leaves['ec-p256'];
+  return {
+    withSki: { ...base, keyPath: p('ski.key'), certPath: withPath, certificate: der(withPath) },
+    withoutSki: der(make('none')),
+  };
+}
+
+describe('SignerCandidate key identifiers', () => {
+  it('is the subjectKeyIdentifier extension, or else the SHA-1 of the key bits as OpenSSL computes it', async () => {
+    const { withSki, withoutSki } = sameKeyWithAndWithoutSki();
+    const text = (der: Uint8Array): string => openssl(['x509', '-inform', 'DER', '-noout', '-text'], der).toString();
+    expect(text(withSki.certificate)).toContain('Subject Key Identifier');
+    expect(text(withoutSki)).not.toContain('Subject Key Identifier');
+    const fromExtension = await new SignerCandidate(withSki.certificate).keyIdentifier(subtle);
+    const computed = await new SignerCandidate(withoutSki).keyIdentifier(subtle);
+    expect(fromExtension).not.toBeNull();
+    expect(Buffer.from(computed ?? []).toString('hex')).toBe(Buffer.from(fromExtension ?? []).toString('hex'));
+  });
+
+  it('is null for what the bounded reader refuses, so PKI.js is never asked to build it', async () => {
+    const junk = new SignerCandidate(new Uint8Array(new asn1js.Sequence({ value: [new asn1js.Integer({ value: 1 })] }).toBER(false)));
+    expect(await junk.keyIdentifier(subtle)).toBeNull();
+  });
+});
+
 describe('finding the signer', () => {
   it('by IssuerAndSerialNumber, behind certificates that are not the signer', async () => {
     const signer = pki.leaves['ec-p256'];
@@ -55,5 +99,18 @@ describe('finding the signer', () => {
     const cms = opensslSigned(signer, ['-keyid', '-nocerts']);
     expect(await statuses(cms, [pki.intermediate, pki.leaves['ec-p256'].certificate, signer.certificate])).toEqual(['good']);
     expect(await statuses(cms, [pki.intermediate, pki.leaves['ec-p256'].certificate])).toEqual(['unknown-signer']);
+  });
+
+  it('by a key identifier computed from the key, for a certificate without the extension', async () => {
+    const { withSki, withoutSki } = sameKeyWithAndWithoutSki();
+    const cms = opensslSigned(withSki, ['-keyid', '-nocerts']);
+    expect(await statuses(cms, [pki.intermediate, withoutSki])).toEqual(['good']);
+  });
+
+  it('by subjectKeyIdentifier behind a thousand encodings that are no certificate', async () => {
+    const signer = pki.leaves.rsa;
+    const cms = opensslSigned(signer, ['-keyid', '-nocerts']);
+    const junk = Array.from({ length: 1000 }, (_, i) => new Uint8Array(new asn1js.Sequence({ value: [new asn1js.Integer({ value: i })] }).toBER(false)));
+    expect(await statuses(cms, [...junk, signer.certificate])).toEqual(['good']);
   });
 });
