@@ -5,6 +5,7 @@
  * make Cachet fetch only URLs of its own origin, which it could fetch itself.
  */
 import { CachetError } from '../src/errors';
+import { MAX_FETCHED_MESSAGE_BYTES } from '../src/protocol/native';
 
 export type PageSourceFetch = (origin: string | null, url: string) => Promise<Uint8Array>;
 
@@ -19,8 +20,8 @@ const downloadOrigins: ReadonlyMap<string, readonly string[]> = new Map([
   ['https://mail.google.com', ['https://mail-attachment.googleusercontent.com']],
 ]);
 
-/** Larger than any mail a webmail accepts (the reader's own limit). */
-const maxSourceBytes = 36 * 1024 * 1024;
+/** The largest message Cachet reads, whichever way it comes. */
+const maxSourceBytes = MAX_FETCHED_MESSAGE_BYTES;
 const timeoutMs = 60_000;
 
 export function createPageSourceFetch(doFetch: typeof fetch = fetch): PageSourceFetch {

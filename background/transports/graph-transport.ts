@@ -11,6 +11,7 @@
  * Cachet signed, so it is refused with a clear error instead.
  */
 import { CachetError } from '../../src/errors';
+import { MAX_FETCHED_MESSAGE_BYTES } from '../../src/protocol/native';
 import { bytesToBase64 } from '../../src/protocol/runtime-bytes';
 import { graphScopes } from '../oauth/oauth-providers';
 import type { OAuthTokens } from '../oauth/oauth-tokens';
@@ -28,8 +29,6 @@ export interface GraphTransportOptions extends ApiRequestOptions {
 const service = 'Microsoft Graph';
 /** Graph's request size limit: 4 MB per request. */
 export const graphMaxRequest = 4 * 1024 * 1024;
-/** What Cachet reads as one message (as the page source reader does). */
-const maxMessageAnswer = 36 * 1024 * 1024;
 const maxJsonAnswer = 256 * 1024;
 const timeoutMs = 60_000;
 const sendTimeoutMs = 5 * 60_000;
@@ -76,7 +75,7 @@ export function createGraphTransport(options: GraphTransportOptions): MailTransp
   async function mimeOf(id: string): Promise<Uint8Array> {
     const response = await call([graphScopes.read], `${base}/me/messages/${encodeURIComponent(id)}/$value`, { method: 'GET' });
     if (!response.ok) throw await failure(response, 'give the message');
-    const bytes = await readBounded(response, maxMessageAnswer, service);
+    const bytes = await readBounded(response, MAX_FETCHED_MESSAGE_BYTES, service);
     if (bytes.length === 0) throw new CachetError('mail/server-error', 'Microsoft Graph gave an empty message');
     return bytes;
   }

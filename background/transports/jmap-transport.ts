@@ -7,6 +7,7 @@
  */
 import { CachetError, isCachetError } from '../../src/errors';
 import type { SiteTransportPolicy } from '../../src/policy';
+import { MAX_FETCHED_MESSAGE_BYTES } from '../../src/protocol/native';
 import { bytesToBase64 } from '../../src/protocol/runtime-bytes';
 import type { PolicyStore } from '../policy-store';
 import { apiRequest, bytesBody, isRecord, readBounded, readJson, type ApiRequestOptions } from './api-request';
@@ -21,7 +22,6 @@ export interface JmapTransportOptions extends ApiRequestOptions {
 }
 
 const service = 'the JMAP server';
-const maxMessageAnswer = 36 * 1024 * 1024;
 const maxJsonAnswer = 4 * 1024 * 1024;
 const timeoutMs = 60_000;
 const uploadTimeoutMs = 10 * 60_000;
@@ -149,7 +149,7 @@ export function createJmapTransport(options: JmapTransportOptions): MailTranspor
     const response = await send(c.login, url, { method: 'GET' });
     if (response.status === 404) throw new CachetError('mail/not-found', 'the JMAP server no longer has that message');
     if (!response.ok) throw new CachetError('mail/server-error', `the JMAP server refused the download (HTTP ${response.status})`);
-    const bytes = await readBounded(response, maxMessageAnswer, service);
+    const bytes = await readBounded(response, MAX_FETCHED_MESSAGE_BYTES, service);
     if (bytes.length === 0) throw new CachetError('mail/server-error', 'the JMAP server gave an empty message');
     return bytes;
   }

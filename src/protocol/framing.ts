@@ -71,7 +71,8 @@ export interface AssemblerLimits {
   readonly maxPending: number;
 }
 
-export const DEFAULT_ASSEMBLER_LIMITS: AssemblerLimits = { maxMessageChars: 64 * 1024 * 1024, maxPending: 16 };
+/** Room for the largest message either side sends (MAX_FETCHED_MESSAGE_BYTES as base64, about 65 M characters) and its JSON. */
+export const DEFAULT_ASSEMBLER_LIMITS: AssemblerLimits = { maxMessageChars: 72 * 1024 * 1024, maxPending: 16 };
 
 interface Pending {
   readonly count: number;

@@ -10,13 +10,19 @@ import type { HashName, NamedCurve } from '../cms/key-operator';
 /** Bumped when a message changes incompatibly; `hello` refuses other versions. */
 export const NATIVE_PROTOCOL_VERSION = 1;
 
-/** The largest message `mail/send` takes: 25 MiB, about 35 MB as base64. */
-export const MAX_MAIL_MESSAGE_BYTES = 25 * 1024 * 1024;
+/**
+ * The largest message Cachet sends (`mail/send` and every transport): 48 MiB, about
+ * 64 MiB as base64. Compose takes up to 25 MiB of attachments, as the large webmails do,
+ * and signing, encrypting and signing again grows them about 1.86 times (base64 inside
+ * the envelope, then the envelope's own base64), to about 46.5 MiB.
+ */
+export const MAX_MAIL_MESSAGE_BYTES = 48 * 1024 * 1024;
 
 /**
- * The largest message `mail/fetch` returns: a message sent at the limit comes back from a
- * mailbox with the trace fields servers add on delivery (Received, Return-Path,
- * Delivered-To, RFC 5321 §4.4), which 1 MiB leaves ample room for.
+ * The largest message Cachet reads (`mail/fetch`, a webmail's raw source, a provider
+ * API's): a message sent at the limit comes back from a mailbox with the trace fields
+ * servers add on delivery (Received, Return-Path, Delivered-To, RFC 5321 §4.4), which
+ * 1 MiB leaves ample room for.
  */
 export const MAX_FETCHED_MESSAGE_BYTES = MAX_MAIL_MESSAGE_BYTES + 1024 * 1024;
 
