@@ -63,12 +63,12 @@ const READ_SIZES: readonly Size[] = quick
 
 /**
  * Attachments Alice sends. Signed, encrypted and signed again, an attachment grows about
- * 1.9 times (base64 twice), and the native host sends at most 25 MiB (MAX_MAIL_MESSAGE_BYTES):
- * 12 MiB is about the largest attachment that fits, 25 MiB is the size the issue asks for.
+ * 1.9 times (base64 twice): 25 MiB, the most compose takes, makes a message of about
+ * 46.5 MiB, inside what Cachet sends (MAX_MAIL_MESSAGE_BYTES, 48 MiB).
  */
 const SEND_SIZES: readonly Size[] = quick
   ? [{ label: '50 KiB', bytes: 50 * KiB, runs: 2 }, { label: '1 MiB', bytes: MiB, runs: 2 }]
-  : [{ label: '50 KiB', bytes: 50 * KiB, runs: 5 }, { label: '12 MiB', bytes: 12 * MiB, runs: 3 }, { label: '25 MiB', bytes: 25 * MiB, runs: 3 }];
+  : [{ label: '50 KiB', bytes: 50 * KiB, runs: 5 }, { label: '25 MiB', bytes: 25 * MiB, runs: 3 }];
 
 const SETTLE_MS = 300_000;
 
