@@ -35,6 +35,7 @@ const extensionPage: readonly RuntimeCommand[] = [
   'identities/list', 'identities/set-default',
   'reader/open', 'reader/validation', 'reader/attachment',
   'compose/recipients', 'compose/build',
+  'oauth/accounts', 'oauth/sign-in', 'oauth/sign-out',
 ];
 
 export const allowList: { readonly [K in SenderKind]: ReadonlySet<RuntimeCommand> } = {
@@ -61,6 +62,10 @@ const onlyFromPage: Partial<Record<RuntimeCommand, string>> = {
   'compose/build': '/compose.html',
   // The security indicator is chosen in the options page alone, never from a framed page.
   'indicator/set': '/options.html',
+  // Signing in to a mail provider, or out, is done where the user sees its clients and scopes.
+  'oauth/accounts': '/options.html',
+  'oauth/sign-in': '/options.html',
+  'oauth/sign-out': '/options.html',
   'compose/open-frame': '/compose.html',
   'compose/send': '/compose.html',
   'compose/close': '/compose.html',

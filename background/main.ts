@@ -33,6 +33,8 @@ import { createRouter } from './router';
 import { createSecurityIndicatorStore } from './security-indicator-store';
 import { createSiteAccess } from './site-access';
 import { createTransports } from './transports/create-transports';
+import { createOAuthAccounts } from './oauth/oauth-accounts';
+import { createOAuthTokens } from './oauth/oauth-tokens';
 import { authRedirectUrl, launchWebAuthFlow } from './oauth/web-auth-flow';
 import { createTrustLists } from './trust-lists';
 
@@ -89,6 +91,18 @@ function onNativeEvent(event: NativeEvent): void {
 }
 
 const siteAccess = createSiteAccess(policy);
+// One token store for the transports and the options page, so a sign-in from either never races the other.
+const oauthTokens = createOAuthTokens({
+  clients: async () => (await policy.current()).oauthClients,
+  storage: browser.storage.local,
+  launch: launchWebAuthFlow,
+  get redirectUrl() {
+    return authRedirectUrl();
+  },
+  fetch: (input, init) => fetch(input, init),
+  subtle: crypto.subtle,
+  random: (count) => crypto.getRandomValues(new Uint8Array(count)),
+});
 
 const router = createRouter(
   selfIdentity(),
@@ -107,9 +121,9 @@ const router = createRouter(
     composeFrames: createComposeFrames(pageUrl('compose.html'), browser.storage.session, randomToken),
     pageSource: createPageSourceFetch(),
     transport: createTransports({
-      request: (type, req) => native.request(type, req), policy, passwords,
-      local: browser.storage.local, session: browser.storage.session, launchAuthFlow: launchWebAuthFlow, redirectUrl: authRedirectUrl,
+      request: (type, req) => native.request(type, req), policy, passwords, session: browser.storage.session, tokens: oauthTokens,
     }),
+    oauthAccounts: createOAuthAccounts(policy, oauthTokens),
     passwords,
     siteAccess,
     notifyTab,

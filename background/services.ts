@@ -5,6 +5,7 @@ import type { ComposeFrames } from './compose-frames';
 import type { Composer } from './compose/composer';
 import type { DefaultIdentity } from './default-identity';
 import type { Identities } from './identities';
+import type { OAuthAccounts } from './oauth/oauth-accounts';
 import type { PageSourceFetch } from './page-source';
 import type { PasswordPrompts } from './password-prompts';
 import type { PinPrompts } from './pin-prompts';
@@ -33,6 +34,8 @@ export interface BackgroundServices {
   /** A message's raw source from the webmail, with its session (page-source.ts). */
   readonly pageSource: PageSourceFetch;
   readonly transport: MailTransport;
+  /** The OAuth providers' clients and sign-ins, for the options page. */
+  readonly oauthAccounts: OAuthAccounts;
   readonly passwords: PasswordPrompts;
   readonly siteAccess: SiteAccess;
   /** Tells one frame of a webmail tab's content script what happened (content-events.ts). */

@@ -16,6 +16,9 @@ import { identitiesSetDefault } from './identities-set-default';
 import { indicatorGet } from './indicator-get';
 import { indicatorSet } from './indicator-set';
 import { nativeStatus } from './native-status';
+import { oauthAccounts } from './oauth-accounts';
+import { oauthSignIn } from './oauth-sign-in';
+import { oauthSignOut } from './oauth-sign-out';
 import { passwordCancel } from './password-cancel';
 import { passwordInfo } from './password-info';
 import { passwordProvide } from './password-provide';
@@ -74,5 +77,8 @@ export function createHandlers(services: BackgroundServices): Handlers {
     'compose/build': composeBuild(services),
     'indicator/get': indicatorGet(services),
     'indicator/set': indicatorSet(services),
+    'oauth/accounts': oauthAccounts(services),
+    'oauth/sign-in': oauthSignIn(services),
+    'oauth/sign-out': oauthSignOut(services),
   };
 }

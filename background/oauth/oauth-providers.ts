@@ -5,8 +5,9 @@
  */
 import { CachetError } from '../../src/errors';
 import type { OAuthClientsPolicy } from '../../src/policy';
+import type { MailPermission, OAuthProvider } from '../../src/protocol/runtime';
 
-export type OAuthProvider = 'google' | 'microsoft';
+export type { OAuthProvider };
 
 export interface ProviderEndpoints {
   readonly authorize: string;
@@ -37,6 +38,12 @@ export const graphScopes = {
   send: 'https://graph.microsoft.com/Mail.Send',
   read: 'https://graph.microsoft.com/Mail.Read',
 } as const;
+
+/** Each provider's scope for sending mail and for reading a message. */
+export const mailScopes: Readonly<Record<OAuthProvider, Readonly<Record<MailPermission, string>>>> = {
+  google: gmailScopes,
+  microsoft: graphScopes,
+};
 
 /** What the provider is called for people. */
 export const providerNames: Readonly<Record<OAuthProvider, string>> = { google: 'Google', microsoft: 'Microsoft' };
@@ -74,6 +81,17 @@ export function clientOf(provider: OAuthProvider, clients: OAuthClientsPolicy, h
     tenant: microsoft.tenant,
     endpoints: { authorize: `${base}/authorize`, token: `${base}/token` },
   };
+}
+
+/**
+ * Where the provider takes a grant back (RFC 7009). Google documents
+ * `https://oauth2.googleapis.com/revoke`, which ends the whole grant given its refresh or
+ * access token. The Microsoft identity platform offers no revocation endpoint to public
+ * (single-page and native) clients: their refresh tokens end when they expire or when the
+ * user's sessions are revoked, so for Microsoft Cachet can only forget its tokens.
+ */
+export function revocationEndpoint(provider: OAuthProvider, hosts: ProviderHosts = providerHosts): string | undefined {
+  return provider === 'google' ? `${hosts.googleToken}/revoke` : undefined;
 }
 
 /**

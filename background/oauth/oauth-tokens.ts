@@ -12,6 +12,7 @@ import {
   authorizationExtras, clientOf, providerHosts, providerNames, requestedScopes, scopeKey,
   type ClientRegistration, type OAuthProvider, type ProviderHosts,
 } from './oauth-providers';
+import { revokeGrant, type Revocation } from './oauth-revocation';
 import { pkcePair, randomState, type RandomBytes } from './pkce';
 
 /** Opens the provider's sign-in at `url`; resolves with the URL it redirected to, rejects when closed. */
@@ -24,8 +25,16 @@ export interface OAuthTokens {
   rejected(provider: OAuthProvider, token: string): Promise<void>;
   /** The API said a scope is missing though the token claimed it: the next call asks for it again. */
   scopeRefused(provider: OAuthProvider, scope: string): Promise<void>;
-  /** Forgets the provider's tokens. */
-  signOut(provider: OAuthProvider): Promise<void>;
+  /** What Cachet keeps for the provider's client set now, without signing in or refreshing. */
+  grant(provider: OAuthProvider): Promise<KeptGrant | undefined>;
+  /** Forgets the provider's tokens, whatever client they were for, and revokes the grant where the provider allows it. */
+  signOut(provider: OAuthProvider): Promise<Revocation>;
+}
+
+export interface KeptGrant {
+  readonly scopes: readonly string[];
+  /** A refresh token is kept: the sign-in outlives its access token. */
+  readonly renewable: boolean;
 }
 
 export interface OAuthTokensOptions {
@@ -255,7 +264,24 @@ export function createOAuthTokens(options: OAuthTokensOptions): OAuthTokens {
       const record = await read(provider, client);
       if (record !== undefined) await write(provider, { ...record, scopes: record.scopes.filter((s) => scopeKey(s) !== scopeKey(scope)) });
     }),
-    signOut: (provider) => serial(provider, () => write(provider, undefined)),
+    grant: async (provider) => {
+      let client: ClientRegistration;
+      try {
+        client = clientOf(provider, await options.clients(), hosts);
+      } catch (error) {
+        if (isCachetError(error) && error.code === 'oauth/not-configured') return undefined;
+        throw error;
+      }
+      const record = await read(provider, client);
+      return record === undefined ? undefined : { scopes: record.scopes, renewable: record.refreshToken !== null };
+    },
+    signOut: (provider) => serial(provider, async () => {
+      const record = (await readAll())[provider];
+      // Forgotten first: whatever the provider answers, Cachet holds no token afterwards.
+      await write(provider, undefined);
+      if (!isTokenRecord(record)) return { outcome: 'nothing-kept' };
+      return revokeGrant(provider, record.refreshToken ?? record.accessToken, options.fetch, hosts);
+    }),
   };
 }
 

@@ -1,12 +1,13 @@
 /**
  * Builds every transport and the per-site choice between them, so the composition root
  * needs one line: the host's SMTP and IMAP, the Gmail API and Microsoft Graph with the
- * OAuth tokens they share, and JMAP with its session-only logins.
+ * OAuth tokens they share (with the options page's sign-in and sign-out), and JMAP with
+ * its session-only logins.
  */
 import type { PasswordPrompts } from '../password-prompts';
 import type { PolicyStore } from '../policy-store';
 import type { StorageArea } from '../storage-area';
-import { createOAuthTokens, type LaunchAuthFlow } from '../oauth/oauth-tokens';
+import type { OAuthTokens } from '../oauth/oauth-tokens';
 import { createGmailTransport } from './gmail-transport';
 import { createGraphTransport } from './graph-transport';
 import { createHostMailTransport } from './host-mail-transport';
@@ -19,26 +20,13 @@ export interface TransportPlatform {
   readonly request: Parameters<typeof createHostMailTransport>[0];
   readonly policy: PolicyStore;
   readonly passwords: PasswordPrompts;
-  /** storage.local: OAuth tokens. */
-  readonly local: StorageArea;
   /** storage.session: JMAP logins, for the browser session only. */
   readonly session: StorageArea;
-  readonly launchAuthFlow: LaunchAuthFlow;
-  readonly redirectUrl: () => string;
+  readonly tokens: OAuthTokens;
 }
 
 export function createTransports(platform: TransportPlatform): MailTransport {
-  const tokens = createOAuthTokens({
-    clients: async () => (await platform.policy.current()).oauthClients,
-    storage: platform.local,
-    launch: platform.launchAuthFlow,
-    get redirectUrl() {
-      return platform.redirectUrl();
-    },
-    fetch: (input, init) => fetch(input, init),
-    subtle: crypto.subtle,
-    random: (count) => crypto.getRandomValues(new Uint8Array(count)),
-  });
+  const { tokens } = platform;
   const web = { fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init) };
   return createSiteTransports(platform.policy, {
     'host-mail': createHostMailTransport(platform.request, platform.policy, platform.passwords),

@@ -7,7 +7,7 @@ import { CachetError } from '../errors';
 import { isMessageId } from '../mime/build-message';
 import { isPolicyKey } from '../policy';
 import { checkSecurityIndicator } from './security-indicator';
-import type { ComposeAttachment, ComposeMode, ComposePrefill, ComposeRequest, ProviderMessage, Req, RuntimeCommand, TrustList } from './runtime';
+import type { ComposeAttachment, ComposeMode, ComposePrefill, ComposeRequest, OAuthProvider, ProviderMessage, Req, RuntimeCommand, TrustList } from './runtime';
 
 type Fields = Record<string, unknown>;
 
@@ -173,6 +173,12 @@ function trustList(fields: Fields): TrustList {
   return list;
 }
 
+function oauthProvider(raw: unknown): { provider: OAuthProvider } {
+  const provider = record(raw, ['provider'])['provider'];
+  if (provider !== 'google' && provider !== 'microsoft') throw invalid('provider must be google or microsoft');
+  return { provider };
+}
+
 const validators: { readonly [K in RuntimeCommand]: (raw: unknown) => Req<K> } = {
   'policy/get': empty,
   'policy/set-user': (raw) => {
@@ -262,6 +268,9 @@ const validators: { readonly [K in RuntimeCommand]: (raw: unknown) => Req<K> } =
   'compose/build': composeRequest,
   'indicator/get': empty,
   'indicator/set': checkSecurityIndicator,
+  'oauth/accounts': empty,
+  'oauth/sign-in': oauthProvider,
+  'oauth/sign-out': oauthProvider,
 };
 
 export function isRuntimeCommand(value: unknown): value is RuntimeCommand {

@@ -322,6 +322,35 @@ export interface SiteStatus {
   readonly needsPermission: boolean;
 }
 
+/** The OAuth providers Cachet signs in with, for the Gmail API and Microsoft Graph. */
+export type OAuthProvider = 'google' | 'microsoft';
+
+/** What a provider's sign-in lets Cachet do, as the options page says it: send mail, read a message. */
+export type MailPermission = 'send' | 'read';
+
+/** One provider's account as the options page shows it (background/oauth/oauth-accounts.ts). */
+export interface OAuthAccountView {
+  readonly provider: OAuthProvider;
+  /** Whose OAuth client Cachet signs in with: none set, the user's options, or the organisation's policy. */
+  readonly client: 'none' | 'options' | 'policy';
+  /** Cachet keeps a sign-in for the client set now. */
+  readonly signedIn: boolean;
+  /** What the kept sign-in allows. */
+  readonly granted: readonly MailPermission[];
+  /** What the sites that send or fetch through this provider need; what "Sign in" asks for. */
+  readonly needed: readonly MailPermission[];
+  /** Webmail origins whose mail goes through this provider (siteTransports). */
+  readonly sites: readonly string[];
+}
+
+/**
+ * What became of a grant at sign-out. Cachet always forgets its tokens; where the provider
+ * documents a revocation endpoint (RFC 7009; Google's) it also asks the provider to revoke
+ * the grant: `revoked`, or `failed` with the reason; `not-offered` where the provider has
+ * none for Cachet's kind of client (Microsoft); `nothing-kept` when no tokens were kept.
+ */
+export type RevocationOutcome = 'revoked' | 'failed' | 'not-offered' | 'nothing-kept';
+
 type Empty = Record<string, never>;
 
 export type RuntimeProtocol = {
@@ -391,6 +420,15 @@ export type RuntimeProtocol = {
   'indicator/get': { req: Empty; res: SecurityIndicator };
   /** The user chooses the indicator in the options page. */
   'indicator/set': { req: SecurityIndicator; res: SecurityIndicator };
+  /** The options page shows each OAuth provider's client and sign-in. */
+  'oauth/accounts': { req: Empty; res: { accounts: readonly OAuthAccountView[] } };
+  /** Signs in to the provider (its window) for what the sites using it need; options page only. */
+  'oauth/sign-in': { req: { provider: OAuthProvider }; res: { accounts: readonly OAuthAccountView[] } };
+  /** Forgets the provider's tokens and revokes the grant where the provider allows it. */
+  'oauth/sign-out': {
+    req: { provider: OAuthProvider };
+    res: { accounts: readonly OAuthAccountView[]; revocation: RevocationOutcome; detail?: string };
+  };
 };
 
 export type RuntimeCommand = keyof RuntimeProtocol;

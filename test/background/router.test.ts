@@ -66,6 +66,9 @@ const validRequests: { [K in RuntimeCommand]: unknown } = {
   },
   'indicator/get': {},
   'indicator/set': { phrase: 'amber otter', colour: 'teal', glyph: 'A' },
+  'oauth/accounts': {},
+  'oauth/sign-in': { provider: 'google' },
+  'oauth/sign-out': { provider: 'microsoft' },
 };
 const commands = Object.keys(validRequests) as RuntimeCommand[];
 
@@ -181,6 +184,21 @@ describe('router', () => {
       const reply = await route(message('indicator/set'), sender);
       expect(reply.ok === false && reply.error.code, sender.url).toBe('runtime/forbidden');
     }
+  });
+
+  it('lets only the options page see, sign in to and sign out of the mail providers', async () => {
+    const { route } = setup();
+    for (const type of ['oauth/accounts', 'oauth/sign-in', 'oauth/sign-out'] as const) {
+      expect((await route(message(type), options)).ok, `${type} from options`).toBe(true);
+      for (const sender of [popup, readerPage, composePage, frame, composeFrame, content]) {
+        const reply = await route(message(type), sender);
+        expect(reply.ok === false && reply.error.code, `${type} from ${sender.url}`).toBe('runtime/forbidden');
+      }
+    }
+    const unknown = await route(message('oauth/sign-in', { provider: 'yahoo' }), options);
+    expect(unknown.ok === false && unknown.error.code).toBe('input/invalid');
+    const extra = await route(message('oauth/sign-out', { provider: 'google', revoke: false }), options);
+    expect(extra.ok === false && extra.error.code).toBe('input/invalid');
   });
 
   it('lets the options page manage settings and the address book', async () => {

@@ -215,6 +215,9 @@ function privilegedAttempts(): Attempt[] {
     'compose/build': composed,
     'indicator/get': {},
     'indicator/set': { phrase: 'chosen by a page', colour: 'red', glyph: 'A' },
+    'oauth/accounts': {},
+    'oauth/sign-in': { provider: 'google' },
+    'oauth/sign-out': { provider: 'microsoft' },
   };
   return Object.entries(all).map(([type, req]) => ({ type, req }));
 }
