@@ -76,6 +76,8 @@ export interface CachetBrowserOptions {
   readonly extensionDir?: string;
   readonly hostScript?: string;
   readonly chromiumPath?: string;
+  /** More command-line switches for Chromium (tests: host resolver rules, a test certificate). */
+  readonly extraArgs?: readonly string[];
 }
 
 export interface CachetBrowser {
@@ -301,6 +303,7 @@ export async function launchCachetBrowser(options: CachetBrowserOptions): Promis
       ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
       '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync',
+      ...(options.extraArgs ?? []),
     ],
   });
   try {

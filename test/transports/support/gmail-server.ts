@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { gmailScopes } from '../../../background/oauth/oauth-providers';
-import { bearerOf, startLoopback, type Loopback, type Received, type Reply } from './loopback-http';
+import { bearerOf, startLoopback, type Loopback, type LoopbackOptions, type Received, type Reply } from './loopback-http';
 import { tokenCheck, type OAuthServer } from './oauth-server';
 
 export interface StoredMessage {
@@ -64,11 +64,10 @@ function messageIdOf(raw: Buffer): string | undefined {
   return /^message-id:\s*<([^>]+)>/im.exec(head)?.[1];
 }
 
-export async function startGmailServer(oauth: OAuthServer): Promise<GmailServer> {
+export async function startGmailServer(oauth: OAuthServer, options: LoopbackOptions = {}): Promise<GmailServer> {
   const messages: StoredMessage[] = [];
   const sessions = new Map<string, { length: number; threadId: string | undefined; received: Buffer }>();
   const faults: Reply[] = [];
-  let origin = '';
   const state = { breakUploadAfter: undefined as number | undefined };
 
   function allowed(request: Received, scopes: readonly string[]): Reply | undefined {
@@ -113,7 +112,7 @@ export async function startGmailServer(oauth: OAuthServer): Promise<GmailServer>
         const metadata = request.body.length > 0 ? (JSON.parse(request.body.toString('utf8')) as { threadId?: string }) : {};
         const id = randomBytes(12).toString('base64url');
         sessions.set(id, { length, threadId: metadata.threadId, received: Buffer.alloc(0) });
-        return { status: 200, headers: { Location: `${origin}/upload/gmail/v1/users/me/messages/send?uploadType=resumable&upload_id=${id}`, 'X-GUploader-UploadID': id } };
+        return { status: 200, headers: { Location: `${request.url.origin}/upload/gmail/v1/users/me/messages/send?uploadType=resumable&upload_id=${id}`, 'X-GUploader-UploadID': id } };
       }
       return googleError(400, 'INVALID_ARGUMENT', 'Invalid upload type', 'invalid');
     }
@@ -160,7 +159,6 @@ export async function startGmailServer(oauth: OAuthServer): Promise<GmailServer>
     return googleError(404, 'NOT_FOUND', 'Not Found', 'notFound');
   };
 
-  const loopback = await startLoopback(route);
-  origin = loopback.origin;
-  return Object.assign(state, { loopback, origin, messages, faults, close: () => loopback.close() });
+  const loopback = await startLoopback(route, options);
+  return Object.assign(state, { loopback, origin: loopback.origin, messages, faults, close: () => loopback.close() });
 }

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { graphScopes } from '../../../background/oauth/oauth-providers';
-import { bearerOf, startLoopback, type Loopback, type Received, type Reply } from './loopback-http';
+import { bearerOf, startLoopback, type Loopback, type LoopbackOptions, type Received, type Reply } from './loopback-http';
 import { tokenCheck, type OAuthServer } from './oauth-server';
 
 export interface GraphServer {
@@ -34,7 +34,7 @@ function internetMessageId(mime: Buffer): string | undefined {
   return /^message-id:\s*(<[^>]+>)/im.exec(head)?.[1];
 }
 
-export async function startGraphServer(oauth: OAuthServer): Promise<GraphServer> {
+export async function startGraphServer(oauth: OAuthServer, options: LoopbackOptions = {}): Promise<GraphServer> {
   const sent: GraphServer['sent'] = [];
   const faults: Reply[] = [];
 
@@ -70,7 +70,7 @@ export async function startGraphServer(oauth: OAuthServer): Promise<GraphServer>
       if (filter === null) return graphError(400, 'BadRequest', 'Invalid filter clause');
       const wanted = filter[1]?.replace(/''/g, "'");
       const found = sent.filter((m) => internetMessageId(m.mime) === wanted).slice(0, Number(request.url.searchParams.get('$top') ?? '10'));
-      return { status: 200, body: { '@odata.context': `${loopback.origin}/v1.0/$metadata#users('me')/messages(id)`, value: found.map((m) => ({ '@odata.etag': 'W/"1"', id: m.id })) } };
+      return { status: 200, body: { '@odata.context': `${request.url.origin}/v1.0/$metadata#users('me')/messages(id)`, value: found.map((m) => ({ '@odata.etag': 'W/"1"', id: m.id })) } };
     }
     const value = /^\/v1\.0\/me\/messages\/([^/]+)\/\$value$/.exec(path);
     if (value && request.method === 'GET') {
@@ -81,6 +81,6 @@ export async function startGraphServer(oauth: OAuthServer): Promise<GraphServer>
       return { status: 200, headers: { 'Content-Type': 'text/plain' }, body: message.mime };
     }
     return graphError(404, 'UnknownError', 'Not found');
-  });
+  }, options);
   return { loopback, origin: loopback.origin, sent, faults, close: () => loopback.close() };
 }

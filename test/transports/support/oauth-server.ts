@@ -7,7 +7,7 @@
  * codes. The API servers ask it which tokens are live and what they may do.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { startLoopback, type Loopback, type Received, type Reply } from './loopback-http';
+import { startLoopback, type Loopback, type LoopbackOptions, type Received, type Reply } from './loopback-http';
 
 export type Flavour = 'google' | 'microsoft';
 
@@ -21,6 +21,7 @@ export interface OAuthServerOptions {
   readonly clientId: string;
   /** Google: the secret a web-application client must give. */
   readonly clientSecret?: string;
+  readonly loopback?: LoopbackOptions;
 }
 
 /** What the next sign-in does, as the user or the organisation would make it go. */
@@ -147,7 +148,7 @@ export async function startOAuthServer(options: OAuthServerOptions): Promise<OAu
     if (request.method === 'GET' && (path === '/o/oauth2/v2/auth' || /^\/[^/]+\/oauth2\/v2\.0\/authorize$/.test(path))) return authorize(request);
     if (request.method === 'POST' && (path === '/token' || /^\/[^/]+\/oauth2\/v2\.0\/token$/.test(path))) return token(request);
     return { status: 404, body: 'not found' };
-  });
+  }, options.loopback);
 
   return Object.assign(state, {
     loopback,
