@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEMO_P12_PASSWORD, type DemoUser } from '../../native-host/tooling/demo/demo-pki';
 
+/** Room for the largest message Cachet sends, a layer at a time (execFileSync keeps 1 MiB by default). */
+const maxBuffer = 128 * 1024 * 1024;
+
 function keyPem(user: DemoUser, dir: string): string {
   const file = path.join(dir, `${user.id}.key.pem`);
   execFileSync('openssl', ['pkcs12', '-in', user.p12File, '-passin', `pass:${DEMO_P12_PASSWORD}`, '-nocerts', '-nodes', '-out', file]);
@@ -79,10 +82,10 @@ export function opensslDecryptAndVerify(to: DemoUser, caPemFile: string, message
     const input = path.join(dir, `layer${step}.mime`);
     writeFileSync(input, current);
     if (type.startsWith('multipart/signed') || (/pkcs7-mime/.test(type) && /signed-data/.test(type))) {
-      current = execFileSync('openssl', ['cms', '-verify', '-in', input, '-CAfile', caPemFile, '-purpose', 'smimesign'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      current = execFileSync('openssl', ['cms', '-verify', '-in', input, '-CAfile', caPemFile, '-purpose', 'smimesign'], { stdio: ['pipe', 'pipe', 'pipe'], maxBuffer });
       layers.push('signed');
     } else if (/pkcs7-mime/.test(type) && /enveloped-data|authenveloped-data/.test(type)) {
-      current = execFileSync('openssl', ['cms', '-decrypt', '-in', input, '-recip', to.certificate.pemFile, '-inkey', key], { stdio: ['pipe', 'pipe', 'pipe'] });
+      current = execFileSync('openssl', ['cms', '-decrypt', '-in', input, '-recip', to.certificate.pemFile, '-inkey', key], { stdio: ['pipe', 'pipe', 'pipe'], maxBuffer });
       layers.push('enveloped');
     } else {
       return { entity: current.toString('utf8'), layers };
