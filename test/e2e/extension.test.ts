@@ -156,6 +156,28 @@ describe('Cachet in Chromium, user settings', () => {
     await page.close();
   });
 
+  it('options page shows each mail provider\'s sign-in app and sign-in, with Sign in only where an app is set', async () => {
+    const page = await openPage(browser, 'options.html');
+    const section = page.getByRole('region', { name: 'Mail provider accounts' });
+    const google = section.getByRole('group', { name: 'Google' });
+    const microsoft = section.getByRole('group', { name: 'Microsoft' });
+    await google.getByText('Not signed in.').waitFor();
+    expect(await google.getByRole('button', { name: 'Sign in' }).isDisabled()).toBe(true);
+    expect(await description(google.getByRole('button', { name: 'Sign in' }))).toMatch(/^Not set: add one under/);
+    // An app set in the options shows at once, and its Sign in can be reached by keyboard.
+    expect(await sendFrom(page, 'policy/set-user', { key: 'oauthClients', value: { microsoft: { clientId: '6731de76-14a6-49ae-97bc-6eba6914391e', tenant: 'organizations' } } }))
+      .toMatchObject({ ok: true });
+    await page.reload();
+    await microsoft.getByText('Set in these settings.').waitFor();
+    const signIn = microsoft.getByRole('button', { name: 'Sign in' });
+    expect(await signIn.isEnabled()).toBe(true);
+    await signIn.focus();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Sign in');
+    await section.screenshot({ path: artifactPath('options-mail-providers.png') });
+    expect(await sendFrom(page, 'policy/reset-user', { key: 'oauthClients' })).toMatchObject({ ok: true });
+    await page.close();
+  });
+
   it('the PIN page says so when its request is not open, and never sends a PIN', async () => {
     const page = await openPage(browser, 'pin.html#no-such-prompt');
     await page.getByRole('alert').filter({ hasText: 'This PIN request is no longer open.' }).waitFor();

@@ -1,7 +1,7 @@
 /**
  * The options page: native host status with its fix, the user's own certificates with
- * the default signing identity, the policy with managed keys locked, trust anchors and
- * untrusted certificates, and the address book.
+ * the default signing identity, the mail providers' sign-ins, the policy with managed keys
+ * locked, trust anchors and untrusted certificates, and the address book.
  */
 import '../../styles/base.css';
 import { render } from 'preact';
@@ -15,6 +15,7 @@ import { useRequest } from '../../components/use-request';
 import type { PagePlatform } from '../../platform';
 import { AddressBookSection } from './address-book-section';
 import { IdentitiesSection } from './identities-section';
+import { OAuthAccountsSection } from './oauth-accounts-section';
 import { PolicySection } from './policy-section';
 import { SecurityIndicatorSection } from './security-indicator-section';
 import { TrustSection } from './trust-section';
@@ -94,6 +95,10 @@ function Options({ platform }: { platform: PagePlatform }) {
       {identities.state.status === 'ready'
         ? <IdentitiesSection list={identities.state.value} t={t} choose={chooseIdentity} />
         : <p>{identities.state.status === 'failed' ? `${t('identitiesHeading')}: ${identities.state.message}` : t('loading')}</p>}
+      {/* Keyed on the settings it reads, so a changed client or site choice shows at once. */}
+      {policy.state.status === 'ready' && (
+        <OAuthAccountsSection key={JSON.stringify([policy.state.value.policy.oauthClients, policy.state.value.policy.siteTransports])} send={send} t={t} />
+      )}
       {policy.state.status === 'ready'
         ? <PolicySection view={policy.state.value} t={t} save={savePolicy} reset={resetPolicy} />
         : <p>{policy.state.status === 'failed' ? policy.state.message : t('loading')}</p>}
