@@ -172,6 +172,8 @@ describe('Bob reads Alice\'s message and replies in Roundcube', () => {
     await expect.poll(() => newMessages(maildirPath('alice'), new Set()).length, settle).toBe(1);
     const [reply] = newMessages(maildirPath('alice'), new Set());
     const opened = opensslDecryptAndVerify(pki.users.alice, pki.ca.pemFile, reply ?? '');
+    // No policy asks for it: a Secure reply quoting an encrypted message starts protected.
+    expect(opened.layers).toEqual(['signed', 'enveloped', 'signed']);
     expect(opened.entity).toContain('Thanks, I will be there.');
     expect(opened.entity).toContain('> Bob, the board meets on Thursday.');
   }, 300_000);

@@ -71,8 +71,13 @@ function Compose({ platform, view, identities, defaultSigning, frame, start }: {
   const [sent, setSent] = useState<SendResult>();
   const [withHtml, setWithHtml] = useState(false);
   const [attachments, setAttachments] = useState<PickedAttachment[]>([]);
-  const [sign, setSign] = useState(view.policy.alwaysSign);
-  const [encrypt, setEncrypt] = useState(view.policy.alwaysEncrypt);
+  // Opened from a webmail's Secure button (and so for every reply quoting an encrypted
+  // original), the message starts signed and encrypted: the user asked for protection,
+  // and a quote must not go out in clear by default. Missing certificates then get B7's
+  // warning and choices. The standalone page starts from the policy alone.
+  const secureStart = frame !== undefined;
+  const [sign, setSign] = useState(view.policy.alwaysSign || (secureStart && offered.length > 0));
+  const [encrypt, setEncrypt] = useState(view.policy.alwaysEncrypt || secureStart);
   const [anyway, setAnyway] = useState(false);
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<CreatedMessage>();
