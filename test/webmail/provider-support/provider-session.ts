@@ -1,0 +1,67 @@
+/**
+ * One test file's world: the providers' servers, the browser lock, and Alice's Chromium
+ * with Cachet set up for the file's webmails, made before its tests and closed after; and
+ * the checks every provider test makes of what a server received and what a page shows.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { CachetBrowser } from '../../../native-host/tooling/demo/cachet-browser';
+import { ensureDemoPki, type DemoPki } from '../../../native-host/tooling/demo/demo-pki';
+import { acquireBrowserLock } from '../../e2e/browser-lock';
+import { buildExtension } from '../../e2e/browser';
+import { opensslDecryptAndVerify } from '../openssl-mail';
+import { settle, waitForCachetFrame, webmailContent } from '../roundcube-session';
+import { launchProviderBrowser, type ProviderBrowserOptions } from './provider-browser';
+import { startProviderWorld, type ProviderWorld } from './provider-world';
+
+export interface ProviderSession {
+  readonly pki: DemoPki;
+  readonly world: ProviderWorld;
+  readonly alice: CachetBrowser;
+}
+
+/** Registers the file's beforeAll and afterAll; the session's fields are there once beforeAll ran. */
+export function useProviderSession(options: (world: ProviderWorld) => Omit<ProviderBrowserOptions, 'pki' | 'chromiumArgs'>): ProviderSession {
+  const session = {} as { pki: DemoPki; world: ProviderWorld; alice: CachetBrowser };
+  let release: (() => void) | undefined;
+  beforeAll(async () => {
+    buildExtension();
+    session.pki = ensureDemoPki();
+    session.world = await startProviderWorld();
+    release = await acquireBrowserLock();
+    session.alice = await launchProviderBrowser({ ...options(session.world), pki: session.pki, chromiumArgs: session.world.chromiumArgs });
+  }, 300_000);
+  afterAll(async () => {
+    await session.alice?.close();
+    release?.();
+    await session.world?.close();
+  });
+  return session;
+}
+
+/**
+ * What `openssl cms` makes of a message Bob received: decrypted with his key, every
+ * signature verified against the demo CA (the outer one covers the encrypted message, so no
+ * byte of it changed after Cachet signed it).
+ */
+export function opensslAsBob(pki: DemoPki, message: Uint8Array): { entity: string; layers: string[] } {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'cachet-provider-received-')), 'message.eml');
+  writeFileSync(file, message);
+  return opensslDecryptAndVerify(pki.users.bob, pki.ca.pemFile, file);
+}
+
+/** Cachet's reader frame in the page shows `secret` under a good signature, and the page's own documents never hold it. */
+export async function expectReaderShows(page: Page, extensionOrigin: string, secret: string): Promise<void> {
+  const reader = await waitForCachetFrame(page, extensionOrigin, 'reader.html');
+  await expect.poll(() => reader.locator('.message-text').textContent().catch(() => ''), settle).toContain(secret);
+  await expect.poll(() => reader.locator('.banner').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-verdict'))), settle).toEqual(['good']);
+  expect(await webmailContent(page, extensionOrigin)).not.toContain(secret);
+}
+
+/** The redirect URI Chromium's web-auth-flow window intercepts: identity.getRedirectURL(). */
+export function chromiumRedirectUri(extensionOrigin: string): string {
+  return `https://${new URL(extensionOrigin).host}.chromiumapp.org/`;
+}
