@@ -106,6 +106,11 @@ async function buildExtension(target) {
     // Firefox runs the background as an event page and ignores service_worker.
     const { service_worker: worker, ...background } = manifest.background;
     manifest.background = { ...background, scripts: [worker] };
+    // Nothing goes to Cachet's makers or to third parties. What leaves the browser goes,
+    // at the user's command, to the services the user chose: their own mail servers and
+    // provider APIs (Gmail, Microsoft Graph, JMAP) with their own sign-in, and the CRL and
+    // issuer URLs their correspondents' certificates name. Hence "none" (reviewed when the
+    // provider transports were added).
     manifest.browser_specific_settings = { gecko: { id: FIREFOX_ID, strict_min_version: '142.0', data_collection_permissions: { required: ['none'] } } };
     if (manifest.permissions) manifest.permissions = manifest.permissions.filter((p) => p !== 'offscreen');
   }
