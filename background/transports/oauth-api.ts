@@ -4,7 +4,7 @@
  * sign-in ask for it and is reported as such.
  */
 import { CachetError } from '../../src/errors';
-import type { OAuthTokens } from '../oauth/oauth-tokens';
+import { scopeLabel, type OAuthTokens } from '../oauth/oauth-tokens';
 import type { OAuthProvider } from '../oauth/oauth-providers';
 import { apiRequest, rereadable, type ApiCall, type ApiRequestOptions } from './api-request';
 
@@ -35,12 +35,8 @@ export async function oauthRequest(tokens: OAuthTokens, provider: OAuthProvider,
     if (await call.scopeRefused(copy())) {
       for (const scope of call.scopes) await tokens.scopeRefused(provider, scope);
       throw new CachetError('oauth/scope-missing',
-        `${call.service} refused: Cachet's sign-in lacks the permission this needs (${call.scopes.map(shortScope).join(', ')}). The next try asks you to allow it`);
+        `${call.service} refused: Cachet's sign-in lacks the permission this needs (${call.scopes.map(scopeLabel).join(', ')}). The next try asks you to allow it`);
     }
     return copy();
   }
-}
-
-function shortScope(scope: string): string {
-  return scope.replace(/^https:\/\/www\.googleapis\.com\/auth\//, '').replace(/^https:\/\/graph\.microsoft\.com\//, '');
 }
