@@ -6,7 +6,7 @@
  * worker stays awake, and sending must still find the tab and the site it belongs to.
  */
 import { CachetError } from '../src/errors';
-import type { ComposeMode, ComposePrefill } from '../src/protocol/runtime';
+import type { ComposeMode, ComposePrefill, ProviderMessage } from '../src/protocol/runtime';
 import type { StorageArea } from './storage-area';
 
 export interface ComposeSlot {
@@ -20,6 +20,8 @@ export interface ComposeSlot {
   readonly fields: ComposePrefill;
   readonly originalUrl?: string;
   readonly originalMessageId?: string;
+  /** The original as the webmail's API names it (Outlook: Microsoft Graph's id). */
+  readonly originalProvider?: ProviderMessage;
 }
 
 export interface ComposeFrames {

@@ -1,25 +1,32 @@
 import { CachetError, isCachetError } from '../../src/errors';
 import type { ComposeFrameView } from '../../src/protocol/runtime';
+import type { ComposeSlot } from '../compose-frames';
 import { quoteOriginal } from '../compose/original-quote';
 import type { Handler } from '../handler';
+import { fetchProviderMessage } from '../provider-message';
 import type { BackgroundServices } from '../services';
+
+/** The original's raw source, wherever the slot says it is; undefined for a slot without one. */
+function originalOf({ pageSource, transport }: BackgroundServices, slot: ComposeSlot): Promise<Uint8Array> | undefined {
+  if (slot.originalUrl !== undefined) return pageSource(slot.site, slot.originalUrl);
+  if (slot.originalMessageId !== undefined) return transport.fetchByMessageId(slot.site, slot.originalMessageId);
+  return slot.originalProvider === undefined ? undefined : fetchProviderMessage(transport, slot.site, slot.originalProvider);
+}
 
 /**
  * The compose frame redeems its token. For a reply or forward the original is fetched
  * and read here, so the quote comes from Cachet's own decrypted copy and never from the
  * webmail page (which only ever held the ciphertext).
  */
-export const composeOpenFrame = ({ composeFrames, pageSource, reader, transport }: BackgroundServices): Handler<'compose/open-frame'> =>
+export const composeOpenFrame = (services: BackgroundServices): Handler<'compose/open-frame'> =>
   async ({ token }, sender) => {
     if (sender.kind !== 'secure-frame') throw new CachetError('runtime/forbidden', 'only a compose frame redeems a compose token');
-    const slot = await composeFrames.redeem(token, sender.tabId);
+    const slot = await services.composeFrames.redeem(token, sender.tabId);
     const view: ComposeFrameView = { slot: slot.slot, site: slot.site, mode: slot.mode, fields: slot.fields };
-    if (slot.originalUrl === undefined && slot.originalMessageId === undefined) return view;
+    const original = originalOf(services, slot);
+    if (original === undefined) return view;
     try {
-      const source = slot.originalUrl !== undefined
-        ? await pageSource(slot.site, slot.originalUrl)
-        : await transport.fetchByMessageId(slot.site, slot.originalMessageId ?? '');
-      return { ...view, quote: await quoteOriginal(source, reader) };
+      return { ...view, quote: await quoteOriginal(await original, services.reader) };
     } catch (error) {
       return { ...view, quoteProblem: isCachetError(error) ? error.message : 'the original message could not be read' };
     }

@@ -4,7 +4,8 @@ import type { BackgroundServices } from '../services';
 
 /**
  * A webmail tab asks for a compose frame. The site whose mail account will send is the
- * sender's origin as the browser gives it; the original of a reply must be of it too.
+ * sender's origin as the browser gives it; the original of a reply must be of it too, and
+ * one named by the webmail's API is fetched by that site's fetch transport.
  */
 export const frameOpenCompose = ({ composeFrames }: BackgroundServices): Handler<'frame/open-compose'> =>
   (req, sender) => {
@@ -22,5 +23,6 @@ export const frameOpenCompose = ({ composeFrames }: BackgroundServices): Handler
       fields: req.fields,
       ...(req.originalUrl !== undefined ? { originalUrl: req.originalUrl } : {}),
       ...(req.originalMessageId !== undefined ? { originalMessageId: req.originalMessageId } : {}),
+      ...(req.originalProvider !== undefined ? { originalProvider: req.originalProvider } : {}),
     });
   };

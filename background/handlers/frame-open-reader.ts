@@ -1,6 +1,7 @@
 import { CachetError } from '../../src/errors';
 import { base64ToBytes } from '../../src/protocol/runtime-bytes';
 import type { Handler } from '../handler';
+import { fetchProviderMessage } from '../provider-message';
 import type { BackgroundServices } from '../services';
 
 /**
@@ -15,8 +16,7 @@ export const frameOpenReader = ({ readerFrames, pageSource, transport }: Backgro
     let source: Uint8Array;
     if (req.provider !== undefined) {
       if (sender.origin === null) throw new CachetError('runtime/forbidden', 'a message is fetched for a webmail page only');
-      if (!transport.fetchByProviderId) throw new CachetError('mail/no-account', `no transport of ${sender.origin} fetches messages by the webmail's own ids`);
-      source = await transport.fetchByProviderId(sender.origin, req.provider.id);
+      source = await fetchProviderMessage(transport, sender.origin, req.provider);
     } else {
       source = req.sourceUrl !== undefined ? await pageSource(sender.origin, req.sourceUrl) : base64ToBytes(req.source ?? '');
     }

@@ -10,9 +10,10 @@ import type { ComposeMode, ComposePrefill, ProviderMessage } from '../../src/pro
 /**
  * How the raw RFC 5322 message behind a view is had: a URL of the page's own origin,
  * fetched by the background with the page's session; or, where the webmail offers no
- * raw source, the Message-ID, fetched over IMAP from the site's mail account.
+ * raw source, the Message-ID, fetched from the site's mail account; or the message as the
+ * webmail's API names it (Outlook: Microsoft Graph), fetched by the site's fetch transport.
  */
-export type RawSource = { readonly url: string } | { readonly messageId: string };
+export type RawSource = { readonly url: string } | { readonly messageId: string } | ProviderMessage;
 
 export type SecureKind = 'encrypted' | 'signed';
 

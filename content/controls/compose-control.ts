@@ -6,13 +6,22 @@
  * webmail's saved draft of the form is deleted and the tab goes back to the mailbox;
  * closing the frame gives the webmail's editor back.
  */
-import type { ComposeView } from '../adapters/adapter';
+import type { Req } from '../../src/protocol/runtime';
+import type { ComposeView, RawSource } from '../adapters/adapter';
 import type { ContentPlatform } from '../content-platform';
 import { createControlHost } from './control-host';
 import { lockIcon } from './control-styles';
 import { actionButton, hideElement } from './control-parts';
 import { discardSavedDraft } from './discard-draft';
 import { createSecureFrame, type SecureFrame } from './secure-frame';
+
+/** The fields of `frame/open-compose` that name a reply's or forward's original. */
+function originalRequest(original: RawSource | undefined): Pick<Req<'frame/open-compose'>, 'originalUrl' | 'originalMessageId' | 'originalProvider'> {
+  if (original === undefined) return {};
+  if ('url' in original) return { originalUrl: original.url };
+  if ('messageId' in original) return { originalMessageId: original.messageId };
+  return { originalProvider: { provider: original.provider, id: original.id } };
+}
 
 export function mountCompose(view: ComposeView, platform: ContentPlatform): () => void {
   const doc = view.toolbar.ownerDocument;
@@ -83,7 +92,7 @@ export function mountCompose(view: ComposeView, platform: ContentPlatform): () =
         const opened = await platform.send('frame/open-compose', {
           fields: view.readFields(),
           mode: view.mode,
-          ...(view.original === undefined ? {} : 'url' in view.original ? { originalUrl: view.original.url } : { originalMessageId: view.original.messageId }),
+          ...originalRequest(view.original),
         });
         if (removed || panel === undefined) return;
         slot = opened.slot;

@@ -210,13 +210,16 @@ const validators: { readonly [K in RuntimeCommand]: (raw: unknown) => Req<K> } =
     return { messageId, source: text(f, 'source', maxMessageBase64, base64) };
   },
   'frame/open-compose': (raw) => {
-    const f = record(raw, ['fields', 'mode', 'originalUrl', 'originalMessageId']);
-    if (f['originalUrl'] !== undefined && f['originalMessageId'] !== undefined) throw invalid('give at most one of originalUrl and originalMessageId');
+    const f = record(raw, ['fields', 'mode', 'originalUrl', 'originalMessageId', 'originalProvider']);
+    if (['originalUrl', 'originalMessageId', 'originalProvider'].filter((k) => f[k] !== undefined).length > 1) {
+      throw invalid('give at most one of originalUrl, originalMessageId and originalProvider');
+    }
     return {
       fields: composePrefill(f['fields']),
       mode: composeMode(f['mode']),
       ...(f['originalUrl'] !== undefined ? { originalUrl: webUrl(f, 'originalUrl') } : {}),
       ...(f['originalMessageId'] !== undefined ? { originalMessageId: messageId(f['originalMessageId'], 'originalMessageId') } : {}),
+      ...(f['originalProvider'] !== undefined ? { originalProvider: providerMessage(f['originalProvider']) } : {}),
     };
   },
   'compose/open-frame': (raw) => ({ token: text(record(raw, ['token']), 'token', 128, sessionId) }),

@@ -373,11 +373,13 @@ export type RuntimeProtocol = {
   'frame/open-reader': { req: { messageId: string; source?: string; sourceUrl?: string; provider?: ProviderMessage }; res: { url: string } };
   /**
    * A content script asks for a compose frame, prefilled from the webmail's form. For a
-   * reply or forward, `originalUrl` is where the original's raw source is (same origin),
-   * or `originalMessageId` its Message-ID, fetched from the site's mail account.
+   * reply or forward, at most one of: `originalUrl`, where the original's raw source is
+   * (same origin); `originalMessageId`, its Message-ID, fetched from the site's mail
+   * account; or `originalProvider`, the original as the webmail's API names it, fetched
+   * by the site's fetch transport as `frame/open-reader` fetches a `provider` message.
    */
   'frame/open-compose': {
-    req: { fields: ComposePrefill; mode: ComposeMode; originalUrl?: string; originalMessageId?: string };
+    req: { fields: ComposePrefill; mode: ComposeMode; originalUrl?: string; originalMessageId?: string; originalProvider?: ProviderMessage };
     res: { url: string; slot: string };
   };
   /** The compose frame redeems its one-time token. */

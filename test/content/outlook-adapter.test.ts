@@ -98,11 +98,29 @@ describe('Outlook adapter on reconstructed captures', () => {
     const [view] = composes;
     expect(view?.mode).toBe('reply');
     expect(view?.readFields()).toMatchObject({ to: ['alice@example.com'], cc: [], subject: 'RE: Quarterly figures' });
+    // The original is the message above, by its Graph id; Outlook's own quote is not read.
+    expect(view?.original).toEqual({ provider: 'graph', id: graphId });
     // A forward is told by its subject; a reply whose subject Outlook left out by its quote.
     (doc.querySelector('input[aria-label="Add a subject"]') as HTMLInputElement).value = 'FW: Quarterly figures';
-    expect(outlookAdapter.scan(doc).composes[0]?.mode).toBe('forward');
+    expect(outlookAdapter.scan(doc).composes[0]).toMatchObject({ mode: 'forward', original: { provider: 'graph', id: graphId } });
     doc.querySelector('input[aria-label="Add a subject"]')?.remove();
     expect(outlookAdapter.scan(doc).composes[0]?.mode).toBe('reply');
+  });
+
+  it('names no original for a new message, nor where the message above cannot be told', () => {
+    // A new message written in the pane (no reply prefix, no quote block) has none.
+    const fresh = page('compose-reply', (html) => html.replace('value="RE: Quarterly figures"', 'value="Budget"').replace(/<div id="divRplyFwdMsg"[\s\S]*?<\/div>/, ''));
+    expect(outlookAdapter.scan(fresh).composes[0]).toMatchObject({ mode: 'new' });
+    expect(outlookAdapter.scan(fresh).composes[0]?.original).toBeUndefined();
+    // The address names a conversation, or no message: the reply's original is not guessed.
+    for (const address of ['/mail/inbox/id/AAQkADAwZjQ5YTM4LWE1MmItNGQxZC1iOTZhLTIyNmY4ZWZmN2M0MQAQAB7RaLTd5zNGkXmSV3u4bRw%3D', '/mail/inbox']) {
+      const doc = page('compose-reply', (html) => html.replace(/^<!-- \S+ -->/, `<!-- ${address} -->`));
+      expect(outlookAdapter.scan(doc).composes[0]).toMatchObject({ mode: 'reply' });
+      expect(outlookAdapter.scan(doc).composes[0]?.original).toBeUndefined();
+    }
+    // A second body in the pane leaves the id tied to neither.
+    const two = page('compose-reply', (html) => html.replace('<div id="UniqueMessageBody_1"', '<div id="UniqueMessageBody_0" role="document"></div><div id="UniqueMessageBody_1"'));
+    expect(outlookAdapter.scan(two).composes[0]?.original).toBeUndefined();
   });
 
   it('sends the user back to Outlook.com\'s mailbox of the same account', () => {

@@ -1,15 +1,20 @@
 /**
  * Cachet's shared controls driven by the Outlook adapter on the reconstructed captures:
  * the reader hands the background Microsoft Graph's id of the message, which the request
- * validator takes and the background refuses, plainly, while no transport fetches by it;
- * the Secure button sits before Send; a page whose selectors no longer match is left as it was.
+ * validator takes and the site's fetch transport fetches by; the Secure button sits before
+ * Send, and a Secure reply names its original by the same id, quoted in the compose frame
+ * only; a page whose selectors no longer match is left as it was.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { createComposeFrames } from '../../background/compose-frames';
+import { composeOpenFrame } from '../../background/handlers/compose-open-frame';
+import { frameOpenCompose } from '../../background/handlers/frame-open-compose';
 import { frameOpenReader } from '../../background/handlers/frame-open-reader';
 import type { BackgroundServices } from '../../background/services';
 import { outlookAdapter } from '../../content/adapters/outlook/adapter';
 import type { PageController } from '../../content/page-controller';
 import { validateRequest } from '../../src/protocol/runtime-requests';
+import { memoryStorage } from '../background/memory-storage';
 import { controlledCapture, settle, shadowButton } from './fake-platform';
 
 const work = 'https://outlook.office.com';
@@ -80,6 +85,37 @@ describe('Cachet in Outlook on the web', () => {
     fake.emit({ cachetEvent: 'compose/sent', slot: 'slot1' });
     await settle();
     expect(fake.navigations).toEqual([`${work}/mail/`]);
+  });
+
+  it('opens a Secure reply with the original named by its Graph id, which the background quotes in the compose frame alone', async () => {
+    const { doc, fake } = start('compose-reply');
+    await settle();
+    const bar = doc.querySelector('.OTADH') as HTMLElement;
+    shadowButton(bar.firstElementChild as HTMLElement).click();
+    await settle();
+    const asked = fake.requests.find((r) => r.type === 'frame/open-compose');
+    expect(asked?.req).toEqual({
+      fields: { from: 'carol@example.test', to: ['alice@example.com'], cc: [], bcc: [], subject: 'RE: Quarterly figures' },
+      mode: 'reply',
+      originalProvider: { provider: 'graph', id: graphId },
+    });
+    // The background takes it; the original is fetched only when the compose frame redeems its token.
+    const req = validateRequest('frame/open-compose', asked?.req);
+    const fetched: unknown[] = [];
+    const plaintext = 'Q4 revenue: 4.2 million';
+    const services = {
+      composeFrames: createComposeFrames('chrome-extension://id/compose.html', memoryStorage(), () => `tok${fetched.length}tok`),
+      pageSource: () => Promise.reject(new Error('not the page')),
+      transport: { fetchByProviderId: (site: string, id: string) => { fetched.push([site, id]); return Promise.resolve(new TextEncoder().encode('Message-ID: <q4@example.com>\r\n\r\n')); } },
+      reader: { open: () => Promise.resolve({ from: 'Alice <alice@example.com>', date: 'Mon, 7 Dec 2026 10:02:00 +0000', subject: 'Quarterly figures', html: null, text: plaintext }) },
+    } as unknown as BackgroundServices;
+    const opened = await frameOpenCompose(services)(req, { kind: 'content-script', tabId: 6, frameId: 0, origin: work });
+    expect(fetched).toEqual([]);
+    expect(JSON.stringify(opened)).not.toContain('Q4');
+    const view = await composeOpenFrame(services)({ token: opened.url.split('#')[1] ?? '' }, { kind: 'secure-frame', page: '/compose.html', tabId: 6, frameId: 2 });
+    expect(fetched).toEqual([[work, graphId]]);
+    expect(view.quote).toMatchObject({ from: 'Alice <alice@example.com>', text: plaintext, messageId: '<q4@example.com>' });
+    expect(doc.documentElement.outerHTML).not.toContain('Q4');
   });
 
   it.each([
