@@ -15,6 +15,8 @@ const capturesDir = fileURLToPath(new URL('../../content/captures/', import.meta
 export const gmailOrigin = 'https://mail.google.com';
 export const gmailDownloadOrigin = 'https://mail-attachment.googleusercontent.com';
 export const outlookOrigin = 'https://outlook.office.com';
+/** A webmail of the organisation's own (the Roundcube captures) whose mail goes through its JMAP server. */
+export const jmapWebmailOrigin = 'https://webmail.example.test';
 
 export interface Capture {
   /** The address the capture was taken at, from its first line (a path, maybe with a fragment). */
@@ -101,6 +103,15 @@ export function startGmailSite(options: LoopbackOptions): Promise<CaptureSite> {
     if (request.url.pathname.startsWith('/mail/')) return page();
     return { status: 404, body: 'not found' };
   }, options);
+}
+
+/**
+ * A webmail of the organisation's own showing the Roundcube captures at every address; its
+ * own requests (a draft's deletion after sending) are answered and kept. Raw messages come
+ * through JMAP only.
+ */
+export function startJmapWebmailSite(options: LoopbackOptions): Promise<CaptureSite> {
+  return captureSite(jmapWebmailOrigin, (request, _site, page) => (request.method === 'GET' ? page() : { status: 200, body: {} }), options);
 }
 
 /** outlook.office.com: every address under /mail/ shows the capture; raw messages come from Graph only. */

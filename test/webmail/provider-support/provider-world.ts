@@ -12,7 +12,7 @@ import { startGraphServer, type GraphServer } from '../../transports/support/gra
 import type { Loopback } from '../../transports/support/loopback-http';
 import { googleClient, microsoftClient } from '../../transports/support/oauth-harness';
 import { startOAuthServer, type OAuthServer } from '../../transports/support/oauth-server';
-import { startGmailSite, startOutlookSite, type CaptureSite } from './capture-sites';
+import { startGmailSite, startJmapWebmailSite, startOutlookSite, type CaptureSite } from './capture-sites';
 import { makeTestCertificate } from './test-certificate';
 
 export interface ProviderWorld {
@@ -22,6 +22,7 @@ export interface ProviderWorld {
   readonly graph: GraphServer;
   readonly gmailSite: CaptureSite;
   readonly outlookSite: CaptureSite;
+  readonly jmapWebmailSite: CaptureSite;
   /** The switches that send the host names here and accept the test certificate. */
   readonly chromiumArgs: readonly string[];
   /** The OAuth clients registered with the loopback providers, as `oauthClients` takes them. */
@@ -29,14 +30,14 @@ export interface ProviderWorld {
   close(): Promise<void>;
 }
 
-const hostsOf = (world: Record<string, Loopback>): string[] => Object.keys(world);
+const hostNames = [
+  'mail.google.com', 'mail-attachment.googleusercontent.com', 'outlook.office.com', 'webmail.example.test',
+  'gmail.googleapis.com', 'graph.microsoft.com', 'accounts.google.com', 'oauth2.googleapis.com', 'login.microsoftonline.com',
+] as const;
+type HostName = (typeof hostNames)[number];
 
 export async function startProviderWorld(): Promise<ProviderWorld> {
-  const names = {
-    pages: ['mail.google.com', 'mail-attachment.googleusercontent.com', 'outlook.office.com'],
-    apis: ['gmail.googleapis.com', 'graph.microsoft.com', 'accounts.google.com', 'oauth2.googleapis.com', 'login.microsoftonline.com'],
-  };
-  const certificate = makeTestCertificate([...names.pages, ...names.apis]);
+  const certificate = makeTestCertificate(hostNames);
   const tls = { key: certificate.key, cert: certificate.cert };
   // The APIs and token endpoints are called by the extension's service worker from its own
   // origin, without host permission for them: they must answer cross-origin callers.
@@ -47,23 +48,25 @@ export async function startProviderWorld(): Promise<ProviderWorld> {
   const graph = await startGraphServer(microsoft, api);
   const gmailSite = await startGmailSite({ tls });
   const outlookSite = await startOutlookSite({ tls });
-  const servers: Record<string, Loopback> = {
+  const jmapWebmailSite = await startJmapWebmailSite({ tls });
+  const servers: Record<HostName, Loopback> = {
     'mail.google.com': gmailSite.loopback,
     'mail-attachment.googleusercontent.com': gmailSite.loopback,
     'outlook.office.com': outlookSite.loopback,
+    'webmail.example.test': jmapWebmailSite.loopback,
     'gmail.googleapis.com': gmail.loopback,
     'graph.microsoft.com': graph.loopback,
     'accounts.google.com': google.loopback,
     'oauth2.googleapis.com': google.loopback,
     'login.microsoftonline.com': microsoft.loopback,
   };
-  const rules = hostsOf(servers).map((host) => `MAP ${host} 127.0.0.1:${new URL(servers[host]?.origin ?? '').port}`);
+  const rules = hostNames.map((host) => `MAP ${host} 127.0.0.1:${new URL(servers[host].origin).port}`);
   return {
-    google, microsoft, gmail, graph, gmailSite, outlookSite,
+    google, microsoft, gmail, graph, gmailSite, outlookSite, jmapWebmailSite,
     chromiumArgs: [`--host-resolver-rules=${rules.join(', ')}`, `--ignore-certificate-errors-spki-list=${certificate.spkiHash}`],
     oauthClients: { google: googleClient, microsoft: microsoftClient },
     async close() {
-      await Promise.all([google, microsoft, gmail, graph, gmailSite, outlookSite].map((server) => server.close()));
+      await Promise.all([google, microsoft, gmail, graph, gmailSite, outlookSite, jmapWebmailSite].map((server) => server.close()));
     },
   };
 }

@@ -1,0 +1,72 @@
+/**
+ * A webmail whose mail goes through the organisation's JMAP server, in Chromium with Cachet
+ * (issue 15): the Roundcube captures served as https://webmail.example.test, `siteTransports`
+ * sending and fetching through JMAP, and the server a real one, Debian's Cyrus IMAP on
+ * loopback. Alice writes through Cachet's Secure compose; Cachet asks her JMAP login in its
+ * own password page, uploads the message, imports it into Sent and submits it, and what
+ * Cyrus hands to SMTP is the message Cachet built byte for byte, as its Sent copy is:
+ * `openssl cms` decrypts it with Bob's key and verifies it against the demo CA. Replying to
+ * it, Cachet fetches the original from Cyrus by its Message-ID and quotes it from its own
+ * decrypted copy.
+ */
+import { describe, expect, it } from 'vitest';
+import { cyrusJmapUrl, cyrusUser, startSubmissionSink, useCyrus } from './provider-support/cyrus-jmap';
+import { jmapWebmailOrigin } from './provider-support/capture-sites';
+import { opensslAsBob, useProviderSession } from './provider-support/provider-session';
+import { pressSend, writeToBob } from './provider-support/secure-compose';
+import { pressSecure, settle, waitForCachetFrame, webmailContent } from './roundcube-session';
+
+const body = 'Bob, the JMAP figures: 6174 units. Keep them to yourself.';
+useCyrus();
+const session = useProviderSession(() => ({
+  sites: [jmapWebmailOrigin],
+  // Cyrus answers no cross-origin callers (its httpallowcors is off), so the service worker
+  // reaches it only with host permission for it. Cachet asks for none for a JMAP server:
+  // the user grants it in the browser's extension settings, as done here.
+  grant: [jmapWebmailOrigin, new URL(cyrusJmapUrl).origin],
+  settings: { siteTransports: [{ origin: jmapWebmailOrigin, send: 'jmap', fetch: 'jmap', jmapUrl: cyrusJmapUrl, jmapUser: cyrusUser }] },
+}));
+let sentMessageId = '';
+
+describe('a webmail sending and fetching through JMAP', () => {
+  it('sends through Cyrus: what it submits is what Cachet built', async () => {
+    const { world, alice, pki } = session;
+    const sink = await startSubmissionSink();
+    try {
+      const page = await alice.context.newPage();
+      await page.goto(world.jmapWebmailSite.show('roundcube-1.6.5/compose-new.html'));
+      await pressSecure(page);
+      const compose = await waitForCachetFrame(page, alice.extensionOrigin, 'compose.html');
+      await compose.getByLabel('Subject').fill('Through JMAP');
+      await writeToBob(compose, body);
+      expect(await webmailContent(page, alice.extensionOrigin)).not.toContain('6174');
+      await pressSend(compose);
+
+      await expect.poll(() => sink.deliveries.length, settle).toBe(1);
+      const [delivery] = sink.deliveries;
+      expect(delivery?.from).toBe('alice@example.test');
+      expect(delivery?.to).toEqual(['bob@example.test']);
+      const opened = opensslAsBob(pki, delivery?.data ?? new Uint8Array());
+      expect(opened.layers).toEqual(['signed', 'enveloped', 'signed']);
+      expect(opened.entity).toContain(body);
+      sentMessageId = /^Message-ID:\s*(<[^>]+>)/im.exec(delivery?.data.toString('latin1') ?? '')?.[1] ?? '';
+      expect(sentMessageId).not.toBe('');
+      await page.close();
+    } finally {
+      await sink.close();
+    }
+  }, 180_000);
+
+  it('fetches the original of a reply from Cyrus by its Message-ID and quotes Cachet\'s own decrypted copy', async () => {
+    const { world, alice } = session;
+    expect(sentMessageId).not.toBe('');
+    const page = await alice.context.newPage();
+    // The reply form names its original as Roundcube does, by the Message-ID of Alice's Sent copy.
+    await page.goto(world.jmapWebmailSite.show('roundcube-1.6.5/compose-reply.html', (html) => html.replace('"reply_msgid":"mid:1"', `"reply_msgid":${JSON.stringify(sentMessageId)}`)));
+    await pressSecure(page);
+    const compose = await waitForCachetFrame(page, alice.extensionOrigin, 'compose.html');
+    await expect.poll(() => compose.getByLabel('Message').inputValue(), settle).toContain(`> ${body}`);
+    expect(await webmailContent(page, alice.extensionOrigin)).not.toContain('6174');
+    await page.close();
+  }, 120_000);
+});

@@ -1,0 +1,64 @@
+/**
+ * The real JMAP server for the browser tests: Debian's Cyrus IMAP on loopback
+ * (native-host/tooling/jmap/cyrus.sh), started here unless it runs already (the run's
+ * global setup starts it for the tests under a jmap folder) and stopped after only if
+ * started here; and the SMTP server Cyrus submits to, on the port its configuration names.
+ */
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
+import { startSmtpSink, type Delivery } from '../../transports/jmap/smtp-sink';
+
+const script = fileURLToPath(new URL('../../../native-host/tooling/jmap/cyrus.sh', import.meta.url));
+/** cyrus.sh: JMAP on port 18080, the user alice with the password alice-secret, submission to port 12525. */
+export const cyrusJmapUrl = 'http://127.0.0.1:18080/';
+export const cyrusUser = 'alice';
+const submissionPort = 12525;
+
+function running(): boolean {
+  try {
+    execFileSync('bash', [script, 'status'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function useCyrus(): void {
+  let started = false;
+  beforeAll(() => {
+    if (running()) return;
+    execFileSync('bash', [script, 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    started = true;
+  }, 120_000);
+  afterAll(() => {
+    if (started) execFileSync('bash', [script, 'stop'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  });
+}
+
+export interface SubmissionSink {
+  readonly deliveries: Delivery[];
+  close(): Promise<void>;
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+/**
+ * The SMTP server on Cyrus' submission port. test/transports/jmap/ holds the same port while
+ * its file runs, so a port in use is waited for rather than taken as a failure.
+ */
+export async function startSubmissionSink(waitMs = 120_000): Promise<SubmissionSink> {
+  const deadline = Date.now() + waitMs;
+  while (!(await portFree(submissionPort))) {
+    if (Date.now() > deadline) throw new Error(`port ${submissionPort}, where Cyrus submits mail, stayed taken`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return startSmtpSink(submissionPort);
+}
