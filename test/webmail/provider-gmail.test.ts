@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { artifactPath } from '../e2e/browser';
 import { signedAndEncrypted } from './openssl-mail';
 import { gmailDownloadOrigin, gmailOrigin } from './provider-support/capture-sites';
-import { chromiumRedirectUri, expectReaderShows, opensslAsBob, useProviderSession } from './provider-support/provider-session';
+import { chromiumRedirectUri, expectReaderShows, expectSignedAndEncryptedToBob, useProviderSession } from './provider-support/provider-session';
 import { pressSend, writeToBob } from './provider-support/secure-compose';
 import { pressSecure, settle, waitForCachetFrame, webmailContent } from './roundcube-session';
 
@@ -51,9 +51,7 @@ describe('Gmail', () => {
     expect(apiCall?.url.href).toBe('https://gmail.googleapis.com/gmail/v1/users/me/messages/send');
     expect(sent?.via).toBe('json');
 
-    const opened = opensslAsBob(pki, sent?.raw ?? new Uint8Array());
-    expect(opened.layers).toEqual(['signed', 'enveloped', 'signed']);
-    expect(opened.entity).toContain(body);
+    expectSignedAndEncryptedToBob(pki, sent?.raw ?? new Uint8Array(), 'Budget 2027', body);
     await page.waitForURL(`${gmailOrigin}/mail/u/0/#inbox`);
     await page.close();
   }, 180_000);

@@ -10,9 +10,9 @@
  * decrypted copy.
  */
 import { describe, expect, it } from 'vitest';
-import { cyrusJmapUrl, cyrusUser, startSubmissionSink, useCyrus } from './provider-support/cyrus-jmap';
+import { cyrusJmapUrl, cyrusUser, messageInCyrus, startSubmissionSink, useCyrus } from './provider-support/cyrus-jmap';
 import { jmapWebmailOrigin } from './provider-support/capture-sites';
-import { opensslAsBob, useProviderSession } from './provider-support/provider-session';
+import { expectSignedAndEncryptedToBob, useProviderSession } from './provider-support/provider-session';
 import { pressSend, writeToBob } from './provider-support/secure-compose';
 import { pressSecure, settle, waitForCachetFrame, webmailContent } from './roundcube-session';
 
@@ -46,11 +46,10 @@ describe('a webmail sending and fetching through JMAP', () => {
       const [delivery] = sink.deliveries;
       expect(delivery?.from).toBe('alice@example.test');
       expect(delivery?.to).toEqual(['bob@example.test']);
-      const opened = opensslAsBob(pki, delivery?.data ?? new Uint8Array());
-      expect(opened.layers).toEqual(['signed', 'enveloped', 'signed']);
-      expect(opened.entity).toContain(body);
+      expectSignedAndEncryptedToBob(pki, delivery?.data ?? new Uint8Array(), 'Through JMAP', body);
       sentMessageId = /^Message-ID:\s*(<[^>]+>)/im.exec(delivery?.data.toString('latin1') ?? '')?.[1] ?? '';
-      expect(sentMessageId).not.toBe('');
+      // Cyrus handed on the bytes it was given, the ones it keeps in Alice's Sent.
+      expect(Buffer.from(await messageInCyrus(sentMessageId)).equals(delivery?.data ?? Buffer.alloc(0))).toBe(true);
       await page.close();
     } finally {
       await sink.close();

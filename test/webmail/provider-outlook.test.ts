@@ -13,7 +13,7 @@ import { graphId } from '../../content/adapters/outlook/selectors';
 import { artifactPath } from '../e2e/browser';
 import { signedAndEncrypted } from './openssl-mail';
 import { outlookOrigin, readCapture } from './provider-support/capture-sites';
-import { chromiumRedirectUri, expectReaderShows, opensslAsBob, useProviderSession } from './provider-support/provider-session';
+import { chromiumRedirectUri, expectReaderShows, expectSignedAndEncryptedToBob, useProviderSession } from './provider-support/provider-session';
 import { pressSend, writeToBob } from './provider-support/secure-compose';
 import { pressSecure, settle, waitForCachetFrame, webmailContent } from './roundcube-session';
 
@@ -50,9 +50,7 @@ describe('Outlook on the web', () => {
     const apiCall = world.graph.loopback.received.find((r) => r.method === 'POST');
     expect(apiCall?.url.href).toBe('https://graph.microsoft.com/v1.0/me/sendMail');
 
-    const opened = opensslAsBob(pki, sent?.mime ?? new Uint8Array());
-    expect(opened.layers).toEqual(['signed', 'enveloped', 'signed']);
-    expect(opened.entity).toContain(body);
+    expectSignedAndEncryptedToBob(pki, sent?.mime ?? new Uint8Array(), 'Budget 2027', body);
     await page.close();
   }, 180_000);
 

@@ -8,12 +8,16 @@ import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
+import { createPolicyStore, userOptionsKey } from '../../../background/policy-store';
+import { createJmapTransport } from '../../../background/transports/jmap-transport';
+import { memoryStorage } from '../../background/memory-storage';
 import { startSmtpSink, type Delivery } from '../../transports/jmap/smtp-sink';
 
 const script = fileURLToPath(new URL('../../../native-host/tooling/jmap/cyrus.sh', import.meta.url));
 /** cyrus.sh: JMAP on port 18080, the user alice with the password alice-secret, submission to port 12525. */
 export const cyrusJmapUrl = 'http://127.0.0.1:18080/';
 export const cyrusUser = 'alice';
+const cyrusPassword = 'alice-secret';
 const submissionPort = 12525;
 
 function running(): boolean {
@@ -61,4 +65,14 @@ export async function startSubmissionSink(waitMs = 120_000): Promise<SubmissionS
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return startSmtpSink(submissionPort);
+}
+
+/** The message with this Message-ID as Cyrus holds it (Alice's Sent copy), read from here, not through the browser. */
+export function messageInCyrus(messageId: string): Promise<Uint8Array> {
+  const site = 'https://cyrus-check.example.test';
+  const policy = createPolicyStore(memoryStorage(), memoryStorage({ [userOptionsKey]: { siteTransports: [{ origin: site, send: 'jmap', fetch: 'jmap', jmapUrl: cyrusJmapUrl }] } }));
+  const transport = createJmapTransport({
+    policy, fetch: (input, init) => fetch(input, init), credentials: { login: () => Promise.resolve({ user: cyrusUser, password: cyrusPassword }) },
+  });
+  return transport.fetchByMessageId(site, messageId);
 }

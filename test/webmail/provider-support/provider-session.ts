@@ -42,15 +42,27 @@ export function useProviderSession(options: (world: ProviderWorld) => Omit<Provi
   return session;
 }
 
+/** The message's own header fields (unfolded), by lowercase name. */
+function topHeaders(message: Uint8Array): Map<string, string> {
+  const text = Buffer.from(message).toString('latin1');
+  const head = text.slice(0, Math.max(0, text.indexOf('\r\n\r\n'))).replace(/\r\n[ \t]+/g, ' ');
+  return new Map(head.split('\r\n').map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+}
+
 /**
- * What `openssl cms` makes of a message Bob received: decrypted with his key, every
- * signature verified against the demo CA (the outer one covers the encrypted message, so no
- * byte of it changed after Cachet signed it).
+ * A message a server received from Alice for Bob is the one Cachet built: its header fields
+ * say what Alice wrote, and `openssl cms` decrypts it with Bob's key and verifies every
+ * signature against the demo CA (the outer one covers the whole encrypted message, so no
+ * byte of it changed after Cachet signed it) down to the text she typed.
  */
-export function opensslAsBob(pki: DemoPki, message: Uint8Array): { entity: string; layers: string[] } {
+export function expectSignedAndEncryptedToBob(pki: DemoPki, message: Uint8Array, subject: string, text: string): void {
+  const headers = topHeaders(message);
+  expect([headers.get('from'), headers.get('to'), headers.get('subject')]).toEqual([`${pki.users.alice.name} <${pki.users.alice.address}>`, pki.users.bob.address, subject]);
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'cachet-provider-received-')), 'message.eml');
   writeFileSync(file, message);
-  return opensslDecryptAndVerify(pki.users.bob, pki.ca.pemFile, file);
+  const opened = opensslDecryptAndVerify(pki.users.bob, pki.ca.pemFile, file);
+  expect(opened.layers).toEqual(['signed', 'enveloped', 'signed']);
+  expect(opened.entity).toContain(text);
 }
 
 /** Cachet's reader frame in the page shows `secret` under a good signature, and the page's own documents never hold it. */
