@@ -5,7 +5,7 @@
  * beside its buttons, for the sign-in's progress and its outcome.
  */
 import { useId, useRef, useState } from 'preact/hooks';
-import { isCachetError } from '../../../errors';
+import { isCachetError, type ErrorCode } from '../../../errors';
 import type { MailPermission, OAuthAccountView, OAuthProvider, RevocationOutcome, RuntimeSend } from '../../../protocol/runtime';
 import { Announcer, type Announcement } from '../../components/announcer';
 import { errorText } from '../../components/error-text';
@@ -18,7 +18,7 @@ const clientWords: Readonly<Record<OAuthAccountView['client'], MessageKey>> = {
   policy: 'oauthClientByPolicy', options: 'oauthClientByOptions', none: 'oauthClientNone',
 };
 /** The typed OAuth errors (background/oauth/oauth-errors.ts), said for people; $1 is the provider. */
-const errorWords: Readonly<Partial<Record<string, MessageKey>>> = {
+const errorWords: Readonly<Partial<Record<ErrorCode, MessageKey>>> = {
   'oauth/consent-blocked': 'oauthErrorConsentBlocked',
   'oauth/cancelled': 'oauthErrorCancelled',
   'oauth/not-configured': 'oauthErrorNotConfigured',
