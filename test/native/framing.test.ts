@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ChunkAssembler, encodeFrames, MAX_FRAME_BYTES, utf8Length } from '../../src/protocol/framing';
+import { ChunkAssembler, encodeFrames, frameMessages, MAX_FRAME_BYTES, utf8Length } from '../../src/protocol/framing';
 
 function roundTrip(message: unknown, maxFrameBytes: number): { frames: string[]; back: unknown } {
   const frames = encodeFrames(message, 'run-1', maxFrameBytes);
@@ -42,6 +42,27 @@ describe('native framing', () => {
       for (const f of frames) expect(Buffer.byteLength(f, 'utf8')).toBeLessThanOrEqual(limit);
       expect(back).toEqual(message);
     }), { numRuns: 200 });
+  });
+
+  it('counts rather than encodes ASCII slices, and still keeps quotes and backslashes under the limit', () => {
+    const asciiText = fc.string({ unit: fc.constantFrom('"', '\\', 'A', '/', '+', '=', '{', ':', '\u007f'), maxLength: 4000 });
+    fc.assert(fc.property(asciiText, fc.integer({ min: 200, max: 2000 }), (text, limit) => {
+      const message = { kind: 'request', id: 3, type: 'mail/send', req: { message: text } };
+      const { frames, back } = roundTrip(message, limit);
+      for (const f of frames) expect(Buffer.byteLength(f, 'utf8')).toBeLessThanOrEqual(limit);
+      expect(back).toEqual(message);
+    }), { numRuns: 300 });
+  });
+
+  it('gives the browser port the frames it writes as text, as values', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 3000 }), fc.integer({ min: 200, max: 2000 }), (text, limit) => {
+      const message = { kind: 'request', id: 9, type: 'mail/send', req: { message: text } };
+      const values = frameMessages(message, 'run-1', limit);
+      // The text frames are exactly what JSON.stringify makes of the value frames.
+      expect(values.map((v) => JSON.stringify(v))).toEqual(encodeFrames(message, 'run-1', limit));
+    }), { numRuns: 200 });
+    const small = { kind: 'request', id: 1, type: 'hello', req: {} };
+    expect(frameMessages(small, 'run-2')).toEqual([small]);
   });
 
   it('counts UTF-8 bytes as Buffer does', () => {
