@@ -35,6 +35,21 @@ function refuse(reason = 'elements do not nest within their lengths'): never {
 
 const TOO_DEEP = 'nesting depth exceeded';
 
+/**
+ * Longer than any object identifier in use (the longest seen in certificates and CMS are a
+ * few dozen octets; a UUID arc under 2.25 takes about twenty). asn1js builds an object per
+ * arc, and half a megabyte of arcs took it 1.5 s of CPU (found by fuzzing).
+ */
+const MAX_OID_OCTETS = 256;
+const LONG_OID = `an OBJECT IDENTIFIER of more than ${MAX_OID_OCTETS} octets`;
+
+/** OBJECT IDENTIFIER or RELATIVE-OID (X.690 §8.19, §8.20), universal class, either form. */
+function isObjectIdentifier(tlv: Tlv): boolean {
+  const universal = (tlv.identifier & 0xc0) === 0;
+  const tag = tlv.identifier & 0x1f;
+  return universal && (tag === 6 || tag === 13);
+}
+
 export function isConstructed(tlv: Tlv): boolean {
   return (tlv.identifier & 0x20) !== 0;
 }
@@ -49,6 +64,7 @@ export function walkNested(bytes: Uint8Array, maxDepth: number): void {
   const walk = berWalker(bytes);
   const stack: Array<{ tlv: Tlv; depth: number }> = [{ tlv: walk.element(0, bytes.length), depth: 0 }];
   for (let item = stack.pop(); item; item = stack.pop()) {
+    if (isObjectIdentifier(item.tlv) && item.tlv.contentEnd - item.tlv.contentStart > MAX_OID_OCTETS) refuse(LONG_OID);
     if (!isConstructed(item.tlv)) continue;
     if (item.depth >= maxDepth) refuse(TOO_DEEP);
     for (const child of walk.children(item.tlv)) stack.push({ tlv: child, depth: item.depth + 1 });

@@ -121,3 +121,25 @@ describe('enveloped-data target', () => {
     expect(code).toBe('cms/malformed');
   });
 });
+
+describe('der target', () => {
+  /** An OBJECT IDENTIFIER whose contents are `octets` long: 1.2 then arcs of one octet each. */
+  function oid(octets: number): Uint8Array {
+    const length = octets < 0x80 ? [octets] : octets < 0x10000 ? [0x82, octets >> 8, octets & 0xff] : [0x83, octets >> 16, (octets >> 8) & 0xff, octets & 0xff];
+    return new Uint8Array([0x06, ...length, 0x2a, ...new Array<number>(octets - 1).fill(0x01)]);
+  }
+
+  it('an OBJECT IDENTIFIER of half a megabyte is refused before asn1js builds an object per arc', () => {
+    // Input 876041 of seed 1207: a certificate whose outer SEQUENCE tag became 06, so its
+    // 520 KB of contents read as one OID's arcs; asn1js took 1.5 s of CPU time on it.
+    const hostile = oid(520_000);
+    expect(() => parseBer(hostile, 'retagged certificate')).toThrow(/OBJECT IDENTIFIER of more than 256 octets/);
+    const inner = oid(520_000);
+    const inSequence = new Uint8Array([0x30, 0x83, inner.length >> 16, (inner.length >> 8) & 0xff, inner.length & 0xff, ...inner]);
+    expect(() => parseBer(inSequence, 'nested')).toThrow(/OBJECT IDENTIFIER of more than 256 octets/);
+  });
+
+  it('object identifiers up to 256 octets are read as before', () => {
+    expect(() => parseBer(oid(256), 'long but allowed')).not.toThrow();
+  });
+});
