@@ -6,22 +6,25 @@
  * Gmail received is the one Cachet built: `openssl cms` decrypts it with Bob's key and
  * verifies every signature against the demo CA. An encrypted message of the conversation
  * opens in Cachet's reader frame from Gmail's "Download original", with the page's session.
+ * The organisation's Roundcube in front of the same Google mailbox fetches through the API
+ * (users.messages.get, format=raw): a reply there quotes Cachet's decrypted copy of the
+ * original, and goes out in the original's conversation (threadId).
  */
 import { describe, expect, it } from 'vitest';
 import { artifactPath } from '../e2e/browser';
 import { signedAndEncrypted } from './openssl-mail';
-import { gmailDownloadOrigin, gmailOrigin } from './provider-support/capture-sites';
+import { gmailDownloadOrigin, gmailOrigin, replyingTo, roundcubeOrigin } from './provider-support/capture-sites';
 import { chromiumRedirectUri, expectReaderShows, expectSignedAndEncryptedToBob, useProviderSession } from './provider-support/provider-session';
 import { pressSend, writeToBob } from './provider-support/secure-compose';
 import { pressSecure, settle, waitForCachetFrame, webmailContent } from './roundcube-session';
 
 const body = 'Bob, the Gmail figures: 4711 units. Keep them to yourself.';
 const session = useProviderSession((world) => ({
-  sites: [gmailOrigin],
-  grant: [gmailOrigin, gmailDownloadOrigin],
+  sites: [gmailOrigin, roundcubeOrigin],
+  grant: [gmailOrigin, gmailDownloadOrigin, roundcubeOrigin],
   settings: {
     oauthClients: { google: world.oauthClients.google, microsoft: null },
-    siteTransports: [{ origin: gmailOrigin, send: 'gmail', fetch: 'gmail' }],
+    siteTransports: [{ origin: gmailOrigin, send: 'gmail', fetch: 'gmail' }, { origin: roundcubeOrigin, send: 'gmail', fetch: 'gmail' }],
   },
 }));
 
@@ -67,4 +70,30 @@ describe('Gmail', () => {
     await page.screenshot({ path: artifactPath('provider-gmail-reader.png'), fullPage: true });
     await page.close();
   }, 120_000);
+
+  it('fetches a reply\'s original through messages.get?format=raw and keeps the reply in its conversation', async () => {
+    const { world, alice, pki } = session;
+    const [original] = world.gmail.messages;
+    const messageId = /^Message-ID:\s*(<[^>]+>)/im.exec(original?.raw.toString('latin1') ?? '')?.[1] ?? '';
+    expect(messageId).not.toBe('');
+    const page = await alice.context.newPage();
+    await page.goto(world.roundcubeSite.show('roundcube-1.6.5/compose-reply.html', replyingTo(messageId)));
+    await pressSecure(page);
+    const compose = await waitForCachetFrame(page, alice.extensionOrigin, 'compose.html');
+    const text = compose.getByLabel('Message', { exact: true });
+    await expect.poll(() => text.inputValue(), settle).toContain(`> ${body}`);
+    expect(world.gmail.loopback.received.filter((r) => r.method === 'GET' && r.url.searchParams.get('format') === 'raw').map((r) => r.url.href))
+      .toEqual([`https://gmail.googleapis.com/gmail/v1/users/me/messages/${original?.id ?? ''}?format=raw`]);
+    const subject = await compose.getByLabel('Subject').inputValue();
+    await writeToBob(compose, `Agreed, 4711 it is.\n${await text.inputValue()}`);
+    expect(await webmailContent(page, alice.extensionOrigin)).not.toContain('4711');
+    await pressSend(compose);
+
+    await expect.poll(() => world.gmail.messages.length, settle).toBe(2);
+    const reply = world.gmail.messages[1];
+    expect(reply?.threadId).toBe(original?.threadId);
+    expect(/^In-Reply-To:\s*(<[^>]+>)/im.exec(reply?.raw.toString('latin1') ?? '')?.[1]).toBe(messageId);
+    expectSignedAndEncryptedToBob(pki, reply?.raw ?? new Uint8Array(), subject, 'Agreed, 4711 it is.');
+    await page.close();
+  }, 180_000);
 });

@@ -10,8 +10,8 @@
  * decrypted copy.
  */
 import { describe, expect, it } from 'vitest';
-import { cyrusJmapUrl, cyrusUser, messageInCyrus, startSubmissionSink, useCyrus } from './provider-support/cyrus-jmap';
-import { jmapWebmailOrigin } from './provider-support/capture-sites';
+import { cyrusJmapUrl, cyrusPassword, cyrusUser, messageInCyrus, startSubmissionSink, useCyrus } from './provider-support/cyrus-jmap';
+import { replyingTo, roundcubeOrigin } from './provider-support/capture-sites';
 import { expectSignedAndEncryptedToBob, useProviderSession } from './provider-support/provider-session';
 import { pressSend, writeToBob } from './provider-support/secure-compose';
 import { pressSecure, settle, waitForCachetFrame, webmailContent } from './roundcube-session';
@@ -19,12 +19,13 @@ import { pressSecure, settle, waitForCachetFrame, webmailContent } from './round
 const body = 'Bob, the JMAP figures: 6174 units. Keep them to yourself.';
 useCyrus();
 const session = useProviderSession(() => ({
-  sites: [jmapWebmailOrigin],
+  sites: [roundcubeOrigin],
   // Cyrus answers no cross-origin callers (its httpallowcors is off), so the service worker
   // reaches it only with host permission for it. Cachet asks for none for a JMAP server:
   // the user grants it in the browser's extension settings, as done here.
-  grant: [jmapWebmailOrigin, new URL(cyrusJmapUrl).origin],
-  settings: { siteTransports: [{ origin: jmapWebmailOrigin, send: 'jmap', fetch: 'jmap', jmapUrl: cyrusJmapUrl, jmapUser: cyrusUser }] },
+  grant: [roundcubeOrigin, new URL(cyrusJmapUrl).origin],
+  settings: { siteTransports: [{ origin: roundcubeOrigin, send: 'jmap', fetch: 'jmap', jmapUrl: cyrusJmapUrl, jmapUser: cyrusUser }] },
+  mailPassword: cyrusPassword,
 }));
 let sentMessageId = '';
 
@@ -34,7 +35,7 @@ describe('a webmail sending and fetching through JMAP', () => {
     const sink = await startSubmissionSink();
     try {
       const page = await alice.context.newPage();
-      await page.goto(world.jmapWebmailSite.show('roundcube-1.6.5/compose-new.html'));
+      await page.goto(world.roundcubeSite.show('roundcube-1.6.5/compose-new.html'));
       await pressSecure(page);
       const compose = await waitForCachetFrame(page, alice.extensionOrigin, 'compose.html');
       await compose.getByLabel('Subject').fill('Through JMAP');
@@ -61,10 +62,10 @@ describe('a webmail sending and fetching through JMAP', () => {
     expect(sentMessageId).not.toBe('');
     const page = await alice.context.newPage();
     // The reply form names its original as Roundcube does, by the Message-ID of Alice's Sent copy.
-    await page.goto(world.jmapWebmailSite.show('roundcube-1.6.5/compose-reply.html', (html) => html.replace('"reply_msgid":"mid:1"', `"reply_msgid":${JSON.stringify(sentMessageId)}`)));
+    await page.goto(world.roundcubeSite.show('roundcube-1.6.5/compose-reply.html', replyingTo(sentMessageId)));
     await pressSecure(page);
     const compose = await waitForCachetFrame(page, alice.extensionOrigin, 'compose.html');
-    await expect.poll(() => compose.getByLabel('Message').inputValue(), settle).toContain(`> ${body}`);
+    await expect.poll(() => compose.getByLabel('Message', { exact: true }).inputValue(), settle).toContain(`> ${body}`);
     expect(await webmailContent(page, alice.extensionOrigin)).not.toContain('6174');
     await page.close();
   }, 120_000);

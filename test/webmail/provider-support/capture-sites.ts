@@ -1,7 +1,7 @@
 /**
- * Gmail and Outlook on the web as the browser tests see them: the saved page captures
- * (test/content/captures/) served on loopback under the webmails' own host names, with a
- * signed-in session cookie, and for Gmail its "Download original" as gmail.js issues 353
+ * Gmail, Outlook on the web and a Roundcube as the browser tests see them: the saved page
+ * captures (test/content/captures/) served on loopback under the webmails' host names, with
+ * a signed-in session cookie, and for Gmail its "Download original" as gmail.js issues 353
  * and 384 describe it: mail.google.com checks the session and redirects to
  * mail-attachment.googleusercontent.com, which serves the message byte for byte.
  */
@@ -15,8 +15,11 @@ const capturesDir = fileURLToPath(new URL('../../content/captures/', import.meta
 export const gmailOrigin = 'https://mail.google.com';
 export const gmailDownloadOrigin = 'https://mail-attachment.googleusercontent.com';
 export const outlookOrigin = 'https://outlook.office.com';
-/** A webmail of the organisation's own (the Roundcube captures) whose mail goes through its JMAP server. */
-export const jmapWebmailOrigin = 'https://webmail.example.test';
+/**
+ * A webmail of the organisation's own, the Roundcube captures, in front of whichever mail
+ * service `siteTransports` names for it (its JMAP server, or Google's or Microsoft's APIs).
+ */
+export const roundcubeOrigin = 'https://webmail.example.test';
 
 export interface Capture {
   /** The address the capture was taken at, from its first line (a path, maybe with a fragment). */
@@ -105,13 +108,17 @@ export function startGmailSite(options: LoopbackOptions): Promise<CaptureSite> {
   }, options);
 }
 
+/** Roundcube's reply form names its original by Message-ID (`reply_msgid`); the capture's names none. */
+export function replyingTo(messageId: string): (html: string) => string {
+  return (html) => html.replace('"reply_msgid":"mid:1"', `"reply_msgid":${JSON.stringify(messageId)}`);
+}
+
 /**
- * A webmail of the organisation's own showing the Roundcube captures at every address; its
- * own requests (a draft's deletion after sending) are answered and kept. Raw messages come
- * through JMAP only.
+ * The organisation's Roundcube: the captures at every address; its own requests (a draft's
+ * deletion after sending) are answered. Raw messages come from the site's fetch transport.
  */
-export function startJmapWebmailSite(options: LoopbackOptions): Promise<CaptureSite> {
-  return captureSite(jmapWebmailOrigin, (request, _site, page) => (request.method === 'GET' ? page() : { status: 200, body: {} }), options);
+export function startRoundcubeSite(options: LoopbackOptions): Promise<CaptureSite> {
+  return captureSite(roundcubeOrigin, (request, _site, page) => (request.method === 'GET' ? page() : { status: 200, body: {} }), options);
 }
 
 /** outlook.office.com: every address under /mail/ shows the capture; raw messages come from Graph only. */

@@ -17,7 +17,7 @@ const script = fileURLToPath(new URL('../../../native-host/tooling/jmap/cyrus.sh
 /** cyrus.sh: JMAP on port 18080, the user alice with the password alice-secret, submission to port 12525. */
 export const cyrusJmapUrl = 'http://127.0.0.1:18080/';
 export const cyrusUser = 'alice';
-const cyrusPassword = 'alice-secret';
+export const cyrusPassword = 'alice-secret';
 const submissionPort = 12525;
 
 function running(): boolean {

@@ -23,6 +23,8 @@ export interface ProviderBrowserOptions {
   readonly chromiumArgs: readonly string[];
   /** The user's `siteTransports` and `oauthClients`, as the options page saves them. */
   readonly settings: Readonly<Record<string, unknown>>;
+  /** Typed into Cachet's password page when it asks for a mail login (JMAP's). */
+  readonly mailPassword?: string;
 }
 
 export async function setUserSetting(context: BrowserContext, extensionOrigin: string, key: string, value: unknown): Promise<void> {
@@ -47,7 +49,7 @@ export async function launchProviderBrowser(options: ProviderBrowserOptions): Pr
     hostEnv: alice.hostEnv,
     grantOrigins: options.grant,
     seed: { trustedRoots: [options.pki.ca.derFile], addressBook: [options.pki.users.bob.certificate.derFile], enableSites: options.sites },
-    answers: { pin: alice.pin, mailPassword: 'alice-secret' },
+    answers: { pin: alice.pin, ...(options.mailPassword !== undefined && { mailPassword: options.mailPassword }) },
     extraArgs: options.chromiumArgs,
   });
   try {

@@ -12,7 +12,7 @@ import { startGraphServer, type GraphServer } from '../../transports/support/gra
 import type { Loopback } from '../../transports/support/loopback-http';
 import { googleClient, microsoftClient } from '../../transports/support/oauth-harness';
 import { startOAuthServer, type OAuthServer } from '../../transports/support/oauth-server';
-import { startGmailSite, startJmapWebmailSite, startOutlookSite, type CaptureSite } from './capture-sites';
+import { startGmailSite, startRoundcubeSite, startOutlookSite, type CaptureSite } from './capture-sites';
 import { makeTestCertificate } from './test-certificate';
 
 export interface ProviderWorld {
@@ -22,7 +22,7 @@ export interface ProviderWorld {
   readonly graph: GraphServer;
   readonly gmailSite: CaptureSite;
   readonly outlookSite: CaptureSite;
-  readonly jmapWebmailSite: CaptureSite;
+  readonly roundcubeSite: CaptureSite;
   /** The switches that send the host names here and accept the test certificate. */
   readonly chromiumArgs: readonly string[];
   /** The OAuth clients registered with the loopback providers, as `oauthClients` takes them. */
@@ -48,12 +48,12 @@ export async function startProviderWorld(): Promise<ProviderWorld> {
   const graph = await startGraphServer(microsoft, api);
   const gmailSite = await startGmailSite({ tls });
   const outlookSite = await startOutlookSite({ tls });
-  const jmapWebmailSite = await startJmapWebmailSite({ tls });
+  const roundcubeSite = await startRoundcubeSite({ tls });
   const servers: Record<HostName, Loopback> = {
     'mail.google.com': gmailSite.loopback,
     'mail-attachment.googleusercontent.com': gmailSite.loopback,
     'outlook.office.com': outlookSite.loopback,
-    'webmail.example.test': jmapWebmailSite.loopback,
+    'webmail.example.test': roundcubeSite.loopback,
     'gmail.googleapis.com': gmail.loopback,
     'graph.microsoft.com': graph.loopback,
     'accounts.google.com': google.loopback,
@@ -62,11 +62,11 @@ export async function startProviderWorld(): Promise<ProviderWorld> {
   };
   const rules = hostNames.map((host) => `MAP ${host} 127.0.0.1:${new URL(servers[host].origin).port}`);
   return {
-    google, microsoft, gmail, graph, gmailSite, outlookSite, jmapWebmailSite,
+    google, microsoft, gmail, graph, gmailSite, outlookSite, roundcubeSite,
     chromiumArgs: [`--host-resolver-rules=${rules.join(', ')}`, `--ignore-certificate-errors-spki-list=${certificate.spkiHash}`],
     oauthClients: { google: googleClient, microsoft: microsoftClient },
     async close() {
-      await Promise.all([google, microsoft, gmail, graph, gmailSite, outlookSite, jmapWebmailSite].map((server) => server.close()));
+      await Promise.all([google, microsoft, gmail, graph, gmailSite, outlookSite, roundcubeSite].map((server) => server.close()));
     },
   };
 }

@@ -13,7 +13,7 @@ export async function writeToBob(compose: Frame, text: string): Promise<void> {
   await compose.getByLabel('Cc', { exact: true }).fill('');
   await compose.getByRole('switch', { name: 'Sign', exact: true }).check();
   await compose.getByRole('switch', { name: 'Encrypt', exact: true }).check();
-  await compose.getByLabel('Message').fill(text);
+  await compose.getByLabel('Message', { exact: true }).fill(text);
   await expect.poll(() => compose.locator('[data-recipient="bob@example.test"]').getAttribute('data-state'), settle).toBe('ok');
 }
 
