@@ -5,7 +5,8 @@
  * the browser's web-auth-flow window and sends with users.messages.send, and the message
  * Gmail received is the one Cachet built: `openssl cms` decrypts it with Bob's key and
  * verifies every signature against the demo CA. An encrypted message of the conversation
- * opens in Cachet's reader frame from Gmail's "Download original", with the page's session.
+ * opens in Cachet's reader frame from Gmail's "Download original", with the page's session;
+ * Alice's inline reply to it quotes Cachet's decrypted copy and goes out in its conversation.
  * The organisation's Roundcube in front of the same Google mailbox fetches through the API
  * (users.messages.get, format=raw): a reply there quotes Cachet's decrypted copy of the
  * original, and goes out in the original's conversation (threadId).
@@ -19,6 +20,8 @@ import { pressSend, writeToBob } from './provider-support/secure-compose';
 import { pressSecure, settle, waitForCachetFrame, webmailContent } from './roundcube-session';
 
 const body = 'Bob, the Gmail figures: 4711 units. Keep them to yourself.';
+/** Bob's encrypted message in the conversation of the captures (msg-f:1784456665234091493, hex 18c3a9e1f05b2de5). */
+const bobsMessage = { decimalId: '1784456665234091493', hexId: '18c3a9e1f05b2de5', messageId: '<quarterly-figures@example.test>', secret: 'Gmail reader secret: 0815' };
 const session = useProviderSession((world) => ({
   sites: [gmailOrigin, roundcubeOrigin],
   grant: [gmailOrigin, gmailDownloadOrigin, roundcubeOrigin],
@@ -61,11 +64,15 @@ describe('Gmail', () => {
 
   it('opens an encrypted message of a conversation in the reader frame from "Download original", with the page\'s session', async () => {
     const { world, alice, pki } = session;
-    const secret = 'Gmail reader secret: 0815';
-    world.gmailSite.messages.set('1784456665234091493', signedAndEncrypted(pki.users.bob, pki.users.alice, { subject: 'Quarterly figures', text: secret }));
+    // As Gmail holds a message it received: CRLF line ends (OpenSSL writes LF), with a Message-ID.
+    const made = signedAndEncrypted(pki.users.bob, pki.users.alice, { subject: 'Quarterly figures', text: bobsMessage.secret });
+    const raw = Buffer.from(`Message-ID: ${bobsMessage.messageId}\n${made.toString('latin1')}`.replace(/\r?\n/g, '\r\n'), 'latin1');
+    world.gmailSite.messages.set(bobsMessage.decimalId, raw);
+    // The same message in the mailbox the API serves, where a reply finds its conversation.
+    world.gmail.messages.push({ id: bobsMessage.hexId, threadId: bobsMessage.hexId, raw, labelIds: ['INBOX'], via: 'json' });
     const page = await alice.context.newPage();
     await page.goto(world.gmailSite.show('gmail-2026-12/conversation-encrypted.html'));
-    await expectReaderShows(page, alice.extensionOrigin, secret);
+    await expectReaderShows(page, alice.extensionOrigin, bobsMessage.secret);
     expect(world.gmailSite.downloads.map((d) => d.cookie)).toEqual([world.gmailSite.session]);
     await page.screenshot({ path: artifactPath('provider-gmail-reader.png'), fullPage: true });
     await page.close();
@@ -73,7 +80,7 @@ describe('Gmail', () => {
 
   it('fetches a reply\'s original through messages.get?format=raw and keeps the reply in its conversation', async () => {
     const { world, alice, pki } = session;
-    const [original] = world.gmail.messages;
+    const original = world.gmail.messages.find((m) => m.via === 'json' && m.labelIds.includes('SENT'));
     const messageId = /^Message-ID:\s*(<[^>]+>)/im.exec(original?.raw.toString('latin1') ?? '')?.[1] ?? '';
     expect(messageId).not.toBe('');
     const page = await alice.context.newPage();
@@ -87,13 +94,36 @@ describe('Gmail', () => {
     const subject = await compose.getByLabel('Subject').inputValue();
     await writeToBob(compose, `Agreed, 4711 it is.\n${await text.inputValue()}`);
     expect(await webmailContent(page, alice.extensionOrigin)).not.toContain('4711');
-    await pressSend(compose);
 
-    await expect.poll(() => world.gmail.messages.length, settle).toBe(2);
-    const reply = world.gmail.messages[1];
+    const before = world.gmail.messages.length;
+    await pressSend(compose);
+    await expect.poll(() => world.gmail.messages.length, settle).toBe(before + 1);
+    const reply = world.gmail.messages.at(-1);
     expect(reply?.threadId).toBe(original?.threadId);
     expect(/^In-Reply-To:\s*(<[^>]+>)/im.exec(reply?.raw.toString('latin1') ?? '')?.[1]).toBe(messageId);
     expectSignedAndEncryptedToBob(pki, reply?.raw ?? new Uint8Array(), subject, 'Agreed, 4711 it is.');
+    await page.close();
+  }, 180_000);
+
+  it('replies inline in Gmail: the quote is Cachet\'s decrypted copy of the original, and the reply stays in its conversation', async () => {
+    const { world, alice, pki } = session;
+    const page = await alice.context.newPage();
+    await page.goto(world.gmailSite.show('gmail-2026-12/compose-reply.html'));
+    await pressSecure(page);
+    const compose = await waitForCachetFrame(page, alice.extensionOrigin, 'compose.html');
+    const text = compose.getByLabel('Message', { exact: true });
+    await expect.poll(() => text.inputValue(), settle).toContain(`> ${bobsMessage.secret}`);
+    expect(await compose.getByLabel('Subject').inputValue()).toBe('Re: Quarterly figures');
+    await writeToBob(compose, `Thanks, Bob: 0815 noted.\n${await text.inputValue()}`);
+    expect(await webmailContent(page, alice.extensionOrigin)).not.toContain('0815');
+
+    const before = world.gmail.messages.length;
+    await pressSend(compose);
+    await expect.poll(() => world.gmail.messages.length, settle).toBe(before + 1);
+    const reply = world.gmail.messages.at(-1);
+    expect(reply?.threadId).toBe(bobsMessage.hexId);
+    expect(/^In-Reply-To:\s*(<[^>]+>)/im.exec(reply?.raw.toString('latin1') ?? '')?.[1]).toBe(bobsMessage.messageId);
+    expectSignedAndEncryptedToBob(pki, reply?.raw ?? new Uint8Array(), 'Re: Quarterly figures', 'Thanks, Bob: 0815 noted.');
     await page.close();
   }, 180_000);
 });
