@@ -16,8 +16,8 @@ import { artifactPath } from '../e2e/browser';
 import { signedAndEncrypted } from './openssl-mail';
 import { gmailDownloadOrigin, gmailOrigin, replyingTo, roundcubeOrigin } from './provider-support/capture-sites';
 import { chromiumRedirectUri, expectReaderShows, expectSignedAndEncryptedToBob, useProviderSession } from './provider-support/provider-session';
-import { pressSend, writeToBob } from './provider-support/secure-compose';
-import { pressSecure, settle, waitForCachetFrame, webmailContent } from './roundcube-session';
+import { openSecureCompose, pressSend, writeToBob } from './provider-support/secure-compose';
+import { settle, webmailContent } from './roundcube-session';
 
 const body = 'Bob, the Gmail figures: 4711 units. Keep them to yourself.';
 /** Bob's encrypted message in the conversation of the captures (msg-f:1784456665234091493, hex 18c3a9e1f05b2de5). */
@@ -34,10 +34,7 @@ const session = useProviderSession((world) => ({
 describe('Gmail', () => {
   it('sends from Gmail\'s compose through the Gmail API, signed in by the browser\'s window, as Cachet built it', async () => {
     const { world, alice, pki } = session;
-    const page = await alice.context.newPage();
-    await page.goto(world.gmailSite.show('gmail-2026-12/compose-new.html'));
-    await pressSecure(page);
-    const compose = await waitForCachetFrame(page, alice.extensionOrigin, 'compose.html');
+    const { page, compose } = await openSecureCompose(alice, world.gmailSite.show('gmail-2026-12/compose-new.html'));
     // Prefilled from Gmail's recipient chips and subject.
     await expect.poll(() => compose.getByLabel('To', { exact: true }).inputValue(), settle).toBe('alice@example.com, bob@example.org');
     expect(await compose.getByLabel('Subject').inputValue()).toBe('Budget 2027');
@@ -83,10 +80,7 @@ describe('Gmail', () => {
     const original = world.gmail.messages.find((m) => m.via === 'json' && m.labelIds.includes('SENT'));
     const messageId = /^Message-ID:\s*(<[^>]+>)/im.exec(original?.raw.toString('latin1') ?? '')?.[1] ?? '';
     expect(messageId).not.toBe('');
-    const page = await alice.context.newPage();
-    await page.goto(world.roundcubeSite.show('roundcube-1.6.5/compose-reply.html', replyingTo(messageId)));
-    await pressSecure(page);
-    const compose = await waitForCachetFrame(page, alice.extensionOrigin, 'compose.html');
+    const { page, compose } = await openSecureCompose(alice, world.roundcubeSite.show('roundcube-1.6.5/compose-reply.html', replyingTo(messageId)));
     const text = compose.getByLabel('Message', { exact: true });
     await expect.poll(() => text.inputValue(), settle).toContain(`> ${body}`);
     expect(world.gmail.loopback.received.filter((r) => r.method === 'GET' && r.url.searchParams.get('format') === 'raw').map((r) => r.url.href))
@@ -107,10 +101,7 @@ describe('Gmail', () => {
 
   it('replies inline in Gmail: the quote is Cachet\'s decrypted copy of the original, and the reply stays in its conversation', async () => {
     const { world, alice, pki } = session;
-    const page = await alice.context.newPage();
-    await page.goto(world.gmailSite.show('gmail-2026-12/compose-reply.html'));
-    await pressSecure(page);
-    const compose = await waitForCachetFrame(page, alice.extensionOrigin, 'compose.html');
+    const { page, compose } = await openSecureCompose(alice, world.gmailSite.show('gmail-2026-12/compose-reply.html'));
     const text = compose.getByLabel('Message', { exact: true });
     await expect.poll(() => text.inputValue(), settle).toContain(`> ${bobsMessage.secret}`);
     expect(await compose.getByLabel('Subject').inputValue()).toBe('Re: Quarterly figures');

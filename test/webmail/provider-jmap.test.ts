@@ -13,8 +13,8 @@ import { describe, expect, it } from 'vitest';
 import { cyrusJmapUrl, cyrusPassword, cyrusUser, messageInCyrus, startSubmissionSink, useCyrus } from './provider-support/cyrus-jmap';
 import { replyingTo, roundcubeOrigin } from './provider-support/capture-sites';
 import { expectSignedAndEncryptedToBob, useProviderSession } from './provider-support/provider-session';
-import { pressSend, writeToBob } from './provider-support/secure-compose';
-import { pressSecure, settle, waitForCachetFrame, webmailContent } from './roundcube-session';
+import { openSecureCompose, pressSend, writeToBob } from './provider-support/secure-compose';
+import { settle, webmailContent } from './roundcube-session';
 
 const body = 'Bob, the JMAP figures: 6174 units. Keep them to yourself.';
 useCyrus();
@@ -34,10 +34,7 @@ describe('a webmail sending and fetching through JMAP', () => {
     const { world, alice, pki } = session;
     const sink = await startSubmissionSink();
     try {
-      const page = await alice.context.newPage();
-      await page.goto(world.roundcubeSite.show('roundcube-1.6.5/compose-new.html'));
-      await pressSecure(page);
-      const compose = await waitForCachetFrame(page, alice.extensionOrigin, 'compose.html');
+      const { page, compose } = await openSecureCompose(alice, world.roundcubeSite.show('roundcube-1.6.5/compose-new.html'));
       await compose.getByLabel('Subject').fill('Through JMAP');
       await writeToBob(compose, body);
       expect(await webmailContent(page, alice.extensionOrigin)).not.toContain('6174');
@@ -60,11 +57,8 @@ describe('a webmail sending and fetching through JMAP', () => {
   it('fetches the original of a reply from Cyrus by its Message-ID and quotes Cachet\'s own decrypted copy', async () => {
     const { world, alice } = session;
     expect(sentMessageId).not.toBe('');
-    const page = await alice.context.newPage();
     // The reply form names its original as Roundcube does, by the Message-ID of Alice's Sent copy.
-    await page.goto(world.roundcubeSite.show('roundcube-1.6.5/compose-reply.html', replyingTo(sentMessageId)));
-    await pressSecure(page);
-    const compose = await waitForCachetFrame(page, alice.extensionOrigin, 'compose.html');
+    const { page, compose } = await openSecureCompose(alice, world.roundcubeSite.show('roundcube-1.6.5/compose-reply.html', replyingTo(sentMessageId)));
     await expect.poll(() => compose.getByLabel('Message', { exact: true }).inputValue(), settle).toContain(`> ${body}`);
     expect(await webmailContent(page, alice.extensionOrigin)).not.toContain('6174');
     await page.close();

@@ -14,8 +14,8 @@ import { artifactPath } from '../e2e/browser';
 import { signedAndEncrypted } from './openssl-mail';
 import { outlookOrigin, readCapture } from './provider-support/capture-sites';
 import { chromiumRedirectUri, expectReaderShows, expectSignedAndEncryptedToBob, useProviderSession } from './provider-support/provider-session';
-import { pressSend, writeToBob } from './provider-support/secure-compose';
-import { pressSecure, settle, waitForCachetFrame, webmailContent } from './roundcube-session';
+import { openSecureCompose, pressSend, writeToBob } from './provider-support/secure-compose';
+import { settle, webmailContent } from './roundcube-session';
 
 const body = 'Bob, the Outlook figures: 9137 units. Keep them to yourself.';
 const session = useProviderSession((world) => ({
@@ -30,10 +30,7 @@ const session = useProviderSession((world) => ({
 describe('Outlook on the web', () => {
   it('sends from Outlook\'s compose through Microsoft Graph, signed in by the browser\'s window, as Cachet built it', async () => {
     const { world, alice, pki } = session;
-    const page = await alice.context.newPage();
-    await page.goto(world.outlookSite.show('outlook-2026-12/compose-new.html'));
-    await pressSecure(page);
-    const compose = await waitForCachetFrame(page, alice.extensionOrigin, 'compose.html');
+    const { page, compose } = await openSecureCompose(alice, world.outlookSite.show('outlook-2026-12/compose-new.html'));
     // Prefilled from Outlook's recipient wells and subject.
     await expect.poll(() => compose.getByLabel('To', { exact: true }).inputValue(), settle).toBe('alice@example.com, bob@example.org');
     expect(await compose.getByLabel('Subject').inputValue()).toBe('Budget 2027');

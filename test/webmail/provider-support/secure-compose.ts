@@ -4,9 +4,18 @@
  * presses Send from the keyboard (headless Chromium may hand a mouse click on a frame to
  * the page around it).
  */
-import type { Frame } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { settle } from '../roundcube-session';
+import type { CachetBrowser } from '../../../native-host/tooling/demo/cachet-browser';
+import { pressSecure, settle, waitForCachetFrame } from '../roundcube-session';
+
+/** Opens the webmail's compose form at `url` in a new tab and presses Cachet's Secure button there. */
+export async function openSecureCompose(browser: CachetBrowser, url: string): Promise<{ page: Page; compose: Frame }> {
+  const page = await browser.context.newPage();
+  await page.goto(url);
+  await pressSecure(page);
+  return { page, compose: await waitForCachetFrame(page, browser.extensionOrigin, 'compose.html') };
+}
 
 export async function writeToBob(compose: Frame, text: string): Promise<void> {
   await compose.getByLabel('To', { exact: true }).fill('bob@example.test');
