@@ -1,4 +1,5 @@
 /** PEM armour (RFC 7468), read leniently as OpenSSL writes it, including RFC 1421 headers. */
+import { isBase64 } from '../../src/mime/base64-form';
 import { CachetError } from '../../src/errors';
 
 export interface PemBlock {
@@ -34,7 +35,7 @@ export function readPemBlocks(data: Uint8Array | string): PemBlock[] {
       base64 = body.slice(split);
     }
     const compact = base64.replace(/\s+/g, '');
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) throw new CachetError('input/invalid', `PEM block ${label} is not base64`);
+    if (!isBase64(compact)) throw new CachetError('input/invalid', `PEM block ${label} is not base64`);
     blocks.push({ label, text: match[0], headers, der: new Uint8Array(Buffer.from(compact, 'base64')) });
   }
   return blocks;

@@ -1,3 +1,4 @@
+import { isBase64 } from './base64-form';
 import { decodeBytes, isKnownCharset } from './charset';
 import { decodeBase64 } from './transfer-decoding';
 import { concatBytes } from './byte-sink';
@@ -37,7 +38,7 @@ function decodeQ(text: string): Uint8Array | undefined {
 }
 
 function decodeB(text: string): Uint8Array | undefined {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return undefined;
+  if (!isBase64(text)) return undefined;
   return decodeBase64(encoder.encode(text));
 }
 

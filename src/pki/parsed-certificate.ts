@@ -1,3 +1,4 @@
+import { isBase64 } from '../mime/base64-form';
 import * as pkijs from 'pkijs';
 
 import { CachetError } from '../errors';
@@ -132,7 +133,7 @@ export function pemOrDer(input: Uint8Array, label = 'CERTIFICATE'): Uint8Array[]
   const out: Uint8Array[] = [];
   for (const m of text.matchAll(re)) {
     const b64 = (m[1] ?? '').replace(/\s+/g, '');
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) throw malformed(`PEM ${label}: bad base64`);
+    if (!isBase64(b64)) throw malformed(`PEM ${label}: bad base64`);
     const bin = atob(b64);
     const bytes = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);

@@ -4,6 +4,7 @@
  * checked on its own: a bad value drops that key with a warning, an unknown key is ignored
  * with a warning, and nothing here throws on bad input.
  */
+import { isBase64 } from '../mime/base64-form';
 import {
   defaultDirectorySettings,
   directoryScopes,
@@ -93,7 +94,7 @@ function certificateBase64(raw: string): string | undefined {
     .replace(/-----END CERTIFICATE-----/, '')
     .replace(/\s+/g, '');
   if (body.length === 0 || body.length > maxCertificateBase64 || body.length % 4 !== 0) return undefined;
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return undefined;
+  if (!isBase64(body)) return undefined;
   // A DER certificate is a SEQUENCE (0x30), whose base64 always starts with "M".
   return body.startsWith('M') ? body : undefined;
 }

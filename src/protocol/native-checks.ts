@@ -2,6 +2,7 @@
  * Small checks the native-protocol validators are built from. Each throws a CachetError
  * naming the field, so a wrong message gets a clear, typed answer (DESIGN.md invariant 5).
  */
+import { isBase64 } from '../mime/base64-form';
 import { CachetError, type ErrorCode } from '../errors';
 
 export type Json = Record<string, unknown>;
@@ -47,15 +48,11 @@ export function oneOf<T extends string>(value: unknown, field: string, choices: 
   return value as T;
 }
 
-// One character class and a length check rather than a group repeated per quantum: V8
-// keeps a backtrack entry for each repetition of a group, and a message of tens of
-// megabytes (mail/send, mail/fetch) overflowed its stack.
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Standard padded base64 of at most `maxBytes` decoded bytes (and at least `minBytes`). */
 export function base64(value: unknown, field: string, minBytes: number, maxBytes: number): string {
   const text = string(value, field, Math.ceil(maxBytes / 3) * 4);
-  if (text.length % 4 !== 0 || !BASE64.test(text)) fail(field, 'must be standard padded base64');
+  if (text.length % 4 !== 0 || !isBase64(text)) fail(field, 'must be standard padded base64');
   const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
   const bytes = (text.length / 4) * 3 - padding;
   if (bytes < minBytes || bytes > maxBytes) fail(field, `must decode to ${minBytes} to ${maxBytes} bytes`);

@@ -3,6 +3,7 @@
  * runtime messages as JSON, which would turn a Uint8Array into an object of indices.
  */
 import { CachetError } from '../errors';
+import { isBase64 } from '../mime/base64-form';
 import { encodeBase64 } from '../mime/encode-base64';
 import { decodeBase64 } from '../mime/transfer-decoding';
 
@@ -18,7 +19,7 @@ export function bytesToBase64(bytes: Uint8Array): string {
 }
 
 export function base64ToBytes(text: string): Uint8Array {
-  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) throw new CachetError('input/invalid', 'not base64');
+  if (text.length % 4 !== 0 || !isBase64(text)) throw new CachetError('input/invalid', 'not base64');
   // The characters' own buffer is decoded over itself: nothing else holds it.
   return decodeBase64(octets.encode(text), true);
 }

@@ -3,6 +3,7 @@
  * receipt, before any handler, because a content script lives next to a hostile page and
  * even our own pages may be fed odd input (DESIGN.md invariant 5).
  */
+import { isBase64 } from '../mime/base64-form';
 import { CachetError } from '../errors';
 import { isMessageId } from '../mime/build-message';
 import { isPolicyKey } from '../policy';
@@ -23,14 +24,14 @@ function record(raw: unknown, allowed: readonly string[]): Fields {
   return fields;
 }
 
-function text(fields: Fields, name: string, max: number, pattern?: RegExp): string {
+function text(fields: Fields, name: string, max: number, pattern?: RegExp | ((value: string) => boolean)): string {
   const v = fields[name];
   if (typeof v !== 'string' || v.length === 0 || v.length > max) throw invalid(`${name} must be a string of 1 to ${max} characters`);
-  if (pattern && !pattern.test(v)) throw invalid(`${name} has an invalid form`);
+  if (pattern && !(typeof pattern === 'function' ? pattern(v) : pattern.test(v))) throw invalid(`${name} has an invalid form`);
   return v;
 }
 
-const base64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const base64 = isBase64;
 const fingerprint = /^[0-9a-f]{64}$/;
 /** Prompt ids come from the native host (NativeEvents 'pin/needed'); URL-safe by contract. */
 const promptId = /^[A-Za-z0-9_-]{1,128}$/;
@@ -93,7 +94,7 @@ function composeRequest(raw: unknown): ComposeRequest {
   const attachments = f['attachments'];
   if (!Array.isArray(attachments) || attachments.length > maxAttachments) throw invalid(`attachments must be a list of at most ${maxAttachments}`);
   const list = (attachments as unknown[]).map(attachment);
-  if (list.some((a) => !base64.test(a.data))) throw invalid('attachment data must be base64');
+  if (list.some((a) => !base64(a.data))) throw invalid('attachment data must be base64');
   return {
     ...(f['identity'] !== undefined ? { identity: text(f, 'identity', 512) } : {}),
     from: text(f, 'from', 320),
