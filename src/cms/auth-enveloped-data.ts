@@ -83,9 +83,9 @@ export function readAuthEnvelopedData(block: Block): ParsedAuthEnvelopedData {
     next++;
   }
   const mac = octetStringOf(fields[next], 'AuthEnvelopedData mac');
-  for (const extra of fields.slice(next + 1)) {
-    if (!isContext(extra, 2)) throw new CachetError('cms/malformed', 'unexpected field in AuthEnvelopedData');
-  }
+  // Only unauthAttrs [2] may follow the mac, once (RFC 5083 §2.1).
+  const extra = fields.slice(next + 1);
+  if (extra.length > 1 || (extra[0] !== undefined && !isContext(extra[0], 2))) throw new CachetError('cms/malformed', 'unexpected field in AuthEnvelopedData');
   if (encryptedContentInfo.contentType !== OID_DATA && aad.length === 0) {
     // RFC 5083 §2.1: a content type other than id-data must be authenticated in authAttrs.
     throw new CachetError('cms/malformed', 'AuthEnvelopedData of non-data content without authAttrs');

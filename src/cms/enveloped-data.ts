@@ -85,9 +85,10 @@ export function envelopedDataOf(
   const recipientInfos = readRecipientInfos(infos);
   if (next + 1 >= count) throw new CachetError('cms/malformed', 'EnvelopedData without EncryptedContentInfo');
   const encryptedContentInfo = encryptedContent(next + 1);
-  for (let i = next + 2; i < count; i++) {
-    if (!isContext(field(i), 1)) throw new CachetError('cms/malformed', 'unexpected field in EnvelopedData');
-  }
+  // Only unprotectedAttrs [1] may follow, once (RFC 5652 §6.1): a flood of fields there
+  // is refused by its count, before any of them is parsed.
+  if (count > next + 3) throw new CachetError('cms/malformed', 'unexpected fields after EnvelopedData\'s EncryptedContentInfo');
+  if (count === next + 3 && !isContext(field(next + 2), 1)) throw new CachetError('cms/malformed', 'unexpected field in EnvelopedData');
   if (encryptedContentInfo.algorithm.cipher.endsWith('-gcm')) {
     throw new CachetError('cms/malformed', 'AES-GCM inside EnvelopedData (RFC 5084 requires AuthEnvelopedData)');
   }

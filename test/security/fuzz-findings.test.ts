@@ -122,6 +122,35 @@ describe('enveloped-data target', () => {
   });
 });
 
+describe('enveloped-data target, EnvelopedData fields', () => {
+  it('a flood of fields after the EncryptedContentInfo is refused by their count, before any is parsed', async () => {
+    // Input 730153 of seed 1207 held some 40,000 small [1] elements after the
+    // EncryptedContentInfo; each was parsed by asn1js to check its tag, 3 s of CPU time.
+    const { cms } = corpusCms('thunderbird-smime/mailnews/test/data/smime/alice.html.sig.SHA384.opaque.env.eml', 'enveloped-data');
+    const fields = elementsOf(cms).filter((e) => e.ancestors.length === 3);
+    const encryptedContentInfo = fields.at(-1) as Located;
+    const attribute = Uint8Array.from([0xa1, 0x05, 0x30, 0x03, 0x06, 0x01, 0x00]);
+    const own = cms.subarray(encryptedContentInfo.tlv.start, encryptedContentInfo.tlv.end);
+    const hostile = replaceElement(cms, encryptedContentInfo, concatBytes([own, ...Array.from({ length: 40_000 }, () => attribute)]));
+    let refused = 'no error';
+    try {
+      await decryptEnvelope(nodeCmsCrypto, hostile, []);
+    } catch (error) {
+      refused = isCachetError(error) ? `${error.code}: ${error.message}` : String(error);
+    }
+    expect(refused).toMatch(/^cms\/malformed: unexpected fields after/);
+    // One unprotectedAttrs field is still read as before.
+    const one = replaceElement(cms, encryptedContentInfo, concatBytes([own, attribute]));
+    let code = 'no error';
+    try {
+      await decryptEnvelope(nodeCmsCrypto, one, []);
+    } catch (error) {
+      code = isCachetError(error) ? error.code : String(error);
+    }
+    expect(code).not.toBe('cms/malformed');
+  });
+});
+
 describe('der target', () => {
   /** An OBJECT IDENTIFIER whose contents are `octets` long: 1.2 then arcs of one octet each. */
   function oid(octets: number): Uint8Array {
