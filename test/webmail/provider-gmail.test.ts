@@ -55,6 +55,7 @@ describe('Gmail', () => {
     expect(sent?.via).toBe('json');
 
     expectSignedAndEncryptedToBob(pki, sent?.raw ?? new Uint8Array(), 'Budget 2027', body);
+    // Sent: the tab is back in the mailbox (closing it while it navigates there can hang Chromium's page close).
     await page.waitForURL(`${gmailOrigin}/mail/u/0/#inbox`);
     await page.close();
   }, 180_000);
@@ -96,6 +97,7 @@ describe('Gmail', () => {
     expect(reply?.threadId).toBe(original?.threadId);
     expect(/^In-Reply-To:\s*(<[^>]+>)/im.exec(reply?.raw.toString('latin1') ?? '')?.[1]).toBe(messageId);
     expectSignedAndEncryptedToBob(pki, reply?.raw ?? new Uint8Array(), subject, 'Agreed, 4711 it is.');
+    await page.waitForURL(`${roundcubeOrigin}/?_task=mail&_mbox=INBOX`);
     await page.close();
   }, 180_000);
 
@@ -115,6 +117,7 @@ describe('Gmail', () => {
     expect(reply?.threadId).toBe(bobsMessage.hexId);
     expect(/^In-Reply-To:\s*(<[^>]+>)/im.exec(reply?.raw.toString('latin1') ?? '')?.[1]).toBe(bobsMessage.messageId);
     expectSignedAndEncryptedToBob(pki, reply?.raw ?? new Uint8Array(), 'Re: Quarterly figures', 'Thanks, Bob: 0815 noted.');
+    await page.waitForURL(`${gmailOrigin}/mail/u/0/#inbox`);
     await page.close();
   }, 180_000);
 });

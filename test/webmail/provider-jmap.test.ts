@@ -48,6 +48,7 @@ describe('a webmail sending and fetching through JMAP', () => {
       sentMessageId = /^Message-ID:\s*(<[^>]+>)/im.exec(delivery?.data.toString('latin1') ?? '')?.[1] ?? '';
       // Cyrus handed on the bytes it was given, the ones it keeps in Alice's Sent.
       expect(Buffer.from(await messageInCyrus(sentMessageId)).equals(delivery?.data ?? Buffer.alloc(0))).toBe(true);
+      await page.waitForURL(`${roundcubeOrigin}/?_task=mail&_mbox=INBOX`);
       await page.close();
     } finally {
       await sink.close();

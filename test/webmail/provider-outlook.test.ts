@@ -48,6 +48,8 @@ describe('Outlook on the web', () => {
     expect(apiCall?.url.href).toBe('https://graph.microsoft.com/v1.0/me/sendMail');
 
     expectSignedAndEncryptedToBob(pki, sent?.mime ?? new Uint8Array(), 'Budget 2027', body);
+    // Sent: the tab is back in the mailbox (closing it while it navigates there can hang Chromium's page close).
+    await page.waitForURL(`${outlookOrigin}/mail/`);
     await page.close();
   }, 180_000);
 

@@ -5,9 +5,6 @@
  * OAuth clients) given as the user's own, through the runtime message the options page
  * sends.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { launchCachetBrowser, type CachetBrowser } from '../../../native-host/tooling/demo/cachet-browser';
 import type { DemoPki } from '../../../native-host/tooling/demo/demo-pki';
@@ -16,6 +13,8 @@ import { unwrapResponse } from '../../../src/protocol/runtime-envelope';
 
 export interface ProviderBrowserOptions {
   readonly pki: DemoPki;
+  /** Chromium's profile directory, made by the caller. */
+  readonly userDataDir: string;
   /** Webmail origins Cachet is switched on for. */
   readonly sites: readonly string[];
   /** Origins whose host permission is granted: the sites and the hosts they download from. */
@@ -45,7 +44,7 @@ export async function setUserSetting(context: BrowserContext, extensionOrigin: s
 export async function launchProviderBrowser(options: ProviderBrowserOptions): Promise<CachetBrowser> {
   const alice = options.pki.users.alice;
   const browser = await launchCachetBrowser({
-    userDataDir: mkdtempSync(path.join(tmpdir(), 'cachet-provider-alice-')),
+    userDataDir: options.userDataDir,
     hostEnv: alice.hostEnv,
     grantOrigins: options.grant,
     seed: { trustedRoots: [options.pki.ca.derFile], addressBook: [options.pki.users.bob.certificate.derFile], enableSites: options.sites },

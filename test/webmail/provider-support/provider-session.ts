@@ -3,7 +3,7 @@
  * with Cachet set up for the file's webmails, made before its tests and closed after; and
  * the checks every provider test makes of what a server received and what a page shows.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -24,20 +24,22 @@ export interface ProviderSession {
 }
 
 /** Registers the file's beforeAll and afterAll; the session's fields are there once beforeAll ran. */
-export function useProviderSession(options: (world: ProviderWorld) => Omit<ProviderBrowserOptions, 'pki' | 'chromiumArgs'>): ProviderSession {
+export function useProviderSession(options: (world: ProviderWorld) => Omit<ProviderBrowserOptions, 'pki' | 'chromiumArgs' | 'userDataDir'>): ProviderSession {
   const session = {} as { pki: DemoPki; world: ProviderWorld; alice: CachetBrowser };
+  const userDataDir = mkdtempSync(path.join(tmpdir(), 'cachet-provider-alice-'));
   let release: (() => void) | undefined;
   beforeAll(async () => {
     buildExtension();
     session.pki = ensureDemoPki();
     session.world = await startProviderWorld();
     release = await acquireBrowserLock();
-    session.alice = await launchProviderBrowser({ ...options(session.world), pki: session.pki, chromiumArgs: session.world.chromiumArgs });
+    session.alice = await launchProviderBrowser({ ...options(session.world), pki: session.pki, chromiumArgs: session.world.chromiumArgs, userDataDir });
   }, 300_000);
   afterAll(async () => {
     await session.alice?.close();
     release?.();
     await session.world?.close();
+    rmSync(userDataDir, { recursive: true, force: true });
   });
   return session;
 }
@@ -58,9 +60,14 @@ function topHeaders(message: Uint8Array): Map<string, string> {
 export function expectSignedAndEncryptedToBob(pki: DemoPki, message: Uint8Array, subject: string, text: string): void {
   const headers = topHeaders(message);
   expect([headers.get('from'), headers.get('to'), headers.get('subject')]).toEqual([`${pki.users.alice.name} <${pki.users.alice.address}>`, pki.users.bob.address, subject]);
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'cachet-provider-received-')), 'message.eml');
-  writeFileSync(file, message);
-  const opened = opensslDecryptAndVerify(pki.users.bob, pki.ca.pemFile, file);
+  const dir = mkdtempSync(path.join(tmpdir(), 'cachet-provider-received-'));
+  let opened: { entity: string; layers: string[] };
+  try {
+    writeFileSync(path.join(dir, 'message.eml'), message);
+    opened = opensslDecryptAndVerify(pki.users.bob, pki.ca.pemFile, path.join(dir, 'message.eml'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   expect(opened.layers).toEqual(['signed', 'enveloped', 'signed']);
   expect(opened.entity).toContain(text);
 }
