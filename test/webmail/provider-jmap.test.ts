@@ -46,8 +46,10 @@ describe('a webmail sending and fetching through JMAP', () => {
       expect(delivery?.to).toEqual(['bob@example.test']);
       expectSignedAndEncryptedToBob(pki, delivery?.data ?? new Uint8Array(), 'Through JMAP', body);
       sentMessageId = /^Message-ID:\s*(<[^>]+>)/im.exec(delivery?.data.toString('latin1') ?? '')?.[1] ?? '';
-      // Cyrus handed on the bytes it was given, the ones it keeps in Alice's Sent.
-      expect(Buffer.from(await messageInCyrus(sentMessageId)).equals(delivery?.data ?? Buffer.alloc(0))).toBe(true);
+      // Cyrus handed on the bytes it was given, the ones it keeps in Alice's Sent (asked again
+      // while its search by Message-ID may not see the new message yet).
+      const sentCopy = () => messageInCyrus(sentMessageId).then((copy) => Buffer.from(copy).equals(delivery?.data ?? Buffer.alloc(0)), () => false);
+      await expect.poll(sentCopy, settle).toBe(true);
       await page.waitForURL(`${roundcubeOrigin}/?_task=mail&_mbox=INBOX`);
       await page.close();
     } finally {
