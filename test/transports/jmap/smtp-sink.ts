@@ -11,7 +11,12 @@ export interface Delivery {
   readonly data: Buffer;
 }
 
-export async function startSmtpSink(port: number): Promise<{ deliveries: Delivery[]; close(): Promise<void> }> {
+/**
+ * Listens on `port`, waiting up to `waitMs` while another test file holds it: Cyrus submits
+ * to one fixed port, and both the JMAP transport tests and the JMAP browser tests listen
+ * there, one file after the other.
+ */
+export async function startSmtpSink(port: number, waitMs = 120_000): Promise<{ deliveries: Delivery[]; close(): Promise<void> }> {
   const deliveries: Delivery[] = [];
   const server: Server = createServer((socket) => {
     let buffer = Buffer.alloc(0);
@@ -60,6 +65,18 @@ export async function startSmtpSink(port: number): Promise<{ deliveries: Deliver
     });
     socket.on('error', () => undefined);
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const listening = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+      server.once('error', resolve);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', resolve);
+        resolve(undefined);
+      });
+    });
+    if (listening === undefined) break;
+    if (listening.code !== 'EADDRINUSE' || Date.now() > deadline) throw listening;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
   return { deliveries, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

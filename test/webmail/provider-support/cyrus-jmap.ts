@@ -5,7 +5,6 @@
  * started here; and the SMTP server Cyrus submits to, on the port its configuration names.
  */
 import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import { createPolicyStore, userOptionsKey } from '../../../background/policy-store';
@@ -46,24 +45,11 @@ export interface SubmissionSink {
   close(): Promise<void>;
 }
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once('error', () => resolve(false));
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-  });
-}
-
 /**
  * The SMTP server on Cyrus' submission port. test/transports/jmap/ holds the same port while
- * its file runs, so a port in use is waited for rather than taken as a failure.
+ * its file runs; the sink waits for it rather than taking it as a failure.
  */
-export async function startSubmissionSink(waitMs = 120_000): Promise<SubmissionSink> {
-  const deadline = Date.now() + waitMs;
-  while (!(await portFree(submissionPort))) {
-    if (Date.now() > deadline) throw new Error(`port ${submissionPort}, where Cyrus submits mail, stayed taken`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+export function startSubmissionSink(): Promise<SubmissionSink> {
   return startSmtpSink(submissionPort);
 }
 
