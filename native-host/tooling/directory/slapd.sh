@@ -27,6 +27,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/../leases.sh"
+source "$here/../polling.sh"
 state=${CACHET_LDAP_STATE:-/var/tmp/cachet-ldap}
 host=127.0.0.1
 ldap_port=${CACHET_LDAP_PORT:-3389}
@@ -66,17 +67,7 @@ slapd_pid() {
   fi
 }
 
-listening() { [[ -n $(ss -Hltn "sport = :$1" 2>/dev/null) ]]; }
 
-# Polls a command for up to $1 seconds.
-wait_until() {
-  local deadline=$((SECONDS + $1))
-  shift
-  until "$@"; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.1
-  done
-}
 
 cmd_install() {
   if [[ $(id -u) -ne 0 ]]; then

@@ -19,6 +19,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$here/../polling.sh"
 state=${CACHET_CYRUS_STATE:-/var/tmp/cachet-cyrus}
 http_port=18080
 smtp_port=12525
@@ -41,16 +42,7 @@ master_pid() {
   if [[ -n $pid && $(cat "/proc/$pid/comm" 2>/dev/null || true) == master ]]; then echo "$pid"; fi
 }
 
-listening() { [[ -n $(ss -Hltn "sport = :$1" 2>/dev/null) ]]; }
 
-wait_until() {
-  local deadline=$((SECONDS + $1))
-  shift
-  until "$@"; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.1
-  done
-}
 
 cmd_install() {
   [[ $(id -u) -eq 0 ]] || { bash "$here/../ensure-debian-packages.sh" "$here/packages.txt"; return; }

@@ -50,6 +50,7 @@ leases=$state/leases
 # shellcheck source=ciderwebmail.sh
 source "$here/ciderwebmail.sh"
 source "$here/../leases.sh"
+source "$here/../polling.sh"
 
 die() {
   echo "mail-system: $*" >&2
@@ -87,21 +88,11 @@ dovecot_pid() { running_pid "$dovecot_pid_file" dovecot; }
 postfix_pid() { running_pid "$postfix_pid_file" master; }
 php_pid() { running_pid "$php_pid_file" php; }
 
-listening() { [[ -n $(ss -Hltn "sport = :$1" 2>/dev/null) ]]; }
 
 roundcube_answers() {
   [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "http://$host:$web_port/?_task=login") == 200 ]]
 }
 
-# Polls a condition for up to $1 seconds.
-wait_until() {
-  local deadline=$((SECONDS + $1))
-  shift
-  until "$@"; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.1
-  done
-}
 
 cmd_install() {
   if [[ $(id -u) -ne 0 ]]; then
