@@ -47,7 +47,7 @@ export function MessageHeader({ view, t }: { view: ReaderView; t: Translate }) {
           <dt>{t('readerFrom')}</dt><Sender from={view.from} author={view.author} t={t} />
           <dt>{t('readerTo')}</dt><dd>{view.to}</dd>
           {view.cc && <><dt>{t('readerCc')}</dt><dd>{view.cc}</dd></>}
-          <dt>{t('readerDate')}</dt><dd>{view.date}</dd>
+          {view.date && <><dt>{t('readerDate')}</dt><dd>{view.date}</dd></>}
         </dl>
       </div>
     </header>
