@@ -4,6 +4,7 @@
  * field, 200 means revoked, and `invalid_token` means there was nothing left to revoke.
  */
 import type { RevocationOutcome } from '../../src/protocol/runtime';
+import { readJson } from '../transports/api-request';
 import { providerNames, revocationEndpoint, type OAuthProvider, type ProviderHosts } from './oauth-providers';
 
 export interface Revocation {
@@ -38,14 +39,9 @@ export async function revokeGrant(provider: OAuthProvider, token: string, fetche
     await response.body?.cancel();
     return { outcome: 'revoked' };
   }
-  const text = (await response.text()).slice(0, maxAnswer);
-  let error = '';
-  try {
-    const json: unknown = JSON.parse(text);
-    if (typeof json === 'object' && json !== null && typeof (json as { error?: unknown }).error === 'string') error = (json as { error: string }).error;
-  } catch {
-    // Not JSON: the status says enough.
-  }
+  // Not JSON, or too long to be an error answer: the status says enough.
+  const json = await readJson(response, maxAnswer, name).catch(() => undefined);
+  const error = typeof json === 'object' && json !== null && typeof (json as { error?: unknown }).error === 'string' ? (json as { error: string }).error : '';
   // Google answers invalid_token for a token no longer valid; RFC 7009 §2.2 counts that
   // as revoked, since no grant is left behind it.
   if (error === 'invalid_token') return { outcome: 'revoked' };

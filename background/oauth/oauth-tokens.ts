@@ -7,6 +7,7 @@
 import { CachetError, isCachetError } from '../../src/errors';
 import type { OAuthClientsPolicy } from '../../src/policy';
 import type { StorageArea } from '../storage-area';
+import { readBounded } from '../transports/api-request';
 import { authorizationError, errorAnswer, tokenError } from './oauth-errors';
 import {
   authorizationExtras, clientOf, providerHosts, providerNames, requestedScopes, scopeKey,
@@ -127,8 +128,14 @@ export function createOAuthTokens(options: OAuthTokensOptions): OAuthTokens {
     } catch (error) {
       throw new CachetError('oauth/failed', `${providerNames[provider]}'s sign-in service did not answer: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const text = await response.text();
-    if (text.length > maxAnswerBytes) throw new CachetError('oauth/failed', `${providerNames[provider]}'s token service gave an answer far too large`);
+    let bytes: Uint8Array;
+    try {
+      bytes = await readBounded(response, maxAnswerBytes, `${providerNames[provider]}'s token service`);
+    } catch (error) {
+      if (isCachetError(error) && error.code === 'mail/too-large') throw new CachetError('oauth/failed', `${providerNames[provider]}'s token service gave an answer far too large`);
+      throw new CachetError('oauth/failed', `${providerNames[provider]}'s sign-in service did not answer: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const text = new TextDecoder().decode(bytes);
     let json: unknown;
     try {
       json = JSON.parse(text);
