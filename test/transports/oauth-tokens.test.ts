@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { gmailScopes, graphScopes } from '../../background/oauth/oauth-providers';
 import { tokenStorageKey } from '../../background/oauth/oauth-tokens';
 import { rejectsWith as expectCachetError } from './support/rejects-with';
-import { oauthWorld, redirectUrl, type OAuthWorld } from './support/oauth-harness';
+import { googleClient, oauthWorld, redirectUrl, type OAuthWorld } from './support/oauth-harness';
 
 let world: OAuthWorld | undefined;
 afterEach(async () => {
@@ -168,6 +168,29 @@ describe('errors people can act on', () => {
     await w.tokens.accessToken('microsoft', [graphScopes.send]);
     w.server.refreshError = { error: 'invalid_grant', description: 'AADSTS65001: The user or administrator has not consented to use the application.', codes: [65001] };
     await expectCachetError(w.tokens.accessToken('microsoft', [graphScopes.send]), 'oauth/consent-blocked');
+  });
+
+  it('reads a token answer only as far as its bound, and says it was far too large', async () => {
+    const w = await google();
+    const { createOAuthTokens } = await import('../../background/oauth/oauth-tokens');
+    const { memoryStorage } = await import('../background/memory-storage');
+    let streamed = 0;
+    // The token endpoint answers an endless JSON string; every other request goes to the server.
+    const endless = (): Response => new Response(new ReadableStream<Uint8Array>({
+      pull(controller) {
+        streamed += 64 * 1024;
+        controller.enqueue(new Uint8Array(64 * 1024).fill(0x61));
+      },
+    }), { status: 200, headers: { 'Content-Type': 'application/json' } });
+    const tokens = createOAuthTokens({
+      clients: () => Promise.resolve({ google: { ...googleClient }, microsoft: null }), storage: memoryStorage(),
+      launch: (url) => w.server.follow(url), redirectUrl,
+      fetch: (input, init) => (new Request(input).url.endsWith('/token') ? Promise.resolve(endless()) : fetch(input, init)),
+      subtle: crypto.subtle, random: (n) => crypto.getRandomValues(new Uint8Array(n)),
+      hosts: { googleAccounts: w.server.origin, googleToken: w.server.origin, microsoftLogin: w.server.origin },
+    });
+    await expectCachetError(tokens.accessToken('google', [gmailScopes.send]), 'oauth/failed', /far too large/);
+    expect(streamed).toBeLessThan(1024 * 1024);
   });
 
   it('says when no client is set up', async () => {
