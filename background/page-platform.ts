@@ -3,7 +3,6 @@
  * runtime messages, translations from _locales, and page navigation. The build makes each
  * page entry call `mount(root, pagePlatform())`.
  */
-import { sitePermissionPatterns } from './site-permissions';
 import browser from 'webextension-polyfill';
 import { createRuntimeSend } from '../src/protocol/runtime-envelope';
 import type { PagePlatform } from '../src/ui/platform';
@@ -32,11 +31,9 @@ export function pagePlatform(): PagePlatform {
       const url = new URL(tab.url);
       return url.protocol === 'https:' || url.protocol === 'http:' ? { tabId: tab.id, origin: url.origin } : undefined;
     },
-    requestSiteAccess: async (origin) => {
-      const origins = sitePermissionPatterns(origin);
-      // Asked only when not given yet: the browser's prompt is for a new grant.
-      return (await browser.permissions.contains({ origins })) || browser.permissions.request({ origins });
-    },
+    // Asked at once, with nothing awaited before it: Firefox shows its prompt only while
+    // the click's handler runs. A grant already given is answered true without a prompt.
+    requestHostAccess: (patterns) => browser.permissions.request({ origins: [...patterns] }),
     reloadTab: (tabId) => browser.tabs.reload(tabId),
   };
 }

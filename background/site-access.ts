@@ -10,8 +10,8 @@ import browser from 'webextension-polyfill';
 import { CachetError } from '../src/errors';
 import { normaliseOrigin } from '../src/policy/validate';
 import type { SiteStatus } from '../src/protocol/runtime';
+import { originPattern, serviceOrigins, sitePermissionPatterns } from '../src/policy/host-permissions';
 import type { PolicyStore } from './policy-store';
-import { originPattern, sitePermissionPatterns } from './site-permissions';
 
 export interface SiteAccess {
   start(): void;
@@ -86,12 +86,30 @@ export function createSiteAccess(policy: PolicyStore): SiteAccess {
   }
 
   async function status(origin: string): Promise<SiteStatus> {
-    const { allowedWebmailOrigins: managed } = await policy.current();
+    const { allowedWebmailOrigins: managed, siteTransports } = await policy.current();
     const allowed = managed.length === 0 || managed.includes(origin);
     const hasPermission = await granted(origin);
+    const services = serviceOrigins(origin, siteTransports);
+    const missing = await Promise.all(services.map(async (o) => ((await browser.permissions.contains({ origins: [originPattern(o)] })) ? undefined : o)));
+    const unreachableServices = missing.filter((o): o is string => o !== undefined);
     const byUser = (await userSites()).includes(origin);
     const byPolicy = managed.includes(origin);
-    return { origin, allowed, byPolicy, enabled: hasPermission && (byUser || byPolicy), needsPermission: (byUser || byPolicy) && !hasPermission };
+    const on = byUser || byPolicy;
+    return {
+      origin, allowed, byPolicy,
+      enabled: hasPermission && on,
+      needsPermission: on && (!hasPermission || unreachableServices.length > 0),
+      permissionPatterns: [...sitePermissionPatterns(origin), ...services.map(originPattern)],
+      unreachableServices,
+    };
+  }
+
+  /** A JMAP server's permission goes with the last site switched on that uses it. */
+  async function servicesOnlyFor(origin: string): Promise<string[]> {
+    const { allowedWebmailOrigins: managed, siteTransports } = await policy.current();
+    const others = new Set([...managed, ...(await userSites())].filter((o) => o !== origin)
+      .flatMap((o) => serviceOrigins(o, siteTransports)));
+    return serviceOrigins(origin, siteTransports).filter((o) => !others.has(o)).map(originPattern);
   }
 
   function checked(raw: string): string {
@@ -125,8 +143,9 @@ export function createSiteAccess(policy: PolicyStore): SiteAccess {
       const origin = checked(raw);
       const { allowedWebmailOrigins: managed } = await policy.current();
       if (managed.includes(origin)) throw new CachetError('policy/locked', 'your organisation switched Cachet on for this site');
+      const services = await servicesOnlyFor(origin);
       await browser.storage.local.set({ [enabledKey]: (await userSites()).filter((o) => o !== origin) });
-      await browser.permissions.remove({ origins: sitePermissionPatterns(origin) });
+      await browser.permissions.remove({ origins: [...sitePermissionPatterns(origin), ...services] });
       await sync();
       return status(origin);
     },

@@ -4,6 +4,8 @@
  * OAuth tokens they share (with the options page's sign-in and sign-out), and JMAP with
  * its session-only logins.
  */
+import browser from 'webextension-polyfill';
+import { originPattern } from '../../src/policy/host-permissions';
 import type { PasswordPrompts } from '../password-prompts';
 import type { PolicyStore } from '../policy-store';
 import type { StorageArea } from '../storage-area';
@@ -32,6 +34,9 @@ export function createTransports(platform: TransportPlatform): MailTransport {
     'host-mail': createHostMailTransport(platform.request, platform.policy, platform.passwords),
     gmail: createGmailTransport({ ...web, tokens }),
     graph: createGraphTransport({ ...web, tokens }),
-    jmap: createJmapTransport({ ...web, policy: platform.policy, credentials: createJmapCredentials(platform.passwords, platform.session) }),
+    jmap: createJmapTransport({
+      ...web, policy: platform.policy, credentials: createJmapCredentials(platform.passwords, platform.session),
+      mayReach: (origin) => browser.permissions.contains({ origins: [originPattern(origin)] }),
+    }),
   });
 }

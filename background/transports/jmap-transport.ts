@@ -7,6 +7,7 @@
  */
 import { CachetError, isCachetError } from '../../src/errors';
 import type { SiteTransportPolicy } from '../../src/policy';
+import { jmapServiceOrigin } from '../../src/policy/host-permissions';
 import { MAX_FETCHED_MESSAGE_BYTES } from '../../src/protocol/native';
 import { bytesToBase64 } from '../../src/protocol/runtime-bytes';
 import type { PolicyStore } from '../policy-store';
@@ -19,6 +20,11 @@ import type { MailTransport } from './transport';
 export interface JmapTransportOptions extends ApiRequestOptions {
   readonly policy: PolicyStore;
   readonly credentials: JmapCredentials;
+  /**
+   * Whether the browser lets Cachet reach a server's origin (its host permission): without
+   * it a JMAP server that sends no CORS headers fails with a bare "Failed to fetch".
+   */
+  readonly mayReach?: (origin: string) => Promise<boolean>;
 }
 
 const service = 'the JMAP server';
@@ -88,6 +94,11 @@ export function createJmapTransport(options: JmapTransportOptions): MailTranspor
   /** Runs `work` with a login and session; a refused login is asked again, within bounds. */
   async function connected<T>(siteName: string, work: (c: Connection) => Promise<T>): Promise<T> {
     const site = await siteOf(siteName);
+    // Said before a password is asked for: no login could get through.
+    const server = jmapServiceOrigin(site);
+    if (server !== undefined && options.mayReach !== undefined && !(await options.mayReach(server))) {
+      throw new CachetError('runtime/forbidden', `Cachet has no permission to reach the JMAP server at ${new URL(server).host}: open Cachet's toolbar menu on ${siteName} and choose "Allow access"`);
+    }
     let failed = false;
     for (let tries = 0; ; tries++) {
       const login = await options.credentials.login(siteName, site.jmapUser, failed);

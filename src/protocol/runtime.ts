@@ -318,8 +318,12 @@ export interface SiteStatus {
   readonly byPolicy: boolean;
   /** The content script runs here (on the next load of the site's pages). */
   readonly enabled: boolean;
-  /** Switched on, by the user or policy, but the browser's permission is still to be given. */
+  /** Switched on, by the user or policy, but a permission of the browser's is still to be given. */
   readonly needsPermission: boolean;
+  /** Every host permission Cachet asks for here: the site's pages and the servers its mail goes through. */
+  readonly permissionPatterns: readonly string[];
+  /** Servers the site's mail goes through (a JMAP server) that Cachet has no permission to reach yet. */
+  readonly unreachableServices: readonly string[];
 }
 
 /** The OAuth providers Cachet signs in with, for the Gmail API and Microsoft Graph. */

@@ -21,9 +21,10 @@ export interface PagePlatform {
   /** The web page the popup was opened over: its tab and origin, when it is a web page. */
   readonly currentSite: () => Promise<{ readonly tabId: number; readonly origin: string } | undefined>;
   /**
-   * Asks the browser for access to a site's pages. Must run in the click's own task: the
-   * browser shows its prompt only for a user's gesture.
+   * Asks the browser for host permissions (src/policy/host-permissions.ts). Must be called
+   * in the click's handler before anything is awaited: the browser shows its prompt only
+   * for a user's gesture.
    */
-  readonly requestSiteAccess: (origin: string) => Promise<boolean>;
+  readonly requestHostAccess: (patterns: readonly string[]) => Promise<boolean>;
   readonly reloadTab: (tabId: number) => Promise<void>;
 }

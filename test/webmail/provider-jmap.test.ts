@@ -7,7 +7,8 @@
  * Cyrus hands to SMTP is the message Cachet built byte for byte, as its Sent copy is:
  * `openssl cms` decrypts it with Bob's key and verifies it against the demo CA. Replying to
  * it, Cachet fetches the original from Cyrus by its Message-ID and quotes it from its own
- * decrypted copy.
+ * decrypted copy. Without host permission for the server, a send says so and keeps the
+ * message, and the popup asks for the permission.
  */
 import { describe, expect, it } from 'vitest';
 import { cyrusJmapUrl, cyrusPassword, cyrusUser, messageInCyrus, startSubmissionSink, useCyrus } from './provider-support/cyrus-jmap';
@@ -17,13 +18,13 @@ import { openSecureCompose, pressSend, writeToBob } from './provider-support/sec
 import { settle, webmailContent } from './roundcube-session';
 
 const body = 'Bob, the JMAP figures: 6174 units. Keep them to yourself.';
+const cyrusOrigin = new URL(cyrusJmapUrl).origin;
 useCyrus();
 const session = useProviderSession(() => ({
   sites: [roundcubeOrigin],
   // Cyrus answers no cross-origin callers (its httpallowcors is off), so the service worker
-  // reaches it only with host permission for it. Cachet asks for none for a JMAP server:
-  // the user grants it in the browser's extension settings, as done here.
-  grant: [roundcubeOrigin, new URL(cyrusJmapUrl).origin],
+  // reaches it only with host permission for it, which the popup asks for with the site's.
+  grant: [roundcubeOrigin, cyrusOrigin],
   settings: { siteTransports: [{ origin: roundcubeOrigin, send: 'jmap', fetch: 'jmap', jmapUrl: cyrusJmapUrl, jmapUser: cyrusUser }] },
   mailPassword: cyrusPassword,
 }));
@@ -65,5 +66,46 @@ describe('a webmail sending and fetching through JMAP', () => {
     await expect.poll(() => compose.getByLabel('Message', { exact: true }).inputValue(), settle).toContain(`> ${body}`);
     expect(await webmailContent(page, alice.extensionOrigin)).not.toContain('6174');
     await page.close();
+  }, 120_000);
+
+  // Last: the permission taken away cannot be given back without the browser's own prompt.
+  it('without permission for the JMAP server, the popup asks for it and a send says so and keeps the message', async () => {
+    const { world, alice } = session;
+    await alice.worker.evaluate(async (origin) => {
+      const { chrome } = globalThis as unknown as { chrome: { permissions: { remove(p: object): Promise<boolean> } } };
+      await chrome.permissions.remove({ origins: [`${origin}/*`] });
+    }, cyrusOrigin);
+    const sink = await startSubmissionSink();
+    try {
+      const { page, compose } = await openSecureCompose(alice, world.roundcubeSite.show('roundcube-1.6.5/compose-new.html'));
+      await compose.getByLabel('Subject').fill('Not through JMAP');
+      await writeToBob(compose, body);
+      await pressSend(compose);
+      const alert = compose.getByRole('alert');
+      await alert.waitFor(settle);
+      expect(await alert.textContent()).toMatch(
+        /^Not sent: Cachet has no permission to reach the JMAP server at 127\.0\.0\.1:18080: open Cachet's toolbar menu on https:\/\/webmail\.example\.test and choose "Allow access" \(runtime\/forbidden\)\. Your message is still here/);
+      expect(await compose.getByLabel('Message', { exact: true }).inputValue()).toBe(body);
+      expect(await compose.getByLabel('Subject').inputValue()).toBe('Not through JMAP');
+      expect(sink.deliveries).toHaveLength(0);
+
+      // The popup, opened over the webmail's tab, says what is missing and offers to allow it.
+      const opened = alice.context.waitForEvent('page', { predicate: (p) => p.url().includes('/popup.html') });
+      await page.bringToFront();
+      await alice.worker.evaluate(async (origin) => {
+        const { chrome } = globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<{ id?: number }[]>; create(p: object): Promise<unknown> } } };
+        const [tab] = await chrome.tabs.query({ url: `${origin}/*`, active: true });
+        await chrome.tabs.create({ url: 'popup.html', openerTabId: tab?.id });
+      }, roundcubeOrigin);
+      const popup = await opened;
+      await expect.poll(() => popup.locator('[data-unreachable-services]').textContent(), settle)
+        .toBe(`This site's mail goes through the JMAP server at ${cyrusOrigin}; your browser needs your permission for Cachet to reach it.`);
+      expect(await popup.getByRole('button', { name: 'Allow access' }).isEnabled()).toBe(true);
+      expect(await popup.locator('[data-site-enabled]').getAttribute('data-site-enabled')).toBe('true');
+      await popup.close();
+      await page.close();
+    } finally {
+      await sink.close();
+    }
   }, 120_000);
 });

@@ -96,4 +96,23 @@ describe('Cyrus JMAP', () => {
     expect(asked).toBe(3);
     answer = login;
   });
+
+  it('says the browser has not let Cachet reach the server, before any password is asked, and sends nothing', async () => {
+    asked = 0;
+    const checked: string[] = [];
+    const sent = sink.deliveries.length;
+    const { message } = await fixture.build({ attachmentBytes: 10 });
+    const barred = createJmapTransport({
+      policy: createPolicyStore(memoryStorage(), memoryStorage({ [userOptionsKey]: { siteTransports: [{ origin: site, send: 'jmap', fetch: 'jmap', jmapUrl }] } })),
+      fetch: (input, init) => fetch(input, init),
+      credentials: { login: () => (asked++, Promise.resolve(login)) },
+      mayReach: (origin) => (checked.push(origin), Promise.resolve(false)),
+    });
+    await rejectsWith(barred.submit(site, message, { from: 'rsa@example.org', to: ['dave@example.org'] }), 'runtime/forbidden',
+      /no permission to reach the JMAP server at 127\.0\.0\.1:18080: open Cachet's toolbar menu on https:\/\/webmail\.example\.test and choose "Allow access"/);
+    await rejectsWith(barred.fetchByMessageId(site, '<any@example.org>'), 'runtime/forbidden');
+    expect(checked).toEqual(['http://127.0.0.1:18080', 'http://127.0.0.1:18080']);
+    expect(asked).toBe(0);
+    expect(sink.deliveries.length).toBe(sent);
+  });
 });

@@ -7,6 +7,7 @@ import '../../styles/base.css';
 import { render } from 'preact';
 import { useState } from 'preact/hooks';
 import type { PolicyKey } from '../../../policy';
+import { originPattern } from '../../../policy/host-permissions';
 import type { TrustList } from '../../../protocol/runtime';
 import { Announcer, type Announcement } from '../../components/announcer';
 import { errorText } from '../../components/error-text';
@@ -45,10 +46,15 @@ function Options({ platform }: { platform: PagePlatform }) {
     }
   }
 
-  const savePolicy = (key: PolicyKey, value: unknown) => attempt(async () => {
-    policy.set(await send('policy/set-user', { key, value }));
-    say(t('saved'));
-  });
+  const savePolicy = (key: PolicyKey, value: unknown, serviceOrigins: readonly string[] = []) => {
+    // Asked before anything is awaited: the browser shows its prompt only in the click.
+    const access = serviceOrigins.length > 0 ? platform.requestHostAccess(serviceOrigins.map(originPattern)).catch(() => false) : Promise.resolve(true);
+    return attempt(async () => {
+      policy.set(await send('policy/set-user', { key, value }));
+      if (await access) say(t('saved'));
+      else fail(t('siteTransportsAccessRefused', serviceOrigins.join(', ')));
+    });
+  };
   const resetPolicy = (key: PolicyKey) => attempt(async () => {
     focusHeading('policy-heading');
     policy.set(await send('policy/reset-user', { key }));

@@ -6,12 +6,18 @@ import { useId, useState } from 'preact/hooks';
 import { encryptionAlgorithmNames, signingAlgorithmNames, type Policy, type PolicyKey } from '../../../policy';
 import type { MessageKey, Translate } from '../../platform';
 
+/**
+ * Saves one key. `serviceOrigins` are servers the new value sends mail through that need
+ * host permission (src/policy/host-permissions.ts): the page asks for it in the same click.
+ */
+export type SavePolicy = (key: PolicyKey, value: unknown, serviceOrigins?: readonly string[]) => Promise<void>;
+
 export interface FieldProps<K extends PolicyKey> {
   readonly name: K;
   readonly value: Policy[K];
   readonly locked: boolean;
   readonly t: Translate;
-  readonly save: (key: PolicyKey, value: unknown) => Promise<void>;
+  readonly save: SavePolicy;
 }
 
 export const policyLabel = (key: PolicyKey): MessageKey => `policy_${key}` as MessageKey;

@@ -9,7 +9,7 @@ import { MailAccountsField } from './mail-accounts-field';
 import { OAuthClientsField } from './oauth-clients-field';
 import { SiteTransportsField } from './site-transports-field';
 import { DirectoryField } from './directory-field';
-import { BooleanField, ChoiceListField, NumberField, OriginsField, policyLabel } from './policy-field';
+import { BooleanField, ChoiceListField, NumberField, OriginsField, policyLabel, type SavePolicy } from './policy-field';
 
 /** Keys edited elsewhere on the page (the trust section) are left out here. */
 const shownHere: readonly PolicyKey[] = [
@@ -19,7 +19,7 @@ const shownHere: readonly PolicyKey[] = [
   'directory', 'allowedWebmailOrigins', 'mailAccounts', 'siteTransports', 'oauthClients',
 ];
 
-function Field({ name, policy, locked, t, save }: { name: PolicyKey; policy: Policy; locked: boolean; t: Translate; save: (key: PolicyKey, value: unknown) => Promise<void> }) {
+function Field({ name, policy, locked, t, save }: { name: PolicyKey; policy: Policy; locked: boolean; t: Translate; save: SavePolicy }) {
   const common = { name, locked, t, save };
   const value = policy[name];
   if (typeof value === 'boolean') return <BooleanField {...common} value={value} />;
@@ -36,7 +36,7 @@ function Field({ name, policy, locked, t, save }: { name: PolicyKey; policy: Pol
 export function PolicySection({ view, t, save, reset }: {
   view: PolicyView;
   t: Translate;
-  save: (key: PolicyKey, value: unknown) => Promise<void>;
+  save: SavePolicy;
   reset: (key: PolicyKey) => Promise<void>;
 }) {
   return (

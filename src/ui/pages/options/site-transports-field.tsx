@@ -3,11 +3,13 @@
  * messages (background/transports/), one row each; JMAP rows also name the server.
  */
 import { useId, useState } from 'preact/hooks';
-import { transportNames, type PolicyKey, type SiteTransportPolicy, type TransportName } from '../../../policy';
+import { normaliseOrigin, transportNames, type PolicyKey, type SiteTransportPolicy, type TransportName } from '../../../policy';
+import { jmapServiceOrigin } from '../../../policy/host-permissions';
+import { normaliseServiceUrl } from '../../../policy/validate-transports';
 import type { MessageKey, Translate } from '../../platform';
-import { policyLabel } from './policy-field';
+import { policyLabel, type SavePolicy } from './policy-field';
 
-interface Row {
+export interface Row {
   readonly origin: string;
   readonly send: TransportName;
   readonly fetch: TransportName;
@@ -22,6 +24,27 @@ const transportLabel: Readonly<Record<TransportName, MessageKey>> = {
   jmap: 'transportJmap',
 };
 
+/**
+ * The rows as the policy check takes them (empty rows left out, JMAP fields only where
+ * JMAP is chosen), and the JMAP servers whose host permission the save asks for.
+ */
+export function siteTransportsInput(rows: readonly Row[]): { value: unknown[]; serviceOrigins: string[] } {
+  const filled = rows.filter((r) => r.origin.trim() !== '');
+  const usesJmap = (r: Row) => r.send === 'jmap' || r.fetch === 'jmap';
+  const servers = filled.filter(usesJmap).map((r) => {
+    const origin = normaliseOrigin(r.origin.trim());
+    const jmapUrl = normaliseServiceUrl(r.jmapUrl.trim());
+    return origin === undefined || jmapUrl === undefined ? undefined : jmapServiceOrigin({ origin, jmapUrl });
+  });
+  return {
+    value: filled.map((r) => ({
+      origin: r.origin.trim(), send: r.send, fetch: r.fetch,
+      ...(usesJmap(r) ? { jmapUrl: r.jmapUrl.trim(), ...(r.jmapUser.trim() ? { jmapUser: r.jmapUser.trim() } : {}) } : {}),
+    })),
+    serviceOrigins: [...new Set(servers.filter((o): o is string => o !== undefined))],
+  };
+}
+
 const blank: Row = { origin: '', send: 'host-mail', fetch: 'host-mail', jmapUrl: '', jmapUser: '' };
 
 export function SiteTransportsField({ name, value, locked, t, save }: {
@@ -29,7 +52,7 @@ export function SiteTransportsField({ name, value, locked, t, save }: {
   value: readonly SiteTransportPolicy[];
   locked: boolean;
   t: Translate;
-  save: (key: PolicyKey, value: unknown) => Promise<void>;
+  save: SavePolicy;
 }) {
   const id = useId();
   const [rows, setRows] = useState<Row[]>(() => [
@@ -41,14 +64,8 @@ export function SiteTransportsField({ name, value, locked, t, save }: {
 
   function submit(e: Event): void {
     e.preventDefault();
-    const filled = rows.filter((r) => r.origin.trim() !== '');
-    void save(name, filled.map((r) => {
-      const jmap = r.send === 'jmap' || r.fetch === 'jmap';
-      return {
-        origin: r.origin.trim(), send: r.send, fetch: r.fetch,
-        ...(jmap ? { jmapUrl: r.jmapUrl.trim(), ...(r.jmapUser.trim() ? { jmapUser: r.jmapUser.trim() } : {}) } : {}),
-      };
-    }));
+    const { value: input, serviceOrigins } = siteTransportsInput(rows);
+    void save(name, input, serviceOrigins);
   }
 
   const choice = (index: number, row: Row, field: 'send' | 'fetch', label: MessageKey) => (

@@ -1,8 +1,8 @@
 /**
  * "Use Cachet on this site": the way Cachet is switched on for a webmail. The browser's
- * permission for the site is asked in the click itself (its prompt needs the gesture);
- * the background then registers the content script, and the tab is reloaded so the
- * webmail's pages get Cachet's controls.
+ * permission for the site, and for a JMAP server its mail goes through, is asked in the
+ * click itself (its prompt needs the gesture); the background then registers the content
+ * script, and the tab is reloaded so the webmail's pages get Cachet's controls.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { SiteStatus } from '../../../protocol/runtime';
@@ -37,12 +37,14 @@ export function SiteSection({ platform }: { platform: PagePlatform }) {
   if (state.kind === 'failed') return <p class="bad">{state.message}</p>;
   if (state.kind === 'no-site') return <p class="hint">{t('popupNoSite')}</p>;
   const { status, tabId } = state;
+  // Switched on, but the JMAP server its mail goes through is still out of reach.
+  const servicesMissing = status.enabled && status.unreachableServices.length > 0;
 
   async function change(on: boolean): Promise<void> {
     setBusy(true);
     setProblem(undefined);
     try {
-      if (on && !(await platform.requestSiteAccess(status.origin))) {
+      if (on && !(await platform.requestHostAccess(status.permissionPatterns))) {
         setProblem(t('popupSiteRefused'));
         return;
       }
@@ -63,9 +65,10 @@ export function SiteSection({ platform }: { platform: PagePlatform }) {
         <br />
         {status.enabled ? t(status.byPolicy ? 'popupSiteOnByPolicy' : 'popupSiteOn') : !status.allowed ? t('popupSiteNotAllowed') : status.byPolicy ? t('popupSitePolicyNeedsAccess') : t('popupSiteOff')}
       </p>
+      {servicesMissing && <p data-unreachable-services>{t('popupSiteServiceNeedsAccess', status.unreachableServices.join(', '))}</p>}
       <div class="actions">
-        {status.allowed && !status.enabled && (
-          <button type="button" class="primary" disabled={busy} onClick={() => void change(true)}>{t(status.byPolicy ? 'popupSiteAllow' : 'popupSiteEnable')}</button>
+        {status.allowed && (!status.enabled || servicesMissing) && (
+          <button type="button" class="primary" disabled={busy} onClick={() => void change(true)}>{t(status.byPolicy || servicesMissing ? 'popupSiteAllow' : 'popupSiteEnable')}</button>
         )}
         {status.enabled && !status.byPolicy && (
           <button type="button" disabled={busy} onClick={() => void change(false)}>{t('popupSiteDisable')}</button>
