@@ -3,14 +3,18 @@ import type { ComposeFrameView } from '../../src/protocol/runtime';
 import type { ComposeSlot } from '../compose-frames';
 import { quoteOriginal } from '../compose/original-quote';
 import type { Handler } from '../handler';
-import { fetchProviderMessage } from '../provider-message';
+import { fetchRawMessage } from '../raw-message';
 import type { BackgroundServices } from '../services';
 
 /** The original's raw source, wherever the slot says it is; undefined for a slot without one. */
-function originalOf({ pageSource, transport }: BackgroundServices, slot: ComposeSlot): Promise<Uint8Array> | undefined {
-  if (slot.originalUrl !== undefined) return pageSource(slot.site, slot.originalUrl);
-  if (slot.originalMessageId !== undefined) return transport.fetchByMessageId(slot.site, slot.originalMessageId);
-  return slot.originalProvider === undefined ? undefined : fetchProviderMessage(transport, slot.site, slot.originalProvider);
+function originalOf(services: BackgroundServices, slot: ComposeSlot): Promise<Uint8Array> | undefined {
+  const { originalUrl, originalMessageId, originalProvider } = slot;
+  if (originalUrl === undefined && originalMessageId === undefined && originalProvider === undefined) return undefined;
+  return fetchRawMessage(services, slot.site, {
+    ...(originalUrl !== undefined && { pageUrl: originalUrl }),
+    ...(originalMessageId !== undefined && { messageId: originalMessageId }),
+    ...(originalProvider !== undefined && { provider: originalProvider }),
+  });
 }
 
 /**

@@ -8,24 +8,24 @@
 import type { ComposeMode, ComposePrefill, ProviderMessage } from '../../src/protocol/runtime';
 
 /**
- * How the raw RFC 5322 message behind a view is had: a URL of the page's own origin,
- * fetched by the background with the page's session; or, where the webmail offers no
- * raw source, the Message-ID, fetched from the site's mail account; or the message as the
- * webmail's API names it (Outlook: Microsoft Graph), fetched by the site's fetch transport.
- */
-export type RawSource = { readonly url: string } | { readonly messageId: string } | ProviderMessage;
-
-export type SecureKind = 'encrypted' | 'signed';
-
-/**
- * Where a message view's raw source is: a URL of the page's own origin, fetched by the
- * background with the page's session; or, where the webmail serves raw messages only
- * through its API (Outlook: Microsoft Graph), the message as that API names it. Either
- * way `url` tells the two apart.
+ * Where a message view's raw source is, in one or both of two ways: a URL of the page's
+ * own origin, fetched by the background with the page's session; and the message as the
+ * webmail's API names it (Gmail: the Gmail API's id; Outlook, which serves raw messages
+ * only through its API: Microsoft Graph's). The background chooses by the site's fetch
+ * transport (background/raw-message.ts).
  */
 export type MessageSource =
-  | { readonly url: string; readonly provider?: undefined }
-  | (ProviderMessage & { readonly url?: undefined });
+  | { readonly url: string; readonly provider?: ProviderMessage }
+  | { readonly url?: undefined; readonly provider: ProviderMessage };
+
+/**
+ * How the raw RFC 5322 message a reply or forward quotes is had: as a message view's is,
+ * or, where the webmail's form names it only so, by its Message-ID, fetched from the
+ * site's mail account.
+ */
+export type RawSource = MessageSource | { readonly messageId: string };
+
+export type SecureKind = 'encrypted' | 'signed';
 
 /** An S/MIME message the page shows (or offers as a link). */
 export interface MessageView {

@@ -18,9 +18,11 @@ import { createSecureFrame, type SecureFrame } from './secure-frame';
 /** The fields of `frame/open-compose` that name a reply's or forward's original. */
 function originalRequest(original: RawSource | undefined): Pick<Req<'frame/open-compose'>, 'originalUrl' | 'originalMessageId' | 'originalProvider'> {
   if (original === undefined) return {};
-  if ('url' in original) return { originalUrl: original.url };
   if ('messageId' in original) return { originalMessageId: original.messageId };
-  return { originalProvider: { provider: original.provider, id: original.id } };
+  return {
+    ...(original.url !== undefined && { originalUrl: original.url }),
+    ...(original.provider !== undefined && { originalProvider: { provider: original.provider.provider, id: original.provider.id } }),
+  };
 }
 
 export function mountCompose(view: ComposeView, platform: ContentPlatform): () => void {

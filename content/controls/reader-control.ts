@@ -37,7 +37,10 @@ export function mountReader(view: MessageView, platform: ContentPlatform): () =>
     setStatus(platform.t('contentOpening'));
     try {
       const { source } = view;
-      const where = source.url !== undefined ? { sourceUrl: source.url } : { provider: source };
+      const where = {
+        ...(source.url !== undefined && { sourceUrl: source.url }),
+        ...(source.provider !== undefined && { provider: { provider: source.provider.provider, id: source.provider.id } }),
+      };
       const { url } = await platform.send('frame/open-reader', { messageId: view.key, ...where });
       if (removed) return;
       frame?.remove();

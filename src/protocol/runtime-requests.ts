@@ -156,11 +156,14 @@ function composePrefill(raw: unknown): ComposePrefill {
  * 512 leaves room and stops abuse.
  */
 const graphId = /^[A-Za-z0-9_-]+={0,2}$/;
+/** The Gmail API's message ids are hexadecimal (the `data-legacy-message-id` of Gmail's page). */
+const gmailId = /^[0-9a-f]{1,32}$/;
 
 function providerMessage(raw: unknown): ProviderMessage {
   const f = record(raw, ['provider', 'id']);
-  if (f['provider'] !== 'graph') throw invalid('provider must be graph');
-  return { provider: 'graph', id: text(f, 'id', 512, graphId) };
+  if (f['provider'] === 'graph') return { provider: 'graph', id: text(f, 'id', 512, graphId) };
+  if (f['provider'] === 'gmail') return { provider: 'gmail', id: text(f, 'id', 32, gmailId) };
+  throw invalid('provider must be graph or gmail');
 }
 
 /** The origin is normalised and judged by site-access.ts; here only its size and form. */
@@ -205,15 +208,19 @@ const validators: { readonly [K in RuntimeCommand]: (raw: unknown) => Req<K> } =
   'frame/open-reader': (raw) => {
     const f = record(raw, ['messageId', 'source', 'sourceUrl', 'provider']);
     const messageId = text(f, 'messageId', 512);
-    if (['source', 'sourceUrl', 'provider'].filter((k) => f[k] !== undefined).length !== 1) throw invalid('give exactly one of source, sourceUrl and provider');
-    if (f['sourceUrl'] !== undefined) return { messageId, sourceUrl: webUrl(f, 'sourceUrl') };
-    if (f['provider'] !== undefined) return { messageId, provider: providerMessage(f['provider']) };
-    return { messageId, source: text(f, 'source', maxMessageBase64, base64) };
+    const places = f['sourceUrl'] !== undefined || f['provider'] !== undefined;
+    if (places === (f['source'] !== undefined)) throw invalid('give either source, or sourceUrl and/or provider');
+    if (!places) return { messageId, source: text(f, 'source', maxMessageBase64, base64) };
+    return {
+      messageId,
+      ...(f['sourceUrl'] !== undefined ? { sourceUrl: webUrl(f, 'sourceUrl') } : {}),
+      ...(f['provider'] !== undefined ? { provider: providerMessage(f['provider']) } : {}),
+    };
   },
   'frame/open-compose': (raw) => {
     const f = record(raw, ['fields', 'mode', 'originalUrl', 'originalMessageId', 'originalProvider']);
-    if (['originalUrl', 'originalMessageId', 'originalProvider'].filter((k) => f[k] !== undefined).length > 1) {
-      throw invalid('give at most one of originalUrl, originalMessageId and originalProvider');
+    if (f['originalMessageId'] !== undefined && (f['originalUrl'] !== undefined || f['originalProvider'] !== undefined)) {
+      throw invalid('give the original either by originalMessageId, or by originalUrl and/or originalProvider');
     }
     return {
       fields: composePrefill(f['fields']),

@@ -251,11 +251,12 @@ export interface ComposePrefill {
 export type ComposeMode = 'new' | 'reply' | 'forward' | 'draft';
 
 /**
- * A message only the webmail's own API serves, fetched by the site's transport
+ * A message as the webmail's own API names it, fetched by the site's transport
  * (background/transports/, `fetchByProviderId`) with the user's authorisation, never with
- * the page's session: Microsoft Graph's message id (`GET /me/messages/{id}/$value`).
+ * the page's session: Microsoft Graph's message id (`GET /me/messages/{id}/$value`), or
+ * the Gmail API's (hexadecimal, `users.messages.get?format=raw`).
  */
-export type ProviderMessage = { readonly provider: 'graph'; readonly id: string };
+export type ProviderMessage = { readonly provider: 'graph' | 'gmail'; readonly id: string };
 
 /** The original message quoted in a reply or forward, from Cachet's own decrypted copy. */
 export interface ComposeQuote {
@@ -368,19 +369,19 @@ export type RuntimeProtocol = {
   'address-book/delete': { req: { fingerprint: string }; res: Empty };
   'address/status': { req: { addresses: readonly string[] }; res: { statuses: readonly AddressStatus[] } };
   /**
-   * A content script asks for a reader frame for one message. Exactly one of: `source`, the
-   * raw message (base64), which the page holds anyway: ciphertext or signed data, never
-   * plaintext; or `sourceUrl`, where the background fetches it with the page's session (of
-   * the content script's own origin only); or `provider`, a message the site's transport
-   * fetches through the webmail's API.
+   * A content script asks for a reader frame for one message. Either `source`, the raw
+   * message (base64), which the page holds anyway: ciphertext or signed data, never
+   * plaintext; or where it is, in one or both of two ways: `sourceUrl`, where the page's
+   * session fetches it (of the content script's own origin only), and `provider`, the
+   * message as the webmail's API names it. The background chooses (background/raw-message.ts).
    */
   'frame/open-reader': { req: { messageId: string; source?: string; sourceUrl?: string; provider?: ProviderMessage }; res: { url: string } };
   /**
    * A content script asks for a compose frame, prefilled from the webmail's form. For a
-   * reply or forward, at most one of: `originalUrl`, where the original's raw source is
-   * (same origin); `originalMessageId`, its Message-ID, fetched from the site's mail
-   * account; or `originalProvider`, the original as the webmail's API names it, fetched
-   * by the site's fetch transport as `frame/open-reader` fetches a `provider` message.
+   * reply or forward, the original: `originalMessageId`, its Message-ID, fetched from the
+   * site's mail account; or one or both of `originalUrl`, where the original's raw source
+   * is (same origin), and `originalProvider`, the original as the webmail's API names it,
+   * chosen between as for `frame/open-reader`.
    */
   'frame/open-compose': {
     req: { fields: ComposePrefill; mode: ComposeMode; originalUrl?: string; originalMessageId?: string; originalProvider?: ProviderMessage };

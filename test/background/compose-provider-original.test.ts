@@ -66,6 +66,7 @@ async function background(fetchThrough: 'graph' | 'host-mail'): Promise<Route> {
   let n = 0;
   const services = {
     composeFrames: createComposeFrames(`${self.origin}/compose.html`, memoryStorage(), () => `token${++n}token${n}token${n}`),
+    policy,
     transport: createSiteTransports(policy, { 'host-mail': unused, gmail: unused, graph: graphTransport(), jmap: unused }),
     reader: await fixture.reader(),
     pageSource: () => Promise.reject(new Error('the page\'s session is not used for a Graph message')),

@@ -18,6 +18,10 @@ const page = (name: string, edit: (html: string) => string = (html) => html): Do
 const pages = ['conversation-encrypted', 'conversation-signed', 'compose-new', 'compose-reply', 'compose-forward'];
 const download = (account: number, ik: string, id: string) =>
   `${gmail}/mail/u/${account}/?ui=2&ik=${ik}&view=att&permmsgid=msg-f:${id}&attid=0&disp=comp&safe=1&zw`;
+/** The Gmail API's ids of the captures' messages, their data-legacy-message-id. */
+const apiIds: Readonly<Record<string, string>> = { '1784456665234091493': '18c3a9e1f05b2de5', '1784456827948505911': '18c3aa07d2e41b37' };
+/** A message both ways: "Download original" with the page's session, and the Gmail API's id. */
+const both = (account: number, ik: string, id: string) => ({ url: download(account, ik, id), provider: { provider: 'gmail', id: apiIds[id] } });
 
 describe('Gmail adapter on reconstructed captures', () => {
   it.each(pages)('is picked for %s, by Gmail\'s origin', (name) => {
@@ -40,7 +44,7 @@ describe('Gmail adapter on reconstructed captures', () => {
     expect(view?.anchor.id).toBe(':3c');
     expect(view?.key).toBe('gmail/msg-f:1784456665234091493');
     // The page key and account come from the message's own chip: Gmail's own download links.
-    expect(view?.source).toEqual({ url: download(0, '1a2b3c4d5e', '1784456665234091493') });
+    expect(view?.source).toEqual(both(0, '1a2b3c4d5e', '1784456665234091493'));
   });
 
   it('finds a clear-signed message by its smime.p7s chip, whose link names another signed-in account', () => {
@@ -49,13 +53,14 @@ describe('Gmail adapter on reconstructed captures', () => {
     expect(more).toEqual([]);
     expect(view?.kind).toBe('signed');
     expect(view?.anchor).toBe(doc.getElementById(':4c'));
-    expect(view?.source).toEqual({ url: download(1, '9f8e7d6c5b', '1784456827948505911') });
+    expect(view?.source).toEqual(both(1, '9f8e7d6c5b', '1784456827948505911'));
   });
 
   it('names the download without a page key when no chip shows one, as gmail.js fetches it', () => {
     const doc = page('conversation-encrypted', (html) => html.replaceAll('ik=1a2b3c4d5e', 'ik=not%20a%20key'));
     expect(gmailAdapter.scan(doc).messages[0]?.source).toEqual({
       url: `${gmail}/mail/u/0/?view=att&permmsgid=msg-f:1784456665234091493&attid=0&disp=comp&safe=1&zw`,
+      provider: { provider: 'gmail', id: '18c3a9e1f05b2de5' },
     });
   });
 
@@ -108,7 +113,7 @@ describe('Gmail adapter on reconstructed captures', () => {
     const [view, ...more] = composes;
     expect(more).toEqual([]);
     expect(view?.mode).toBe('reply');
-    expect(view?.original).toEqual({ url: download(0, '1a2b3c4d5e', '1784456665234091493') });
+    expect(view?.original).toEqual(both(0, '1a2b3c4d5e', '1784456665234091493'));
     expect(view?.readFields()).toEqual({ from: 'Carol <carol@example.test>', to: ['Alice <alice@example.com>'], cc: [], bcc: [], subject: 'Re: Quarterly figures' });
     expect(view?.alsoHidden.map((e) => e.className)).toEqual(['J-J5-Ji btA', 'gU a0z', 'oc gU', 'gU og']);
   });
@@ -116,13 +121,13 @@ describe('Gmail adapter on reconstructed captures', () => {
   it('reads an inline forward', () => {
     const [view] = gmailAdapter.scan(page('compose-forward')).composes;
     expect(view?.mode).toBe('forward');
-    expect(view?.original).toEqual({ url: download(0, '1a2b3c4d5e', '1784456665234091493') });
+    expect(view?.original).toEqual(both(0, '1a2b3c4d5e', '1784456665234091493'));
     expect(view?.readFields()).toMatchObject({ to: [], subject: 'Fwd: Quarterly figures' });
   });
 
   it('takes a reply\'s original in Gmail\'s newer id form too', () => {
     const doc = page('compose-reply', (html) => html.replace('name="rm" type="hidden" value="18c3a9e1f05b2de5"', 'name="rm" type="hidden" value="#msg-f:1784456665234091493"'));
-    expect(gmailAdapter.scan(doc).composes[0]?.original).toEqual({ url: download(0, '1a2b3c4d5e', '1784456665234091493') });
+    expect(gmailAdapter.scan(doc).composes[0]?.original).toEqual(both(0, '1a2b3c4d5e', '1784456665234091493'));
   });
 
   it.each([

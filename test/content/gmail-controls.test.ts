@@ -29,7 +29,7 @@ describe('Cachet in Gmail', () => {
     expect(host.getAttribute('data-cachet')).toBe('reader');
     expect(body.style.display).toBe('none');
     expect((doc.getElementById(':2c') as HTMLElement).style.display).toBe('');
-    expect(fake.requests).toEqual([{ type: 'frame/open-reader', req: { messageId: 'gmail/msg-f:1784456665234091493', sourceUrl: original } }]);
+    expect(fake.requests).toEqual([{ type: 'frame/open-reader', req: { messageId: 'gmail/msg-f:1784456665234091493', sourceUrl: original, provider: { provider: 'gmail', id: '18c3a9e1f05b2de5' } } }]);
     expect(shadowRoots.get(host)?.querySelector('iframe')?.getAttribute('src')).toBe(`${extensionOrigin}/reader.html#tok1`);
   });
 
@@ -53,7 +53,7 @@ describe('Cachet in Gmail', () => {
     const compose = fake.requests.filter((r) => r.type === 'frame/open-compose');
     expect(compose).toEqual([{
       type: 'frame/open-compose',
-      req: { fields: { from: 'Carol <carol@example.test>', to: ['Alice <alice@example.com>'], cc: [], bcc: [], subject: 'Re: Quarterly figures' }, mode: 'reply', originalUrl: original },
+      req: { fields: { from: 'Carol <carol@example.test>', to: ['Alice <alice@example.com>'], cc: [], bcc: [], subject: 'Re: Quarterly figures' }, mode: 'reply', originalUrl: original, originalProvider: { provider: 'gmail', id: '18c3a9e1f05b2de5' } },
     }]);
     const editor = doc.getElementById(':9p') as HTMLElement;
     expect(editor.style.display).toBe('none');

@@ -43,7 +43,7 @@ describe('Outlook adapter on reconstructed captures', () => {
     expect(view?.placement).toBe('replace');
     expect(view?.anchor.id).toBe('UniqueMessageBody_1');
     expect(view?.key).toBe(`outlook/${graphId}`);
-    expect(view?.source).toEqual({ provider: 'graph', id: graphId });
+    expect(view?.source).toEqual({ provider: { provider: 'graph', id: graphId } });
   });
 
   it('finds a clear-signed message opened on its own in Outlook.com', () => {
@@ -53,14 +53,13 @@ describe('Outlook adapter on reconstructed captures', () => {
     expect(view?.kind).toBe('signed');
     expect(view?.anchor.id).toBe('UniqueMessageBody_3');
     expect(view?.source).toEqual({
-      provider: 'graph',
-      id: 'AQMkADAwATM0MDAAMS0yNjMzLTMxMjMtMDACLTAwCgBGAAADsHtj-2LqF0OiqXzJ6Yb2_QcAk0UiTrC7NU_uBNn3o8lnTwAAAgEMAAAAk0UiTrC7NU_uBNn3o8lnTwAAAJ4x5TwAAAA=',
+      provider: { provider: 'graph', id: 'AQMkADAwATM0MDAAMS0yNjMzLTMxMjMtMDACLTAwCgBGAAADsHtj-2LqF0OiqXzJ6Yb2_QcAk0UiTrC7NU_uBNn3o8lnTwAAAgEMAAAAk0UiTrC7NU_uBNn3o8lnTwAAAJ4x5TwAAAA=' },
     });
   });
 
   it('takes the id from an ItemID parameter too', () => {
     const doc = page('read-signed', (html) => html.replace(/^<!-- \S+ -->/, `<!-- /owa/?ItemID=${encodeURIComponent(exchangeId)}&exvsurl=1&viewmodel=ReadMessageItem -->`));
-    expect(outlookAdapter.scan(doc).messages[0]?.source).toEqual({ provider: 'graph', id: graphId });
+    expect(outlookAdapter.scan(doc).messages[0]?.source).toEqual({ provider: { provider: 'graph', id: graphId } });
   });
 
   it('reports nothing where the address names a conversation: no message is guessed from its place', () => {
@@ -94,15 +93,15 @@ describe('Outlook adapter on reconstructed captures', () => {
   it('reads an inline reply below the message it answers', () => {
     const doc = page('compose-reply');
     const { messages, composes } = outlookAdapter.scan(doc);
-    expect(messages.map((m) => m.source)).toEqual([{ provider: 'graph', id: graphId }]);
+    expect(messages.map((m) => m.source)).toEqual([{ provider: { provider: 'graph', id: graphId } }]);
     const [view] = composes;
     expect(view?.mode).toBe('reply');
     expect(view?.readFields()).toMatchObject({ to: ['alice@example.com'], cc: [], subject: 'RE: Quarterly figures' });
     // The original is the message above, by its Graph id; Outlook's own quote is not read.
-    expect(view?.original).toEqual({ provider: 'graph', id: graphId });
+    expect(view?.original).toEqual({ provider: { provider: 'graph', id: graphId } });
     // A forward is told by its subject; a reply whose subject Outlook left out by its quote.
     (doc.querySelector('input[aria-label="Add a subject"]') as HTMLInputElement).value = 'FW: Quarterly figures';
-    expect(outlookAdapter.scan(doc).composes[0]).toMatchObject({ mode: 'forward', original: { provider: 'graph', id: graphId } });
+    expect(outlookAdapter.scan(doc).composes[0]).toMatchObject({ mode: 'forward', original: { provider: { provider: 'graph', id: graphId } } });
     doc.querySelector('input[aria-label="Add a subject"]')?.remove();
     expect(outlookAdapter.scan(doc).composes[0]?.mode).toBe('reply');
   });

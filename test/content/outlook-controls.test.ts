@@ -48,6 +48,7 @@ describe('Cachet in Outlook on the web', () => {
     const raw = new TextEncoder().encode('MIME-Version: 1.0\r\n\r\n');
     const services = {
       readerFrames: { open: (...args: unknown[]) => opened.push(args) },
+      policy: { current: () => Promise.resolve({ siteTransports: [{ origin: work, send: 'graph', fetch: 'graph', jmapUrl: null, jmapUser: null }] }) },
       pageSource: () => Promise.reject(new Error('not the page')),
       transport: { fetchByProviderId: (site: string, id: string) => { asked.push([site, id]); return Promise.resolve(raw); } },
     } as unknown as BackgroundServices;
@@ -58,8 +59,10 @@ describe('Cachet in Outlook on the web', () => {
   });
 
   it.each([
-    ['two sources', { messageId: 'm', sourceUrl: `${work}/x`, provider: { provider: 'graph', id: graphId } }],
-    ['an unknown provider', { messageId: 'm', provider: { provider: 'gmail', id: '18c3a9e1f05b2de5' } }],
+    ['the message and a place besides', { messageId: 'm', source: 'TUlNRQ==', provider: { provider: 'graph', id: graphId } }],
+    ['no source at all', { messageId: 'm' }],
+    ['an unknown provider', { messageId: 'm', provider: { provider: 'jmap', id: 'M1234' } }],
+    ['a Gmail id that is not hexadecimal', { messageId: 'm', provider: { provider: 'gmail', id: '18c3a9e1f05b2dez' } }],
     ['an id that is no Graph id', { messageId: 'm', provider: { provider: 'graph', id: '../me/sendMail' } }],
     ['an id past reason', { messageId: 'm', provider: { provider: 'graph', id: 'A'.repeat(513) } }],
     ['an extra field', { messageId: 'm', provider: { provider: 'graph', id: graphId, folder: 'inbox' } }],
@@ -105,6 +108,7 @@ describe('Cachet in Outlook on the web', () => {
     const plaintext = 'Q4 revenue: 4.2 million';
     const services = {
       composeFrames: createComposeFrames('chrome-extension://id/compose.html', memoryStorage(), () => `tok${fetched.length}tok`),
+      policy: { current: () => Promise.resolve({ siteTransports: [{ origin: work, send: 'graph', fetch: 'graph', jmapUrl: null, jmapUser: null }] }) },
       pageSource: () => Promise.reject(new Error('not the page')),
       transport: { fetchByProviderId: (site: string, id: string) => { fetched.push([site, id]); return Promise.resolve(new TextEncoder().encode('Message-ID: <q4@example.com>\r\n\r\n')); } },
       reader: { open: () => Promise.resolve({ from: 'Alice <alice@example.com>', date: 'Mon, 7 Dec 2026 10:02:00 +0000', subject: 'Quarterly figures', html: null, text: plaintext }) },

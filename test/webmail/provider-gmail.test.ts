@@ -5,8 +5,10 @@
  * the browser's web-auth-flow window and sends with users.messages.send, and the message
  * Gmail received is the one Cachet built: `openssl cms` decrypts it with Bob's key and
  * verifies every signature against the demo CA. An encrypted message of the conversation
- * opens in Cachet's reader frame from Gmail's "Download original", with the page's session;
- * Alice's inline reply to it quotes Cachet's decrypted copy and goes out in its conversation.
+ * opens in Cachet's reader frame through the Gmail API (users.messages.get, format=raw),
+ * as the site fetches, or from Gmail's "Download original" with the page's session where
+ * it fetches otherwise; Alice's inline reply to it quotes Cachet's decrypted copy and goes
+ * out in its conversation.
  * The organisation's Roundcube in front of the same Google mailbox fetches through the API
  * (users.messages.get, format=raw): a reply there quotes Cachet's decrypted copy of the
  * original, and goes out in the original's conversation (threadId).
@@ -15,6 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { artifactPath } from '../e2e/browser';
 import { signedAndEncrypted } from './openssl-mail';
 import { gmailDownloadOrigin, gmailOrigin, replyingTo, roundcubeOrigin } from './provider-support/capture-sites';
+import { setUserSetting } from './provider-support/provider-browser';
 import { chromiumRedirectUri, expectReaderShows, expectSignedAndEncryptedToBob, useProviderSession } from './provider-support/provider-session';
 import { openSecureCompose, pressSend, writeToBob } from './provider-support/secure-compose';
 import { settle, webmailContent } from './roundcube-session';
@@ -22,14 +25,19 @@ import { settle, webmailContent } from './roundcube-session';
 const body = 'Bob, the Gmail figures: 4711 units. Keep them to yourself.';
 /** Bob's encrypted message in the conversation of the captures (msg-f:1784456665234091493, hex 18c3a9e1f05b2de5). */
 const bobsMessage = { decimalId: '1784456665234091493', hexId: '18c3a9e1f05b2de5', messageId: '<quarterly-figures@example.test>', secret: 'Gmail reader secret: 0815' };
+const gmailThroughGmail = { origin: gmailOrigin, send: 'gmail', fetch: 'gmail' };
+const roundcubeThroughGmail = { origin: roundcubeOrigin, send: 'gmail', fetch: 'gmail' };
 const session = useProviderSession((world) => ({
   sites: [gmailOrigin, roundcubeOrigin],
   grant: [gmailOrigin, gmailDownloadOrigin, roundcubeOrigin],
   settings: {
     oauthClients: { google: world.oauthClients.google, microsoft: null },
-    siteTransports: [{ origin: gmailOrigin, send: 'gmail', fetch: 'gmail' }, { origin: roundcubeOrigin, send: 'gmail', fetch: 'gmail' }],
+    siteTransports: [gmailThroughGmail, roundcubeThroughGmail],
   },
 }));
+/** Every users.messages.get?format=raw the Gmail API was asked, in order. */
+const rawFetches = () => session.world.gmail.loopback.received
+  .filter((r) => r.method === 'GET' && r.url.searchParams.get('format') === 'raw').map((r) => r.url.href);
 
 describe('Gmail', () => {
   it('sends from Gmail\'s compose through the Gmail API, signed in by the browser\'s window, as Cachet built it', async () => {
@@ -60,20 +68,37 @@ describe('Gmail', () => {
     await page.close();
   }, 180_000);
 
-  it('opens an encrypted message of a conversation in the reader frame from "Download original", with the page\'s session', async () => {
+  it('opens an encrypted message of a conversation in the reader frame through messages.get?format=raw, as the site fetches', async () => {
     const { world, alice, pki } = session;
     // As Gmail holds a message it received: CRLF line ends (OpenSSL writes LF), with a Message-ID.
     const made = signedAndEncrypted(pki.users.bob, pki.users.alice, { subject: 'Quarterly figures', text: bobsMessage.secret });
     const raw = Buffer.from(`Message-ID: ${bobsMessage.messageId}\n${made.toString('latin1')}`.replace(/\r?\n/g, '\r\n'), 'latin1');
+    // The page's "Download original" and the API serve the same message.
     world.gmailSite.messages.set(bobsMessage.decimalId, raw);
-    // The same message in the mailbox the API serves, where a reply finds its conversation.
     world.gmail.messages.push({ id: bobsMessage.hexId, threadId: bobsMessage.hexId, raw, labelIds: ['INBOX'], via: 'json' });
     const page = await alice.context.newPage();
     await page.goto(world.gmailSite.show('gmail-2026-12/conversation-encrypted.html'));
     await expectReaderShows(page, alice.extensionOrigin, bobsMessage.secret);
-    expect(world.gmailSite.downloads.map((d) => d.cookie)).toEqual([world.gmailSite.session]);
+    expect(rawFetches()).toEqual([`https://gmail.googleapis.com/gmail/v1/users/me/messages/${bobsMessage.hexId}?format=raw`]);
+    expect(world.gmailSite.downloads).toEqual([]);
     await page.screenshot({ path: artifactPath('provider-gmail-reader.png'), fullPage: true });
     await page.close();
+  }, 120_000);
+
+  it('opens it from "Download original", with the page\'s session, where the site does not fetch through the API', async () => {
+    const { world, alice } = session;
+    const apiCalls = rawFetches().length;
+    await setUserSetting(alice.context, alice.extensionOrigin, 'siteTransports', [{ origin: gmailOrigin, send: 'gmail', fetch: 'host-mail' }, roundcubeThroughGmail]);
+    try {
+      const page = await alice.context.newPage();
+      await page.goto(world.gmailSite.show('gmail-2026-12/conversation-encrypted.html'));
+      await expectReaderShows(page, alice.extensionOrigin, bobsMessage.secret);
+      expect(world.gmailSite.downloads.map((d) => d.cookie)).toEqual([world.gmailSite.session]);
+      expect(rawFetches()).toHaveLength(apiCalls);
+      await page.close();
+    } finally {
+      await setUserSetting(alice.context, alice.extensionOrigin, 'siteTransports', [gmailThroughGmail, roundcubeThroughGmail]);
+    }
   }, 120_000);
 
   it('fetches a reply\'s original through messages.get?format=raw and keeps the reply in its conversation', async () => {
@@ -81,11 +106,11 @@ describe('Gmail', () => {
     const original = world.gmail.messages.find((m) => m.via === 'json' && m.labelIds.includes('SENT'));
     const messageId = /^Message-ID:\s*(<[^>]+>)/im.exec(original?.raw.toString('latin1') ?? '')?.[1] ?? '';
     expect(messageId).not.toBe('');
+    const rawBefore = rawFetches().length;
     const { page, compose } = await openSecureCompose(alice, world.roundcubeSite.show('roundcube-1.6.5/compose-reply.html', replyingTo(messageId)));
     const text = compose.getByLabel('Message', { exact: true });
     await expect.poll(() => text.inputValue(), settle).toContain(`> ${body}`);
-    expect(world.gmail.loopback.received.filter((r) => r.method === 'GET' && r.url.searchParams.get('format') === 'raw').map((r) => r.url.href))
-      .toEqual([`https://gmail.googleapis.com/gmail/v1/users/me/messages/${original?.id ?? ''}?format=raw`]);
+    expect(rawFetches().slice(rawBefore)).toEqual([`https://gmail.googleapis.com/gmail/v1/users/me/messages/${original?.id ?? ''}?format=raw`]);
     const subject = await compose.getByLabel('Subject').inputValue();
     await writeToBob(compose, `Agreed, 4711 it is.\n${await text.inputValue()}`);
     expect(await webmailContent(page, alice.extensionOrigin)).not.toContain('4711');

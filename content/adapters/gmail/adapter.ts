@@ -1,9 +1,10 @@
 /**
  * Gmail: the S/MIME messages of a conversation, known by their smime.p7m / smime.p7s chips,
- * read from Gmail's "Download original" with the page's session; and Gmail's compose
- * windows and inline replies. Reports only; every selector is in selectors.ts.
+ * named both by Gmail's "Download original" (the page's session) and by their Gmail API id;
+ * and Gmail's compose windows and inline replies. Reports only; every selector is in
+ * selectors.ts.
  */
-import type { ComposeMode, ComposeView, MessageView, PageReport, RawSource, WebmailAdapter } from '../adapter';
+import type { ComposeMode, ComposeView, MessageSource, MessageView, PageReport, RawSource, WebmailAdapter } from '../adapter';
 import { smimeKindOf } from '../smime-part';
 import * as s from './selectors';
 
@@ -43,14 +44,21 @@ function pageKeyOf(chipList: readonly Element[]): string | undefined {
 }
 
 /**
- * The message's id on Gmail's server, in decimal. The element carries it twice, in decimal
- * and in hexadecimal; a message whose two ids disagree is left alone.
+ * The message's id on Gmail's server, in decimal (the page's "Download original" takes it)
+ * and in hexadecimal (the Gmail API's). The element carries both; a message whose two ids
+ * disagree is left alone.
  */
-function serverIdOf(element: Element): string | undefined {
+function serverIdOf(element: Element): { decimal: string; hex: string } | undefined {
   const decimal = s.serverId.exec(element.getAttribute(s.serverIdAttribute) ?? '')?.[1];
   const legacy = element.getAttribute(s.legacyIdAttribute) ?? '';
   if (decimal === undefined || !s.legacyId.test(legacy)) return undefined;
-  return BigInt(`0x${legacy}`).toString() === decimal ? decimal : undefined;
+  const hex = BigInt(`0x${legacy}`);
+  return hex.toString() === decimal ? { decimal, hex: hex.toString(16) } : undefined;
+}
+
+/** A message both ways: the page's own raw source, and the Gmail API's id for it. */
+function sourceOf(doc: Document, id: { decimal: string; hex: string }, pageKey: string | undefined): MessageSource {
+  return { url: s.originalDownload(account(doc), id.decimal, pageKey), provider: { provider: 'gmail', id: id.hex } };
 }
 
 function messageView(doc: Document, element: Element): MessageView | undefined {
@@ -60,22 +68,22 @@ function messageView(doc: Document, element: Element): MessageView | undefined {
   const kind = smimeKindOf(own.flatMap((chip) => chipOf(chip).names));
   if (!body || id === undefined || !kind) return undefined;
   return {
-    key: `gmail/msg-f:${id}`,
+    key: `gmail/msg-f:${id.decimal}`,
     kind,
     anchor: body,
     placement: 'replace',
-    source: { url: s.originalDownload(account(doc), id, pageKeyOf(own)) },
+    source: sourceOf(doc, id, pageKeyOf(own)),
   };
 }
 
 /** The message a reply or forward answers, from Gmail's form: a hexadecimal or `msg-f` id. */
-function targetOf(form: Element): string | undefined {
+function targetOf(form: Element): { decimal: string; hex: string } | undefined {
   const value = (form.querySelector<HTMLInputElement>(s.targetMessageField)?.value ?? '').trim();
-  if (s.legacyId.test(value)) return BigInt(`0x${value}`).toString();
-  return s.serverId.exec(value)?.[1];
+  const decimal = s.legacyId.test(value) ? BigInt(`0x${value}`).toString() : s.serverId.exec(value)?.[1];
+  return decimal === undefined ? undefined : { decimal, hex: BigInt(decimal).toString(16) };
 }
 
-function modeOf(form: Element, target: string | undefined): ComposeMode {
+function modeOf(form: Element, target: unknown): ComposeMode {
   if (form.querySelector(s.forwardMarker)) return 'forward';
   return target === undefined ? 'new' : 'reply';
 }
@@ -101,7 +109,7 @@ function composeView(doc: Document, form: Element): ComposeView | undefined {
   const target = targetOf(form);
   const mode = modeOf(form, target);
   // The original is quoted from Cachet's own copy, fetched like any message of the page.
-  const original: RawSource | undefined = target === undefined ? undefined : { url: s.originalDownload(account(doc), target, pageKeyOf(chips(doc))) };
+  const original: RawSource | undefined = target === undefined ? undefined : sourceOf(doc, target, pageKeyOf(chips(doc)));
   return {
     key: `gmail/compose/${composeId}`,
     toolbar,

@@ -64,7 +64,7 @@ function messageView(shown: PaneMessage | undefined): MessageView | undefined {
   const message = messageAround(shown.body, shown.pane);
   const kind = message ? smimeKindOf(attachmentNames(message)) : undefined;
   if (!kind) return undefined;
-  return { key: `outlook/${shown.graphId}`, kind, anchor: shown.body, placement: 'replace', source: { provider: 'graph', id: shown.graphId } };
+  return { key: `outlook/${shown.graphId}`, kind, anchor: shown.body, placement: 'replace', source: { provider: { provider: 'graph', id: shown.graphId } } };
 }
 
 function recipients(root: Element, label: string): string[] {
@@ -94,7 +94,7 @@ function modeOf(editor: Element, subject: string): ComposeMode {
  */
 function originalOf(editor: Element, mode: ComposeMode, shown: PaneMessage | undefined): { original: RawSource } | Record<string, never> {
   if (mode === 'new' || !shown?.pane.contains(editor)) return {};
-  return { original: { provider: 'graph', id: shown.graphId } };
+  return { original: { provider: { provider: 'graph', id: shown.graphId } } };
 }
 
 /** The form around an editor: its nearest ancestor that also holds Send. */
