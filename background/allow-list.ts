@@ -1,13 +1,13 @@
 /**
  * What each sender class may ask (DESIGN.md invariant 3). A content script may ask only
- * what the webmail page itself may ask: open a secure frame for a message id, and the
- * status of addresses. Everything that reads or changes settings, keys or certificates
+ * what the webmail page itself may ask: open a secure frame for a message id (and have
+ * its source fetched ahead), and the status of addresses. Everything that reads or changes settings, keys or certificates
  * is for Cachet's own pages.
  */
 import type { RuntimeCommand } from '../src/protocol/runtime';
 import type { SenderClass, SenderKind } from './sender';
 
-const contentScript: readonly RuntimeCommand[] = ['frame/open-reader', 'frame/open-compose', 'address/status'];
+const contentScript: readonly RuntimeCommand[] = ['frame/open-reader', 'frame/prefetch-source', 'frame/open-compose', 'address/status'];
 
 /**
  * Secure frames are web-accessible, so any page can frame one. The hosting page cannot see

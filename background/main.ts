@@ -22,6 +22,7 @@ import { createDirectoryUrlReader } from './directory/directory-url-reader';
 import { createHostDirectory } from './directory/host-directory';
 import { sessionAnswerStore } from './directory/session-answer-store';
 import { createPageSourceFetch } from './page-source';
+import { createPrefetchedSources } from './prefetched-sources';
 import { createPasswordPrompts } from './password-prompts';
 import {
   connectNativeHost, extensionVersion, keepStorageFromContentScripts, nativeDisconnectReason, notifyTab, openPasswordWindow, openPinWindow,
@@ -104,6 +105,8 @@ const oauthTokens = createOAuthTokens({
   random: (count) => crypto.getRandomValues(new Uint8Array(count)),
 });
 
+const sources = createPrefetchedSources(createPageSourceFetch());
+
 const router = createRouter(
   selfIdentity(),
   createHandlers({
@@ -119,7 +122,8 @@ const router = createRouter(
     composer: createComposer({ policy, addressBook, identities, validation, directory, crypto, keyUses }),
     indicator: createSecurityIndicatorStore(browser.storage.local, (count) => crypto.getRandomValues(new Uint8Array(count))),
     composeFrames: createComposeFrames(pageUrl('compose.html'), browser.storage.session, randomToken),
-    pageSource: createPageSourceFetch(),
+    pageSource: sources.fetch,
+    prefetchSource: (origin, url) => sources.prefetch(origin, url),
     transport: createTransports({
       request: (type, req) => native.request(type, req), policy, passwords, session: browser.storage.session, tokens: oauthTokens,
     }),

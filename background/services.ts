@@ -31,8 +31,10 @@ export interface BackgroundServices {
   readonly composer: Composer;
   readonly indicator: SecurityIndicatorStore;
   readonly composeFrames: ComposeFrames;
-  /** A message's raw source from the webmail, with its session (page-source.ts). */
+  /** A message's raw source from the webmail, with its session (page-source.ts), prefetched or not. */
   readonly pageSource: PageSourceFetch;
+  /** Starts fetching a source the reader will ask for (prefetched-sources.ts). */
+  readonly prefetchSource: (origin: string, url: string) => void;
   readonly transport: MailTransport;
   /** The OAuth providers' clients and sign-ins, for the options page. */
   readonly oauthAccounts: OAuthAccounts;

@@ -33,12 +33,40 @@ export function startPageController(adapter: WebmailAdapter, doc: Document, plat
     return readers || composers;
   }
 
+  // A selection in the webmail's list is seen on the user's own click or key, not after
+  // the observer's pause: the source is fetched while the webmail loads its view.
+  let lastSelected: string | undefined;
+  let selectionTimer: ReturnType<typeof setTimeout> | undefined;
+  function selectionChanged(): void {
+    if (adapter.selectedSource === undefined || selectionTimer !== undefined) return;
+    // After the webmail's own handlers of the same event have marked the selection.
+    selectionTimer = setTimeout(() => {
+      selectionTimer = undefined;
+      let selected: string | undefined;
+      try {
+        selected = adapter.selectedSource?.(doc);
+      } catch {
+        selected = undefined;
+      }
+      if (selected === undefined || selected === lastSelected) {
+        lastSelected = selected;
+        return;
+      }
+      lastSelected = selected;
+      platform.send('frame/prefetch-source', { sourceUrl: selected }).catch(() => undefined);
+    }, 0);
+  }
+  const inputEvents = ['click', 'keyup'] as const;
+  for (const type of inputEvents) doc.addEventListener(type, selectionChanged, { passive: true });
+
   scan();
   const observer = observePage(doc, scan);
   return {
     scan,
     stop() {
       observer.stop();
+      for (const type of inputEvents) doc.removeEventListener(type, selectionChanged);
+      if (selectionTimer !== undefined) clearTimeout(selectionTimer);
       messages.clear();
       composes.clear();
     },

@@ -11,6 +11,7 @@ import { composeSend } from './compose-send';
 import { composeRecipients } from './compose-recipients';
 import { frameOpenCompose } from './frame-open-compose';
 import { frameOpenReader } from './frame-open-reader';
+import { framePrefetchSource } from './frame-prefetch-source';
 import { identitiesList } from './identities-list';
 import { identitiesSetDefault } from './identities-set-default';
 import { indicatorGet } from './indicator-get';
@@ -51,6 +52,7 @@ export function createHandlers(services: BackgroundServices): Handlers {
     'address-book/delete': addressBookDelete(services),
     'address/status': addressStatus(services),
     'frame/open-reader': frameOpenReader(services),
+    'frame/prefetch-source': framePrefetchSource(services),
     'frame/open-compose': frameOpenCompose(services),
     'compose/open-frame': composeOpenFrame(services),
     'compose/send': composeSend(services),

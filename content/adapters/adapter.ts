@@ -98,6 +98,12 @@ export interface WebmailAdapter {
    * unusual page: a selector that stops matching gives an empty report.
    */
   scan(doc: Document): PageReport;
+  /**
+   * The raw source of the one message the user has just selected in the webmail's list,
+   * when it is one Cachet will read and the webmail shows it only after loading it: the
+   * background starts fetching it at once. Reads the DOM only, like `scan`.
+   */
+  selectedSource?(doc: Document): string | undefined;
 }
 
 export const emptyReport: PageReport = { messages: [], composes: [] };

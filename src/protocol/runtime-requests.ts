@@ -217,6 +217,7 @@ const validators: { readonly [K in RuntimeCommand]: (raw: unknown) => Req<K> } =
       ...(f['provider'] !== undefined ? { provider: providerMessage(f['provider']) } : {}),
     };
   },
+  'frame/prefetch-source': (raw) => ({ sourceUrl: webUrl(record(raw, ['sourceUrl']), 'sourceUrl') }),
   'frame/open-compose': (raw) => {
     const f = record(raw, ['fields', 'mode', 'originalUrl', 'originalMessageId', 'originalProvider']);
     if (f['originalMessageId'] !== undefined && (f['originalUrl'] !== undefined || f['originalProvider'] !== undefined)) {

@@ -377,6 +377,12 @@ export type RuntimeProtocol = {
    */
   'frame/open-reader': { req: { messageId: string; source?: string; sourceUrl?: string; provider?: ProviderMessage }; res: { url: string } };
   /**
+   * A content script names the raw source of the message the user just selected in the
+   * webmail's list, before the webmail shows it: the background starts fetching it with the
+   * page's session, for the `frame/open-reader` with the same `sourceUrl` that follows.
+   */
+  'frame/prefetch-source': { req: { sourceUrl: string }; res: Empty };
+  /**
    * A content script asks for a compose frame, prefilled from the webmail's form. For a
    * reply or forward, the original: `originalMessageId`, its Message-ID, fetched from the
    * site's mail account; or one or both of `originalUrl`, where the original's raw source

@@ -31,6 +31,7 @@ const validRequests: { [K in RuntimeCommand]: unknown } = {
   'address-book/delete': { fingerprint: 'a'.repeat(64) },
   'address/status': { addresses: ['bob@example.org'] },
   'frame/open-reader': { messageId: 'm1', source: 'AAAA' },
+  'frame/prefetch-source': { sourceUrl: 'https://mail.example.org/?_action=viewsource&_uid=1' },
   'frame/open-compose': { fields: { from: '', to: ['bob@example.org'], cc: [], bcc: [], subject: 'Hi' }, mode: 'new' },
   'compose/open-frame': { token: 't1' },
   'compose/send': {
@@ -93,7 +94,7 @@ describe('router', () => {
     expect(isRuntimeCommand('__proto__')).toBe(false);
   });
 
-  it('lets a content script ask only for a reader or compose frame and address status', async () => {
+  it('lets a content script ask only for a reader or compose frame, a source fetched ahead, and address status', async () => {
     const { route, calls } = setup();
     const allowed: string[] = [];
     for (const type of commands) {
@@ -101,8 +102,8 @@ describe('router', () => {
       if (reply.ok) allowed.push(type);
       else expect(reply.error.code, type).toBe('runtime/forbidden');
     }
-    expect(allowed.sort()).toEqual(['address/status', 'frame/open-compose', 'frame/open-reader']);
-    expect(calls.map((c) => c.type).sort()).toEqual(['address/status', 'frame/open-compose', 'frame/open-reader']);
+    expect(allowed.sort()).toEqual(['address/status', 'frame/open-compose', 'frame/open-reader', 'frame/prefetch-source']);
+    expect(calls.map((c) => c.type).sort()).toEqual(['address/status', 'frame/open-compose', 'frame/open-reader', 'frame/prefetch-source']);
     expect(calls[0]?.sender).toEqual({ kind: 'content-script', tabId: 6, frameId: 0, origin: 'https://mail.example.org' });
   });
 

@@ -22,6 +22,7 @@ export function fakePlatform() {
       requests.push({ type, req });
       if (type === 'frame/open-reader') return Promise.resolve({ url: `${extensionOrigin}/reader.html#tok1` });
       if (type === 'frame/open-compose') return Promise.resolve({ url: `${extensionOrigin}/compose.html#tok2`, slot: 'slot1' });
+      if (type === 'frame/prefetch-source') return Promise.resolve({});
       return Promise.reject(new Error(`unexpected ${type}`));
     }),
     t: (key) => key,

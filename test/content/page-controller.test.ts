@@ -58,6 +58,32 @@ describe('reader in Roundcube\'s preview pane', () => {
   });
 });
 
+describe('selection in Roundcube\'s mailbox list', () => {
+  it('has the selected S/MIME message\'s source fetched ahead on the user\'s click, once per selection', async () => {
+    const doc = loadCapture('roundcube-1.6.5/mailbox.html').window.document;
+    const fake = fakePlatform();
+    controller = startPageController(roundcubeAdapter, doc, fake.platform);
+    await settle();
+    const select = (id: string) => {
+      for (const row of doc.querySelectorAll('#messagelist tr.selected')) row.classList.remove('selected');
+      const row = doc.getElementById(id) as HTMLElement;
+      row.classList.add('selected');
+      row.dispatchEvent(new doc.defaultView!.MouseEvent('click', { bubbles: true }));
+    };
+    select('rcmrowMQ');
+    await settle();
+    select('rcmrowMQ');
+    await settle();
+    select('rcmrowMg');
+    await settle();
+    select('rcmrowMw');
+    await settle();
+    const asked = fake.requests.filter((r) => r.type === 'frame/prefetch-source').map((r) => new URL((r.req as { sourceUrl: string }).sourceUrl).searchParams.get('_uid'));
+    expect(asked).toEqual(['1', '3']);
+    expect(fake.requests.filter((r) => r.type !== 'frame/prefetch-source')).toEqual([]);
+  });
+});
+
 /** A compose capture under the controller with a fake background, once the first scan placed Cachet's controls. */
 async function composePage(name: string): Promise<{ doc: Document; fake: ReturnType<typeof fakePlatform>; secure: () => HTMLButtonElement }> {
   const doc = recordShadowRoots(loadCapture(`roundcube-1.6.5/${name}.html`)).window.document;

@@ -128,3 +128,32 @@ describe('Roundcube adapter on saved captures', () => {
     expect(roundcubeAdapter.scan(doc).messages).toEqual([]);
   });
 });
+
+describe('Roundcube adapter on the mailbox list\'s selection', () => {
+  const selecting = (...ids: string[]) => (html: string) =>
+    ids.reduce((page, id) => page.replace(`<tr id="${id}" class="message unread`, `<tr id="${id}" class="message unread selected`), html);
+  const previewSource = (name: string) => roundcubeAdapter.scan(loadCapture(`roundcube-1.6.5/${name}.html`).window.document).messages[0]?.source.url;
+
+  it.each([
+    ['rcmrowMQ', 'preview-encrypted'],
+    ['rcmrowMw', 'preview-opaque'],
+  ])('names the raw source of the S/MIME message in row %s exactly as its preview (%s) will', (row, preview) => {
+    const doc = loadCapture('roundcube-1.6.5/mailbox.html', selecting(row)).window.document;
+    const url = roundcubeAdapter.selectedSource?.(doc);
+    expect(url).toBeDefined();
+    expect(url).toBe(previewSource(preview));
+  });
+
+  it('names nothing for a message without the encrypted icon, for two selected, or for none', () => {
+    for (const rows of [['rcmrowMg'], ['rcmrowMQ', 'rcmrowMw'], []]) {
+      const doc = loadCapture('roundcube-1.6.5/mailbox.html', selecting(...rows)).window.document;
+      expect(roundcubeAdapter.selectedSource?.(doc), rows.join()).toBeUndefined();
+    }
+  });
+
+  it('takes only a plain UID from the row id', () => {
+    // Roundcube's search across folders names rows "uid-folder"; base64url of "1-Archive" here.
+    const doc = loadCapture('roundcube-1.6.5/mailbox.html', (html) => selecting('rcmrowMQ')(html).replace('id="rcmrowMQ"', 'id="rcmrowMS1BcmNoaXZl"')).window.document;
+    expect(roundcubeAdapter.selectedSource?.(doc)).toBeUndefined();
+  });
+});

@@ -189,6 +189,7 @@ function privilegedAttempts(): Attempt[] {
     'address-book/delete': { fingerprint: fingerprint(pki.users.alice.certificate.der) },
     'address/status': { addresses: [pki.users.alice.address] },
     'frame/open-reader': { messageId: 'attack', source: p7m.toString('base64') },
+    'frame/prefetch-source': { sourceUrl: `${webmail}/mail/source` },
     'frame/open-compose': { fields: { from: pki.users.bob.address, to: [pki.users.alice.address], cc: [], bcc: [], subject: 'Hi' }, mode: 'new' },
     'compose/open-frame': { token: 'guessed-token' },
     'compose/send': { slot: 'guessed-slot', message: composed },
@@ -223,7 +224,7 @@ function privilegedAttempts(): Attempt[] {
 }
 
 /** What a content script may ask (DESIGN.md invariant 3): what the webmail page itself may ask. */
-const contentScriptMay = ['frame/open-reader', 'frame/open-compose', 'address/status'];
+const contentScriptMay = ['frame/open-reader', 'frame/prefetch-source', 'frame/open-compose', 'address/status'];
 
 async function newPage(): Promise<Page> {
   const page = await cachet.context.newPage();
@@ -445,7 +446,7 @@ describe('privileged commands from outside Cachet\'s own pages', () => {
     });
   });
 
-  it('Cachet\'s content script may ask only for a frame and address status', async () => {
+  it('Cachet\'s content script may ask only for a frame, a source fetched ahead, and address status', async () => {
     const page = await newPage();
     await page.goto(`${webmail}/mail`);
     const world = await isolatedWorld(page, cachetId);
@@ -478,11 +479,12 @@ describe('privileged commands from outside Cachet\'s own pages', () => {
     expect(allowed.outcomes).toEqual([
       { type: 'address/status', reply: { ok: true, res: { statuses: [{ address: pki.users.alice.address, state: 'certificate' }] } } },
       { type: 'frame/open-reader', reply: { ok: true, res: { url: expect.stringMatching(`^${cachetOrigin}/reader\\.html#.`) as unknown } } },
+      { type: 'frame/prefetch-source', reply: { ok: true, res: {} } },
       { type: 'frame/open-compose', reply: { ok: true, res: { url: expect.stringMatching(`^${cachetOrigin}/compose\\.html#.`) as unknown, slot: expect.any(String) as unknown } } },
     ]);
     // The frame token is the frame's to redeem: the content script that got it cannot open the message itself.
     const reader = allowed.outcomes[1]?.reply as { res: { url: string } };
-    const compose = allowed.outcomes[2]?.reply as { res: { url: string } };
+    const compose = allowed.outcomes[3]?.reply as { res: { url: string } };
     const redeem = await evaluateIn<Probe>(world, probeExpression({
       target: null,
       attempts: [

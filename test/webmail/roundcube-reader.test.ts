@@ -5,7 +5,7 @@
  * documents never hold the plaintext or the attachment's content, while the message is
  * open and after.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { launchDemoBrowser, type CachetBrowser } from '../../native-host/tooling
 import { ensureDemoPki, type DemoPki } from '../../native-host/tooling/demo/demo-pki';
 import { acquireBrowserLock } from '../e2e/browser-lock';
 import { artifactPath, buildExtension } from '../e2e/browser';
-import { deliver, resetMailboxes } from '../support/mail-system';
+import { deliver, MAIL_STATE_DIR, resetMailboxes } from '../support/mail-system';
 import { clearSigned, signedAndEncrypted } from './openssl-mail';
 import { openInPreview, settle, signIn, waitForCachetFrame, webmailContent } from './roundcube-session';
 
@@ -39,7 +39,34 @@ afterAll(async () => {
   release?.();
 });
 
+/** Roundcube's HTTP log (php -S): one line per request served, from `from` bytes on. */
+const roundcubeLog = path.join(MAIL_STATE_DIR, 'log', 'roundcube-http.log');
+const logSize = () => statSync(roundcubeLog).size;
+const sourceRequests = (from: number, uid: number) => readFileSync(roundcubeLog).subarray(from).toString('latin1')
+  .split('\n').filter((line) => line.includes('GET /?_task=mail&_action=viewsource') && line.includes(`&_uid=${uid}&`)).length;
+
 describe('Bob reads S/MIME mail in Roundcube', () => {
+  it('fetches the source of a message selected in the list while Roundcube loads its preview, and only once', async () => {
+    const uid = await deliver('bob', signedAndEncrypted(pki.users.alice, pki.users.bob, { subject: 'Fetched ahead', text: 'Ahead of the preview: 5521.' }));
+    const page = await signIn(bob.context, 'bob');
+    const from = logSize();
+    // Roundcube's preview is held back; Cachet's fetch of the source, from its service worker, is not.
+    let letPreviewGo = () => undefined as void;
+    const previewHeld = new Promise<void>((resolve) => { letPreviewGo = resolve; });
+    await page.route(/_action=preview/, async (route) => {
+      await previewHeld;
+      await route.continue();
+    });
+    await openInPreview(page, uid);
+    await expect.poll(() => sourceRequests(from, uid), settle).toBe(1);
+    letPreviewGo();
+    const reader = await waitForCachetFrame(page, bob.extensionOrigin, 'reader.html');
+    await expect.poll(() => reader.locator('.message-text').textContent().catch(() => ''), settle).toContain('5521');
+    // The reader took the source fetched ahead.
+    expect(sourceRequests(from, uid)).toBe(1);
+    await page.close();
+  }, 180_000);
+
   it('shows a signed and encrypted message with a non-ASCII attachment only in Cachet\'s frame', async () => {
     const message = signedAndEncrypted(pki.users.alice, pki.users.bob, {
       subject: 'Quarterly figures', text: secretText, attachment: { fileName: 'Übersicht Q3.txt', content: attachmentText },

@@ -43,6 +43,32 @@ function messageView(doc: Document, env: RoundcubeEnv): MessageView | undefined 
   };
 }
 
+/** Roundcube's html_identifier of a plain UID, decoded; anything else (a search across folders' "uid-folder") is not taken. */
+function uidOfRow(row: Element): string | undefined {
+  const encoded = s.listRowId.exec(row.id)?.[1];
+  if (encoded === undefined) return undefined;
+  let uid: string;
+  try {
+    uid = atob(encoded.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(encoded.length / 4) * 4, '='));
+  } catch {
+    return undefined;
+  }
+  return /^[1-9]\d{0,9}$/.test(uid) ? uid : undefined;
+}
+
+/** The one S/MIME message selected in the mailbox list, before the preview pane shows it. */
+function selectedSource(doc: Document): string | undefined {
+  const rows = doc.querySelectorAll(s.selectedListRows);
+  const [row] = rows;
+  if (rows.length !== 1 || row === undefined || !row.querySelector(s.encryptedRowIcon)) return undefined;
+  const env = readRoundcubeEnv(doc);
+  const uid = uidOfRow(row);
+  const mailbox = envString(env, 'mailbox');
+  const token = envString(env, 'request_token');
+  if (!uid || !mailbox || !token) return undefined;
+  return absolute(doc, s.viewSourcePath(uid, mailbox, token));
+}
+
 function fieldValue(doc: Document, selector: string): string {
   const field = doc.querySelector<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(selector);
   if (!field) return '';
@@ -135,4 +161,5 @@ export const roundcubeAdapter: WebmailAdapter = {
   name: 'roundcube',
   detect: (doc) => doc.querySelector(s.appScript) !== null && s.bodyTaskClass.test(doc.body?.className ?? ''),
   scan,
+  selectedSource,
 };

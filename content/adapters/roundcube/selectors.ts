@@ -26,6 +26,16 @@ export const attachmentName = '.attachment-name';
 export const encryptedClass = /\bpkcs7-mime\b/;
 export const signatureClass = /\bpkcs7-signature\b/;
 
+/**
+ * The mailbox view's message list (program/js/app.js, 1.6.5): one row per message, its id
+ * "rcmrow" and the UID in Roundcube's html_identifier form (base64url without padding),
+ * class "selected" once the user selected it. Messages of type application/pkcs7-mime and
+ * multipart/encrypted get an "encrypted" icon in the row (app.js add_message_row).
+ */
+export const selectedListRows = '#messagelist tr.message.selected';
+export const encryptedRowIcon = 'span.encrypted';
+export const listRowId = /^rcmrow([A-Za-z0-9_-]{1,64})$/;
+
 /** The compose page. */
 export const composeAction = 'compose';
 /**
