@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { createTransport } from 'nodemailer';
 import { buildMessage } from '../../src/mime';
 import { DEMO_P12_PASSWORD, type DemoPki, type DemoUser } from '../../native-host/tooling/demo/demo-pki';
-import { MAIL_ACCOUNTS, MAIL_CA_PATH, MAIL_HOST, SUBMISSION_PORT } from '../support/mail-system';
+import { MAIL_ACCOUNTS, MAIL_CA_PATH, MAIL_HOST, maildirPath, SUBMISSION_PORT, type MailUser } from '../support/mail-system';
+import { newMessages } from '../webmail/roundcube-session';
 import { END_MARKER } from './browser-probes';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -120,10 +121,14 @@ export function opensslTripleWrap(signer: OpensslUser, recipient: OpensslUser, f
 /**
  * The SMTP transfer alone: `message` submitted as Alice to `to` on the loopback Postfix,
  * connection, STARTTLS and login included, as the native host does for each send; ms from
- * the start to the server's acceptance.
+ * the start to the server's acceptance (`accepted`), and to the delivered file's time in
+ * `to`'s mailbox (`delivered`), the moment the Cachet runs are timed to.
  */
-export async function smtpTransfer(message: Uint8Array, to: string): Promise<number> {
+export async function smtpTransfer(message: Uint8Array, to: MailUser): Promise<{ accepted: number; delivered: number }> {
   const alice = MAIL_ACCOUNTS.alice;
+  const inbox = maildirPath(to);
+  const before = new Set(newMessages(inbox, new Set()));
+  const wallStart = Date.now();
   const start = performance.now();
   const transport = createTransport({
     host: MAIL_HOST, port: SUBMISSION_PORT, secure: false, requireTLS: true,
@@ -131,9 +136,14 @@ export async function smtpTransfer(message: Uint8Array, to: string): Promise<num
     tls: { ca: readFileSync(MAIL_CA_PATH) },
   });
   try {
-    await transport.sendMail({ envelope: { from: alice.address, to: [to] }, raw: Buffer.from(message) });
+    await transport.sendMail({ envelope: { from: alice.address, to: [MAIL_ACCOUNTS[to].address] }, raw: Buffer.from(message) });
   } finally {
     transport.close();
   }
-  return performance.now() - start;
+  const accepted = performance.now() - start;
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 20))) {
+    const [delivered] = newMessages(inbox, before);
+    if (delivered !== undefined) return { accepted, delivered: statSync(delivered).mtimeMs - wallStart };
+  }
+  throw new Error(`the message to ${to} was not delivered within 120 s`);
 }

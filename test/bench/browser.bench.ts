@@ -27,10 +27,12 @@ import { median } from './timing';
  *   same message unencrypted (click to body shown), and `openssl cms` verifying,
  *   decrypting and verifying the same file (three processes).
  * - Alice sends Bob a signed and encrypted message with an attachment from Cachet's
- *   compose frame: from the key press on Send to the message in Bob's mailbox, that is
- *   accepted by Postfix and handed to Dovecot; beside it, `openssl cms` making the triple
- *   wrap of a message of the same size (three processes) plus the SMTP submission of
- *   the protected message alone (nodemailer, connection and login included).
+ *   compose frame: from the key press on Send to the message accepted by Postfix. That
+ *   moment is not seen from outside, so the run is timed to the file in Bob's mailbox and
+ *   Postfix's delivery, timed for the same message submitted alone (acceptance to file),
+ *   is taken off. Beside it, `openssl cms` making the triple wrap of a message of the
+ *   same size (three processes) plus the SMTP submission of the protected message alone
+ *   (nodemailer, connection and login included).
  * Also printed: the peak JavaScript heap of the service worker, Cachet's frame and the
  * webmail page while each operation runs (DevTools protocol), and, from a Chromium trace
  * of one more run of each operation (tracing slows what it watches, so that run is not
@@ -227,6 +229,8 @@ interface SendResult {
   readonly cachet: number[];
   readonly opensslWrap: number[];
   readonly smtp: number[];
+  /** From Postfix's acceptance to the file in the mailbox, for the same message sent alone. */
+  readonly delivery: number[];
   readonly heaps: HeapSample[];
   readonly mainThread?: MainThreadUse;
   readonly refused?: string;
@@ -252,7 +256,7 @@ async function measureSending(pki: DemoPki, work: string, alice: OpensslUser, bo
       // OpenSSL wraps a message of the same size: a short text and the attachment in base64.
       const plain = path.join(work, `send-${s.bytes}.eml`);
       writeFileSync(plain, plainMessage(pki, 'Figures', Math.round((s.bytes * 78) / 57) + 3_000, 'attachment'));
-      const r = { size: s, messageBytes: 0, cachet: [] as number[], opensslWrap: [] as number[], smtp: [] as number[], heaps: [] as HeapSample[] };
+      const r = { size: s, messageBytes: 0, cachet: [] as number[], opensslWrap: [] as number[], smtp: [] as number[], delivery: [] as number[], heaps: [] as HeapSample[] };
       opensslTripleWrap(alice, bob, plain, work);
       let refused: string | undefined;
       for (let run = 0; run < s.runs; run++) {
@@ -267,7 +271,9 @@ async function measureSending(pki: DemoPki, work: string, alice: OpensslUser, bo
         r.heaps.push(sent.heaps);
         r.opensslWrap.push(opensslTripleWrap(alice, bob, plain, work));
         // To Carol, so that Bob's mailbox holds only what Cachet sent.
-        r.smtp.push(await smtpTransfer(message, MAIL_ACCOUNTS.carol.address));
+        const alone = await smtpTransfer(message, 'carol');
+        r.smtp.push(alone.accepted);
+        r.delivery.push(alone.delivered - alone.accepted);
       }
       if (refused !== undefined) {
         results.push({ ...r, refused });
@@ -317,12 +323,15 @@ function report(reads: readonly ReadResult[], sends: readonly SendResult[]): voi
       if (big(s.size)) verdicts.push(`  MISSED  send ${s.size.label}: not sent (${s.refused})`);
       continue;
     }
-    const [cachet, wrap, smtp] = [median(s.cachet), median(s.opensslWrap), median(s.smtp)];
+    const [delivered, wrap, smtp, delivery] = [median(s.cachet), median(s.opensslWrap), median(s.smtp), median(s.delivery)];
+    // Cachet's runs are timed to the delivered file; Postfix's delivery after acceptance,
+    // timed for the same message sent alone, comes off to give Send to acceptance.
+    const cachet = delivered - delivery;
     console.log(`send ${s.size.label.padStart(6)} attachment (message ${size(s.messageBytes)}), ${s.cachet.length} runs:` +
-      `  Send to delivered ${cachet.toFixed(0)} ms;  openssl cms triple wrap ${wrap.toFixed(0)} ms + SMTP alone ${smtp.toFixed(0)} ms` +
-      ` = ${(wrap + smtp).toFixed(0)} ms (${(cachet / (wrap + smtp)).toFixed(2)}×)`);
+      `  Send to delivered ${delivered.toFixed(0)} ms, less Postfix's delivery ${delivery.toFixed(0)} ms = Send to accepted ${cachet.toFixed(0)} ms;` +
+      `  openssl cms triple wrap ${wrap.toFixed(0)} ms + SMTP alone ${smtp.toFixed(0)} ms = ${(wrap + smtp).toFixed(0)} ms (${(cachet / (wrap + smtp)).toFixed(2)}×)`);
     console.log(heapLine(s.heaps, 'compose frame', s.mainThread));
-    if (big(s.size)) verdicts.push(verdict(`send ${s.size.label} vs openssl triple wrap + SMTP alone`, cachet / (wrap + smtp), 2, '×'));
+    if (big(s.size)) verdicts.push(verdict(`send ${s.size.label}, Send to accepted vs openssl triple wrap + SMTP alone`, cachet / (wrap + smtp), 2, '×'));
   }
   const traced = [...reads.map((r) => r.mainThread), ...sends.map((s) => s.mainThread)].filter((u) => u !== undefined);
   const longest = Math.max(0, ...traced.map((u) => u.contentScriptMs));
