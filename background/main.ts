@@ -125,7 +125,7 @@ const router = createRouter(
     pageSource: sources.fetch,
     prefetchSource: (origin, url) => sources.prefetch(origin, url),
     transport: createTransports({
-      request: (type, req) => native.request(type, req), policy, passwords, session: browser.storage.session, tokens: oauthTokens,
+      request: (type, req, octets) => native.request(type, req, octets), policy, passwords, session: browser.storage.session, tokens: oauthTokens,
     }),
     oauthAccounts: createOAuthAccounts(policy, oauthTokens),
     passwords,

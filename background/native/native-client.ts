@@ -6,7 +6,7 @@
  * every response and event validated on receipt.
  */
 import { CachetError } from '../../src/errors';
-import { ChunkAssembler, frameMessages } from '../../src/protocol/framing';
+import { ChunkAssembler, frameMessages, MAX_FRAME_BYTES } from '../../src/protocol/framing';
 import {
   NATIVE_PROTOCOL_VERSION, type NativeEvents, type NativeEventType, type NativeReq, type NativeRequestType, type NativeRes,
 } from '../../src/protocol/native';
@@ -30,8 +30,18 @@ export interface NativeClientOptions {
 export interface NativeClient {
   /** The handshake result of the current connection, connecting first if needed. */
   hello(): Promise<NativeRes<'hello'>>;
-  request<K extends Exclude<NativeRequestType, 'hello'>>(type: K, req: NativeReq<K>): Promise<NativeRes<K>>;
+  /**
+   * `octets`, when given, are the value of `req[octets.field]` (where `req` holds ""), sent
+   * as a spliced chunk run (src/protocol/framing.ts) rather than as one base64 string.
+   */
+  request<K extends Exclude<NativeRequestType, 'hello'>>(type: K, req: NativeReq<K>, octets?: RequestOctets<K>): Promise<NativeRes<K>>;
   close(): void;
+}
+
+/** Octets a request carries in one of its fields, without making one string of them. */
+export interface RequestOctets<K extends NativeRequestType> {
+  readonly field: keyof NativeReq<K> & string;
+  readonly bytes: Uint8Array;
 }
 
 /**
@@ -137,7 +147,7 @@ export function createNativeClient(options: NativeClientOptions): NativeClient {
     return connection;
   }
 
-  function send<K extends NativeRequestType>(connection: Connection, type: K, req: NativeReq<K>): Promise<NativeRes<K>> {
+  function send<K extends NativeRequestType>(connection: Connection, type: K, req: NativeReq<K>, octets?: RequestOctets<K>): Promise<NativeRes<K>> {
     return new Promise<NativeRes<K>>((resolve, reject) => {
       const id = nextId++;
       const cancelTimer = options.startTimer(requestTimeoutMs[type], () => {
@@ -147,7 +157,8 @@ export function createNativeClient(options: NativeClientOptions): NativeClient {
       connection.pending.set(id, { type, resolve, reject, cancelTimer });
       try {
         // Posted as values: the port encodes each frame itself, so none is encoded twice.
-        for (const frame of frameMessages({ kind: 'request', id, type, req }, `b${nextChunkRun++}`)) connection.port.postMessage(frame);
+        const spliced = octets === undefined ? undefined : { at: ['req', octets.field], bytes: octets.bytes };
+        for (const frame of frameMessages({ kind: 'request', id, type, req }, `b${nextChunkRun++}`, MAX_FRAME_BYTES, spliced)) connection.port.postMessage(frame);
       } catch (error) {
         connection.pending.delete(id);
         cancelTimer();
@@ -186,10 +197,10 @@ export function createNativeClient(options: NativeClientOptions): NativeClient {
 
   return {
     hello: () => handshake(connected()),
-    async request(type, req) {
+    async request(type, req, octets) {
       const connection = connected();
       await handshake(connection);
-      return send(connection, type, req);
+      return send(connection, type, req, octets);
     },
     close() {
       if (current === undefined) return;

@@ -7,12 +7,13 @@
 import { CachetError, isCachetError } from '../../src/errors';
 import type { MailAccountPolicy } from '../../src/policy';
 import type { MailAccountSettings, NativeReq, NativeRequestType, NativeRes } from '../../src/protocol/native';
-import { base64ToBytes, bytesToBase64 } from '../../src/protocol/runtime-bytes';
+import { base64ToBytes } from '../../src/protocol/runtime-bytes';
+import type { RequestOctets } from '../native/native-client';
 import type { PasswordPrompts } from '../password-prompts';
 import type { PolicyStore } from '../policy-store';
 import type { MailTransport } from './transport';
 
-type NativeRequest = <K extends Exclude<NativeRequestType, 'hello'>>(type: K, req: NativeReq<K>) => Promise<NativeRes<K>>;
+type NativeRequest = <K extends Exclude<NativeRequestType, 'hello'>>(type: K, req: NativeReq<K>, octets?: RequestOctets<K>) => Promise<NativeRes<K>>;
 
 /** Wrong passwords asked again before the send gives up; the user can always cancel. */
 const maxPasswordTries = 3;
@@ -61,9 +62,10 @@ export function createHostMailTransport(request: NativeRequest, policy: PolicySt
   return {
     submit(site, message, envelope) {
       return withPassword(site, async () => {
+        // The message's base64 is cut into the frames from its octets: no one string of it is made.
         const result = await request('mail/send', {
-          origin: site, message: bytesToBase64(message), envelope: { from: envelope.from, to: [...envelope.to] }, saveToSent: true,
-        });
+          origin: site, message: '', envelope: { from: envelope.from, to: [...envelope.to] }, saveToSent: true,
+        }, { field: 'message', bytes: message });
         return { accepted: result.accepted, rejected: result.rejected, savedToSent: result.savedToSent };
       });
     },

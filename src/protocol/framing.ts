@@ -6,6 +6,7 @@
  */
 import { CachetError } from '../errors';
 import { integer, object, onlyKeys, string } from './native-checks';
+import { bytesToBase64 } from './runtime-bytes';
 
 /** Below Chrome's 1 MiB limit, with room for the chunk envelope. */
 export const MAX_FRAME_BYTES = 1_000_000;
@@ -38,8 +39,59 @@ export interface ChunkFrame {
   readonly id: string;
   readonly index: number;
   readonly count: number;
-  /** A slice of the whole message's JSON text. */
+  /** A slice of the whole message's JSON text, or of a spliced value's base64. */
   readonly data: string;
+  /** First chunk of a spliced run: the message's JSON with "" where the value goes. */
+  readonly head?: string;
+  /** First chunk of a spliced run: the value's place in the message, key by key. */
+  readonly at?: readonly string[];
+}
+
+/**
+ * A long binary value of a message (a mail message of tens of megabytes), carried as
+ * base64 in a run of chunk frames cut from the octets themselves: the sender never makes
+ * one string of the whole value, nor the JSON of the whole message, and the receiver
+ * parses only the rest. `at` names the value's place, where the message holds "".
+ */
+export interface SplicedOctets {
+  readonly at: readonly string[];
+  readonly bytes: Uint8Array;
+}
+
+/** A spliced value's place: a few plain keys, each naming a field of an object. */
+const maxSpliceDepth = 4;
+const maxHeadChars = 256 * 1024;
+
+/** `message` with `value` put at `at`, copying only the objects on the way. */
+function withValueAt(message: unknown, at: readonly string[], value: string): unknown {
+  const [key, ...rest] = at;
+  if (key === undefined) return value;
+  const record = object(message, 'message', 'input/invalid');
+  return { ...record, [key]: withValueAt(record[key], rest, value) };
+}
+
+/** The frames of `message` with `spliced` in place, as values to post (see frameMessages). */
+function splicedFrames(message: unknown, chunkId: string, maxFrameBytes: number, spliced: SplicedOctets): unknown[] {
+  const { at, bytes } = spliced;
+  if (at.length === 0 || at.length > maxSpliceDepth) throw new CachetError('input/invalid', 'a spliced value needs a place of one to four keys');
+  const head = JSON.stringify(message);
+  const headBytes = utf8Length(head);
+  // Small enough for one frame after all: the message whole, as any other.
+  if (headBytes + Math.ceil(bytes.length / 3) * 4 <= maxFrameBytes - 64) return [withValueAt(message, at, bytesToBase64(bytes))];
+  if (head.length > maxHeadChars) throw new CachetError('input/invalid', 'the rest of a message with a spliced value is too large');
+  const envelope = 128 + utf8Length(JSON.stringify(chunkId));
+  // Base64 is JSON-safe ASCII: four characters for every three octets, nothing escaped.
+  const octetsIn = (room: number) => Math.floor(room / 4) * 3;
+  const first = octetsIn(maxFrameBytes - envelope - utf8Length(JSON.stringify(head)) - utf8Length(JSON.stringify(at)));
+  const rest = octetsIn(maxFrameBytes - envelope);
+  if (first < 3 || rest < 3) throw new CachetError('input/invalid', 'frame size too small to chunk');
+  const count = 1 + Math.ceil(Math.max(0, bytes.length - first) / rest);
+  if (count < 2) return [withValueAt(message, at, bytesToBase64(bytes))];
+  const frames: ChunkFrame[] = [{ kind: 'chunk', id: chunkId, index: 0, count, data: bytesToBase64(bytes.subarray(0, first)), head, at: [...at] }];
+  for (let start = first, index = 1; index < count; start += rest, index++) {
+    frames.push({ kind: 'chunk', id: chunkId, index, count, data: bytesToBase64(bytes.subarray(start, start + rest)) });
+  }
+  return frames;
 }
 
 /**
@@ -106,9 +158,11 @@ export function encodeFrames(message: unknown, chunkId: string, maxFrameBytes = 
 
 /**
  * The frames for `message` as values to post on a browser's native port, which encodes
- * them itself: the message, or its chunk frames. Cut as encodeFrames cuts them.
+ * them itself: the message, or its chunk frames. Cut as encodeFrames cuts them, or, with
+ * `spliced`, with that value's base64 cut from its octets.
  */
-export function frameMessages(message: unknown, chunkId: string, maxFrameBytes = MAX_FRAME_BYTES): unknown[] {
+export function frameMessages(message: unknown, chunkId: string, maxFrameBytes = MAX_FRAME_BYTES, spliced?: SplicedOctets): unknown[] {
+  if (spliced !== undefined) return splicedFrames(message, chunkId, maxFrameBytes, spliced);
   const planned = plan(message, chunkId, maxFrameBytes);
   if ('json' in planned) return [message];
   const { slices } = planned;
@@ -130,6 +184,45 @@ interface Pending {
   next: number;
   chars: number;
   readonly parts: string[];
+  /** A spliced run's message and the value's place (SplicedOctets). */
+  readonly splice?: { readonly head: string; readonly at: readonly string[] };
+}
+
+/** The spliced run's first chunk names the message and the value's place. */
+function spliceOf(c: Record<string, unknown>): Pending['splice'] {
+  if (c['head'] === undefined && c['at'] === undefined) return undefined;
+  const head = string(c['head'], 'chunk.head', maxHeadChars, 'native/bad-frame');
+  if (!Array.isArray(c['at']) || c['at'].length === 0 || c['at'].length > maxSpliceDepth) {
+    throw new CachetError('native/bad-frame', 'chunk.at must name one to four keys');
+  }
+  const at = (c['at'] as unknown[]).map((key, n) => string(key, `chunk.at[${n}]`, 64, 'native/bad-frame'));
+  // Field names of the protocol's messages: never "__proto__" or the like.
+  if (at.some((key) => !/^[A-Za-z][A-Za-z0-9]*$/.test(key))) throw new CachetError('native/bad-frame', 'chunk.at names a key that is no field name');
+  return { head, at };
+}
+
+/** The spliced run's message: its head with the joined value put where it holds "". */
+function spliced(splice: NonNullable<Pending['splice']>, value: string, id: string): unknown {
+  let message: unknown;
+  try {
+    message = JSON.parse(splice.head) as unknown;
+  } catch {
+    throw new CachetError('native/bad-json', `chunked message ${id} is not JSON`);
+  }
+  let holder: unknown = message;
+  for (const [n, key] of splice.at.entries()) {
+    if (typeof holder !== 'object' || holder === null || Array.isArray(holder) || !Object.hasOwn(holder, key)) {
+      throw new CachetError('native/bad-frame', `chunked message ${id} has no place ${splice.at.join('.')}`);
+    }
+    const record = holder as Record<string, unknown>;
+    if (n < splice.at.length - 1) {
+      holder = record[key];
+    } else {
+      if (record[key] !== '') throw new CachetError('native/bad-frame', `chunked message ${id} holds something at ${splice.at.join('.')}`);
+      record[key] = value;
+    }
+  }
+  return message;
 }
 
 /**
@@ -146,7 +239,7 @@ export class ChunkAssembler {
   accept(frame: unknown): unknown {
     if (typeof frame !== 'object' || frame === null || (frame as { kind?: unknown }).kind !== 'chunk') return frame;
     const c = object(frame, 'chunk', 'native/bad-frame');
-    onlyKeys(c, ['kind', 'id', 'index', 'count', 'data'], 'chunk', 'native/bad-frame');
+    onlyKeys(c, ['kind', 'id', 'index', 'count', 'data', 'head', 'at'], 'chunk', 'native/bad-frame');
     const id = string(c.id, 'chunk.id', 64, 'native/bad-frame');
     try {
       const count = integer(c.count, 'chunk.count', 2, 1_000_000, 'native/bad-frame');
@@ -156,8 +249,11 @@ export class ChunkAssembler {
       if (!run) {
         if (index !== 0) throw new CachetError('native/bad-frame', `chunk run ${id} does not start at index 0`);
         if (this.#pending.size >= this.limits.maxPending) throw new CachetError('native/busy', 'too many chunked messages in flight');
-        run = { count, next: 0, chars: 0, parts: [] };
+        const splice = spliceOf(c);
+        run = { count, next: 0, chars: 0, parts: [], ...(splice && { splice }) };
         this.#pending.set(id, run);
+      } else if (c['head'] !== undefined || c['at'] !== undefined) {
+        throw new CachetError('native/bad-frame', `chunk ${index} of run ${id} names a splice; only the first may`);
       }
       if (count !== run.count || index !== run.next) throw new CachetError('native/bad-frame', `chunk ${index} of run ${id} out of order`);
       run.chars += data.length;
@@ -166,6 +262,7 @@ export class ChunkAssembler {
       run.next++;
       if (run.next < run.count) return undefined;
       this.#pending.delete(id);
+      if (run.splice !== undefined) return spliced(run.splice, run.parts.join(''), id);
       try {
         return JSON.parse(run.parts.join('')) as unknown;
       } catch {

@@ -8,7 +8,7 @@ import type { ErrorCode } from '../errors';
 import type { HashName, NamedCurve } from '../cms/key-operator';
 
 /** Bumped when a message changes incompatibly; `hello` refuses other versions. */
-export const NATIVE_PROTOCOL_VERSION = 1;
+export const NATIVE_PROTOCOL_VERSION = 2;
 
 /**
  * The largest message Cachet sends (`mail/send` and every transport): 48 MiB, about

@@ -57,6 +57,6 @@ export function fakeNativeHost(answer: (request: Request) => unknown) {
   return host;
 }
 
-export const helloRes = { protocol: 1, hostVersion: '0.1.0', platform: 'linux-x64', stores: [], maxFrameBytes: 1_000_000 };
+export const helloRes = { protocol: 2, hostVersion: '0.1.0', platform: 'linux-x64', stores: [], maxFrameBytes: 1_000_000 };
 
 export const ok = (request: Request, res: unknown) => ({ kind: 'response', id: request.id, ok: true, res });

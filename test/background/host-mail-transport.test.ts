@@ -12,11 +12,12 @@ const account = { origin: site, imap: '127.0.0.1:143', smtp: '127.0.0.1:587' };
 
 /** A native host that knows one password and records what it was asked. */
 function fakeHost(password: string) {
-  const calls: { type: string; req: Record<string, unknown> }[] = [];
+  const calls: { type: string; req: Record<string, unknown>; spliced: boolean }[] = [];
   let held: MailAccountDescription | undefined;
   let given: string | undefined;
-  const request = (type: string, req: Record<string, unknown>): Promise<unknown> => {
-    calls.push({ type, req });
+  // A value sent as octets (a spliced chunk run) arrives in its field as base64, as the host's assembler puts it.
+  const request = (type: string, req: Record<string, unknown>, octets?: { field: string; bytes: Uint8Array }): Promise<unknown> => {
+    calls.push({ type, req: octets ? { ...req, [octets.field]: Buffer.from(octets.bytes).toString('base64') } : req, spliced: octets !== undefined });
     switch (type) {
       case 'account/list':
         return Promise.resolve({ accounts: held ? [held] : [] });
@@ -66,6 +67,8 @@ describe('sending through the native host', () => {
     expect(asked).toEqual([{ purpose: 'mail-account', site, user: 'bob@example.test', failed: false }]);
     expect(calls.map((c) => c.type)).toEqual(['account/list', 'account/set', 'mail/send', 'account/set-password', 'mail/send']);
     expect(calls.at(-1)?.req).toMatchObject({ origin: site, message: 'AQID', envelope, saveToSent: true });
+    // The message goes as octets, cut into frames; no base64 string of it is made here.
+    expect(calls.filter((c) => c.type === 'mail/send').map((c) => c.spliced)).toEqual([true, true]);
   });
 
   it('asks again, saying the password was wrong, and stops when the user cancels', async () => {

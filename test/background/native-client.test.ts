@@ -62,7 +62,7 @@ describe('native client', () => {
     expect(await client.request('session/logout', {})).toEqual({ tokens: 2 });
     expect(hosts).toHaveLength(1);
     expect(hosts[0]?.received.map((r) => [r.type, r.req])).toEqual([
-      ['hello', { protocol: 1, extensionVersion: '0.1.0' }],
+      ['hello', { protocol: 2, extensionVersion: '0.1.0' }],
       ['session/logout', {}],
     ]);
     expect(new Set(hosts[0]?.received.map((r) => r.id)).size).toBe(2);
@@ -86,11 +86,11 @@ describe('native client', () => {
   });
 
   it('refuses a host that speaks another protocol version, and starts afresh next time', async () => {
-    let version = 2;
+    let version = 3;
     const { client, hosts } = setup((r) => (r.type === 'hello' ? ok(r, { ...helloRes, protocol: version }) : standardHost(r)));
     expect(await codeOf(client.request('session/logout', {}))).toBe('native/version-mismatch');
     expect(hosts[0]?.connected).toBe(false);
-    version = 1;
+    version = 2;
     expect(await client.request('session/logout', {})).toEqual({ tokens: 2 });
     expect(hosts).toHaveLength(2);
   });

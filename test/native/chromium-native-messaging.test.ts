@@ -33,7 +33,7 @@ function probeExtension(name: string, port: number, key?: string): string {
     manifest_version: 3, name, version: '1.0', ...(key ? { key } : {}),
     background: { service_worker: 'worker.js' }, permissions: ['nativeMessaging'], host_permissions: ['http://127.0.0.1/*'],
   }));
-  const hello = { kind: 'request', id: 1, type: 'hello', req: { protocol: 1, extensionVersion: 'probe' } };
+  const hello = { kind: 'request', id: 1, type: 'hello', req: { protocol: 2, extensionVersion: 'probe' } };
   writeFileSync(path.join(ext, 'worker.js'), `
 chrome.runtime.sendNativeMessage(${JSON.stringify(NATIVE_HOST_NAME)}, ${JSON.stringify(hello)}, (answer) => {
   const error = chrome.runtime.lastError ? chrome.runtime.lastError.message : null;
@@ -97,7 +97,7 @@ describe('Chromium reaches the installed host', () => {
     const r = await report('cachet');
     expect(r.id).toBe('beglfbkfegljnkmhdkjjekghmmefnefn');
     expect(r.error).toBeNull();
-    expect(r.answer).toMatchObject({ kind: 'response', id: 1, ok: true, res: { protocol: 1, hostVersion: expect.any(String) as unknown } });
+    expect(r.answer).toMatchObject({ kind: 'response', id: 1, ok: true, res: { protocol: 2, hostVersion: expect.any(String) as unknown } });
   });
 
   it('refuses another extension, which allowed_origins does not name', async () => {

@@ -2,12 +2,13 @@
  * Chunking of native messages (src/protocol/framing.ts): every frame stays under the
  * limit whatever the content, and reassembly gives back the message exactly.
  */
+import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ChunkAssembler, encodeFrames, frameMessages, MAX_FRAME_BYTES, utf8Length } from '../../src/protocol/framing';
 
-function roundTrip(message: unknown, maxFrameBytes: number): { frames: string[]; back: unknown } {
-  const frames = encodeFrames(message, 'run-1', maxFrameBytes);
+/** The message the frames make, each taken as the receiver parses it; none before the last. */
+function reassemble(frames: readonly string[]): unknown {
   const assembler = new ChunkAssembler();
   let back: unknown;
   frames.forEach((frame, n) => {
@@ -16,12 +17,17 @@ function roundTrip(message: unknown, maxFrameBytes: number): { frames: string[];
     else back = out;
   });
   expect(assembler.pendingRuns).toBe(0);
-  return { frames, back };
+  return back;
+}
+
+function roundTrip(message: unknown, maxFrameBytes: number): { frames: string[]; back: unknown } {
+  const frames = encodeFrames(message, 'run-1', maxFrameBytes);
+  return { frames, back: reassemble(frames) };
 }
 
 describe('native framing', () => {
   it('sends a small message as one frame, unchanged', () => {
-    const message = { kind: 'request', id: 1, type: 'hello', req: { protocol: 1, extensionVersion: '1' } };
+    const message = { kind: 'request', id: 1, type: 'hello', req: { protocol: 2, extensionVersion: '1' } };
     const { frames, back } = roundTrip(message, MAX_FRAME_BYTES);
     expect(frames).toHaveLength(1);
     expect(back).toEqual(message);
@@ -106,5 +112,62 @@ describe('native framing', () => {
     ]) {
       expect(() => assembler.accept(bad)).toThrow(expect.objectContaining({ code: 'native/bad-frame' }));
     }
+  });
+});
+
+describe('native framing with a spliced value', () => {
+  const request = (message: string) => ({ kind: 'request', id: 3, type: 'mail/send', req: { origin: 'https://webmail.example.org', message, envelope: { from: 'a@example.org', to: ['b@example.org'] }, saveToSent: true } });
+  const at = ['req', 'message'];
+
+  /** Posts the frames as a browser port does (each encoded as JSON), and reassembles them. */
+  function splicedRoundTrip(bytes: Uint8Array, maxFrameBytes: number): { frames: string[]; back: unknown } {
+    const frames = frameMessages(request(''), 'b1', maxFrameBytes, { at, bytes }).map((f) => JSON.stringify(f));
+    return { frames, back: reassemble(frames) };
+  }
+
+  it('cuts the base64 of 3 MiB of octets into frames under 1 MiB, and gives back the message as if sent whole', () => {
+    const bytes = new Uint8Array(randomBytes(3 * 1024 * 1024 + 1));
+    const { frames, back } = splicedRoundTrip(bytes, MAX_FRAME_BYTES);
+    expect(frames.length).toBe(5);
+    for (const f of frames) expect(Buffer.byteLength(f, 'utf8')).toBeLessThanOrEqual(MAX_FRAME_BYTES);
+    expect(back).toEqual(request(Buffer.from(bytes).toString('base64')));
+  });
+
+  it('fills every frame to the limit and no further, for every length of the last group', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 6000 }), fc.integer({ min: 600, max: 1500 }), (length, limit) => {
+      const bytes = new Uint8Array(randomBytes(length));
+      const { frames, back } = splicedRoundTrip(bytes, limit);
+      for (const f of frames) expect(Buffer.byteLength(f, 'utf8')).toBeLessThanOrEqual(limit);
+      expect(back).toEqual(request(Buffer.from(bytes).toString('base64')));
+    }), { numRuns: 300 });
+  });
+
+  it('sends a small value in the message whole', () => {
+    const frames = frameMessages(request(''), 'b1', MAX_FRAME_BYTES, { at, bytes: new Uint8Array([1, 2, 3]) });
+    expect(frames).toEqual([request('AQID')]);
+  });
+
+  it.each([
+    ['a later chunk that names a splice', (frames: Record<string, unknown>[]) => { frames[1] = { ...frames[1], head: '{}', at: ['req'] }; }],
+    ['a place that is no field name', (frames: Record<string, unknown>[]) => { frames[0] = { ...frames[0], at: ['req', '__proto__'] }; }],
+    ['a place the message does not have', (frames: Record<string, unknown>[]) => { frames[0] = { ...frames[0], at: ['req', 'body'] }; }],
+    ['a place that already holds something', (frames: Record<string, unknown>[]) => { frames[0] = { ...frames[0], head: JSON.stringify(request('AAAA')) }; }],
+    ['a place inside a list', (frames: Record<string, unknown>[]) => { frames[0] = { ...frames[0], head: JSON.stringify({ req: [''] }), at: ['req', '0'] }; }],
+    ['a head that is not JSON', (frames: Record<string, unknown>[]) => { frames[0] = { ...frames[0], head: '{"req":' }; }],
+  ])('refuses %s with a typed error, and takes the next run', (_what, spoil) => {
+    const bytes = new Uint8Array(randomBytes(5000));
+    const frames = frameMessages(request(''), 'b1', 1000, { at, bytes }) as Record<string, unknown>[];
+    spoil(frames);
+    const assembler = new ChunkAssembler();
+    let caught: unknown;
+    try {
+      for (const frame of frames) assembler.accept(JSON.parse(JSON.stringify(frame)));
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ code: expect.stringMatching(/^native\/bad-(frame|json)$/) as unknown });
+    expect(assembler.pendingRuns).toBe(0);
+    const again = frameMessages(request(''), 'b2', 1000, { at, bytes }).map((f) => assembler.accept(JSON.parse(JSON.stringify(f))));
+    expect(again.at(-1)).toEqual(request(Buffer.from(bytes).toString('base64')));
   });
 });

@@ -54,7 +54,7 @@ describe('native host handshake and origin', () => {
   it('answers hello with its protocol version and store list', async () => {
     const host = start();
     const hello = await host.hello();
-    expect(hello.protocol).toBe(1);
+    expect(hello.protocol).toBe(2);
     expect(hello.maxFrameBytes).toBeLessThan(1024 * 1024);
     expect(Array.isArray(hello.stores)).toBe(true);
   });
@@ -68,7 +68,7 @@ describe('native host handshake and origin', () => {
 
   it('refuses another protocol version with native/version-mismatch', async () => {
     const host = start();
-    expect(await host.call('hello', { protocol: 2, extensionVersion: '9.0.0' })).toMatchObject({ ok: false, error: { code: 'native/version-mismatch' } });
+    expect(await host.call('hello', { protocol: 3, extensionVersion: '9.0.0' })).toMatchObject({ ok: false, error: { code: 'native/version-mismatch' } });
     expect(await host.call('identities/list', {})).toMatchObject({ ok: false, error: { code: 'native/no-handshake' } });
   });
 
@@ -158,8 +158,8 @@ describe('native host under hostile frames', () => {
 
   it('reassembles a request sent in chunks', async () => {
     const host = start();
-    host.send({ kind: 'request', id: 'big', type: 'hello', req: { protocol: 1, extensionVersion: '0.1.0' } }, 200);
-    expect(await host.reply('big')).toMatchObject({ ok: true, res: { protocol: 1 } });
+    host.send({ kind: 'request', id: 'big', type: 'hello', req: { protocol: 2, extensionVersion: '0.1.0' } }, 200);
+    expect(await host.reply('big')).toMatchObject({ ok: true, res: { protocol: 2 } });
   });
 
   it('answers chunks out of order with native/bad-frame', async () => {

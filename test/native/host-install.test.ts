@@ -54,7 +54,7 @@ describe('cachet host install', () => {
     await cachet(['host', 'install', '--browser', 'chromium', '--user-data-dir', userDataDir, '--host-script', hostScript]);
     const manifest = readJson(path.join(userDataDir, 'NativeMessagingHosts', 'org.cachet_smime.native.json'));
     const host = new HostProcess({ CACHET_HOST_CONFIG: path.join(dir, 'no-config.json'), HOME: dir }, ['chrome-extension://beglfbkfegljnkmhdkjjekghmmefnefn/'], manifest.path as string);
-    expect((await host.hello()).protocol).toBe(1);
+    expect((await host.hello()).protocol).toBe(2);
     expect(await host.close()).toBe(0);
   });
 

@@ -295,7 +295,7 @@ describe('the login cache and damaged files', () => {
     expect(rsa).toMatchObject({ ok: false, error: { code: 'key/unavailable', message: expect.stringContaining('altered') as unknown } });
     const ec = await damaged.call('key/sign', { identity: (await identityOf(damaged, aliceEc)).id, digest: randomBytes(48).toString('base64'), scheme: { name: 'ECDSA', hash: 'SHA-384' } });
     expect(ec).toMatchObject({ ok: false, error: { code: 'key/unavailable' } });
-    expect((await damaged.hello()).protocol).toBe(1);
+    expect((await damaged.hello()).protocol).toBe(2);
     expect(damaged.stderr).not.toContain('internal error');
   });
 });

@@ -16,7 +16,7 @@ const digest = Buffer.alloc(32, 7).toString('base64');
 
 /** Requests of every shape the extension sends, some large enough to travel in chunks. */
 const MESSAGES: readonly unknown[] = [
-  { kind: 'request', id: 1, type: 'hello', req: { protocol: 1, extensionVersion: '0.1.0' } },
+  { kind: 'request', id: 1, type: 'hello', req: { protocol: 2, extensionVersion: '0.1.0' } },
   { kind: 'request', id: 2, type: 'identities/list', req: {} },
   { kind: 'request', id: 3, type: 'key/sign', req: { identity: 'id-1', digest, scheme: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } } },
   { kind: 'request', id: 4, type: 'key/decrypt', req: { identity: 'id-1', wrappedKey: Buffer.alloc(256, 1).toString('base64'), scheme: { name: 'RSA-OAEP', hash: 'SHA-256' } } },

@@ -122,7 +122,7 @@ export class HostProcess {
   }
 
   async hello(): Promise<NativeRes<'hello'>> {
-    return this.request('hello', { protocol: 1, extensionVersion: '0.1.0' });
+    return this.request('hello', { protocol: 2, extensionVersion: '0.1.0' });
   }
 
   async close(): Promise<number | null> {
