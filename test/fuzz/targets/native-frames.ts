@@ -6,7 +6,7 @@
 import { encodeFrame, FrameReader } from '../../../native-host/host/frame-reader';
 import { toWireError } from '../../../native-host/host/wire-error';
 import { isCachetError } from '../../../src/errors';
-import { ChunkAssembler, encodeFrames } from '../../../src/protocol/framing';
+import { ChunkAssembler, encodeFrames, frameMessages } from '../../../src/protocol/framing';
 import { isNativeRequestType, parseNativeMessage, validateNativeRequest } from '../../../src/protocol/native-validators';
 import { mutateBytes, type Seed } from '../mutate';
 import type { FuzzTarget } from '../target';
@@ -27,6 +27,13 @@ const MESSAGES: readonly unknown[] = [
   { kind: 'response', id: 9, ok: true, res: {} },
   { kind: 'event', event: 'pin/closed', data: { promptId: 'p1' } },
 ];
+
+/** A message sent as the extension sends mail: its base64 spliced into the frames from the octets. */
+function splicedStream(): Uint8Array {
+  const request = { kind: 'request', id: 10, type: 'mail/send', req: { origin: 'https://mail.example.org', message: '', envelope: { from: 'a@example.org', to: ['b@example.org'] }, saveToSent: true } };
+  const frames = frameMessages(request, 's0', 1024, { at: ['req', 'message'], bytes: new Uint8Array(Buffer.alloc(6_000, 0x4d)) });
+  return new Uint8Array(Buffer.concat(frames.map((frame) => encodeFrame(JSON.stringify(frame)))));
+}
 
 function streamOf(messages: readonly unknown[], run: string): Uint8Array {
   const frames = messages.flatMap((m, i) => encodeFrames(m, `${run}${i}`, 1024).map((text) => encodeFrame(text)));
@@ -90,6 +97,7 @@ export const nativeFramesTarget: FuzzTarget = {
     const seeds: Seed[] = [
       { name: 'every request, chunked', kind: 'der', bytes: streamOf(MESSAGES, 'a') },
       ...MESSAGES.map((m, i) => ({ name: `message ${i}`, kind: 'der' as const, bytes: streamOf([m], 'b') })),
+      { name: 'mail/send, spliced', kind: 'der', bytes: splicedStream() },
     ];
     return Promise.resolve({
       seeds,

@@ -35,6 +35,17 @@ function headlineOf(verdict: SignerVerdict, signer: SignerView, validation: Sign
   }
 }
 
+/**
+ * The signer's claimed signing time as the reader's own clock and language show a time
+ * (`<time>` keeps the exact instant for assistive technology and copying); a value that
+ * is no time is shown as it came.
+ */
+export function SigningTime({ iso }: { iso: string }) {
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return <>{iso}</>;
+  return <time dateTime={when.toISOString()}>{new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'long' }).format(when)}</time>;
+}
+
 export function SignerBanner({ signer, validation, author, t }: {
   signer: SignerView;
   validation: SignerValidationView | undefined;
@@ -49,7 +60,7 @@ export function SignerBanner({ signer, validation, author, t }: {
       <dl class="banner-details">
         <dt>{t('readerIssuer')}</dt><dd>{signer.issuer || '—'}</dd>
         <dt>{t('readerValidity')}</dt><dd>{signer.notBefore ? `${signer.notBefore.slice(0, 10)} – ${signer.notAfter.slice(0, 10)}` : '—'}</dd>
-        {signer.signingTime && <><dt>{t('readerSigningTime')}</dt><dd>{signer.signingTime}</dd></>}
+        {signer.signingTime && <><dt>{t('readerSigningTime')}</dt><dd><SigningTime iso={signer.signingTime} /></dd></>}
         {validation && !validation.valid && validation.errors.length > 0 && <><dt>{t('readerWhyNotValid')}</dt><dd>{validation.errors.join('; ')}</dd></>}
       </dl>
     </section>
