@@ -137,6 +137,7 @@ describe('Roundcube adapter on the mailbox list\'s selection', () => {
   it.each([
     ['rcmrowMQ', 'preview-encrypted'],
     ['rcmrowMw', 'preview-opaque'],
+    ['rcmrowMg', 'preview-signed'],
   ])('names the raw source of the S/MIME message in row %s exactly as its preview (%s) will', (row, preview) => {
     const doc = loadCapture('roundcube-1.6.5/mailbox.html', selecting(row)).window.document;
     const url = roundcubeAdapter.selectedSource?.(doc);
@@ -144,11 +145,23 @@ describe('Roundcube adapter on the mailbox list\'s selection', () => {
     expect(url).toBe(previewSource(preview));
   });
 
-  it('names nothing for a message without the encrypted icon, for two selected, or for none', () => {
-    for (const rows of [['rcmrowMg'], ['rcmrowMQ', 'rcmrowMw'], []]) {
+  it('names nothing for two selected, or for none', () => {
+    for (const rows of [['rcmrowMQ', 'rcmrowMw'], []]) {
       const doc = loadCapture('roundcube-1.6.5/mailbox.html', selecting(...rows)).window.document;
       expect(roundcubeAdapter.selectedSource?.(doc), rows.join()).toBeUndefined();
     }
+  });
+
+  it('reads a message with a paperclip ahead only while it is under 1 MB, and one without any icon never', () => {
+    const sized = (size: string) => (html: string) => selecting('rcmrowMg')(html)
+      .replace(/(id="rcmrowMg"[^]*?<span class="size skip-on-drag">)3 KB</, (_, before: string) => `${before}${size}<`);
+    const named = (size: string) => roundcubeAdapter.selectedSource?.(loadCapture('roundcube-1.6.5/mailbox.html', sized(size)).window.document);
+    expect(named('1023 KB')).toBeDefined();
+    expect(named('900 B')).toBeDefined();
+    for (const size of ['1.0 MB', '12 MB', '1024 KB', '', 'about 3 KB']) expect(named(size), size).toBeUndefined();
+    const bare = loadCapture('roundcube-1.6.5/mailbox.html', (html) => selecting('rcmrowMg')(html)
+      .replace(/(id="rcmrowMg"[^]*?)<span class="attachment"><span class="attachment" title="With attachment"><\/span><\/span>/, (_, before: string) => `${before}&nbsp;`)).window.document;
+    expect(roundcubeAdapter.selectedSource?.(bare)).toBeUndefined();
   });
 
   it('takes only a plain UID from the row id', () => {

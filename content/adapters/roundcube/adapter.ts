@@ -56,11 +56,23 @@ function uidOfRow(row: Element): string | undefined {
   return /^[1-9]\d{0,9}$/.test(uid) ? uid : undefined;
 }
 
-/** The one S/MIME message selected in the mailbox list, before the preview pane shows it. */
+/**
+ * Whether a list row may be S/MIME worth reading ahead: Roundcube's "encrypted" icon
+ * (application/pkcs7-mime), or its paperclip on a message under 1 MB, which a clear-signed
+ * message shares with any other that has attachments.
+ */
+function mayBeSmime(row: Element): boolean {
+  if (row.querySelector(s.encryptedRowIcon)) return true;
+  if (!row.querySelector(s.attachmentRowIcon)) return false;
+  const size = s.smallRowSize.exec(row.querySelector(s.rowSize)?.textContent?.trim() ?? '');
+  return size !== null && (size[2] === 'B' || Number(size[1]) < 1024);
+}
+
+/** The one message selected in the mailbox list that may be S/MIME, before the preview pane shows it. */
 function selectedSource(doc: Document): string | undefined {
   const rows = doc.querySelectorAll(s.selectedListRows);
   const [row] = rows;
-  if (rows.length !== 1 || row === undefined || !row.querySelector(s.encryptedRowIcon)) return undefined;
+  if (rows.length !== 1 || row === undefined || !mayBeSmime(row)) return undefined;
   const env = readRoundcubeEnv(doc);
   const uid = uidOfRow(row);
   const mailbox = envString(env, 'mailbox');

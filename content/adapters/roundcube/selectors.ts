@@ -35,6 +35,15 @@ export const signatureClass = /\bpkcs7-signature\b/;
 export const selectedListRows = '#messagelist tr.message.selected';
 export const encryptedRowIcon = 'span.encrypted';
 export const listRowId = /^rcmrow([A-Za-z0-9_-]{1,64})$/;
+/**
+ * A clear-signed message (multipart/signed) gets the same paperclip as any message with
+ * attachments (app.js tests its type against /multipart\/(m|signed)/), and the row shows
+ * its size (rcmail_action::show_bytes: "51 KB", whole KB below 1 MB). Such a row is read
+ * ahead only while it is that small, when a needless fetch costs little.
+ */
+export const attachmentRowIcon = 'span.attachment > span.attachment';
+export const rowSize = 'span.size';
+export const smallRowSize = /^(\d{1,4}) ?(B|KB|kB|KiB)$/;
 
 /** The compose page. */
 export const composeAction = 'compose';
