@@ -4,15 +4,15 @@
  * webmail's permission granted with Cachet switched on there.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_WEBMAIL, launchDemoBrowser, type CachetBrowser } from '../../native-host/tooling/demo/cachet-browser';
+import { DEMO_WEBMAIL, launchCachetBrowser, launchDemoBrowser, type CachetBrowser } from '../../native-host/tooling/demo/cachet-browser';
 import { ensureDemoPki, type DemoPki } from '../../native-host/tooling/demo/demo-pki';
 import { acquireBrowserLock } from './browser-lock';
-import { buildExtension, extensionOrigin } from './browser';
+import { buildExtension, extensionOrigin, root } from './browser';
 
 /** Waits for the UI to reach a state; the bound only stops a broken run, it measures nothing. */
 const settle = { timeout: 20_000, interval: 50 };
@@ -97,4 +97,35 @@ describe('the demo profile for Bob', () => {
     });
     await page.close();
   });
+});
+
+describe('a profile kept from one build to the next', () => {
+  it('runs the background of the build it is launched with, not the one it last ran', async () => {
+    buildExtension();
+    const pki = ensureDemoPki();
+    const work = mkdtempSync(path.join(tmpdir(), 'cachet-kept-profile-'));
+    const extensionDir = path.join(work, 'extension');
+    const profile = path.join(work, 'profile');
+    const background = path.join(extensionDir, 'background', 'main.js');
+    // The same unpacked extension at the same version and path, rebuilt in between.
+    const buildMarked = (mark: string) => {
+      cpSync(path.join(root, 'dist/chrome'), extensionDir, { recursive: true });
+      writeFileSync(background, `globalThis.cachetBuildMark = ${JSON.stringify(mark)};\n${readFileSync(background, 'utf8')}`);
+    };
+    const release = await acquireBrowserLock();
+    try {
+      for (const mark of ['first build', 'second build']) {
+        buildMarked(mark);
+        const kept = await launchCachetBrowser({ userDataDir: profile, hostEnv: pki.users.bob.hostEnv, extensionDir });
+        try {
+          expect(await kept.worker.evaluate(() => (globalThis as unknown as { cachetBuildMark?: string }).cachetBuildMark)).toBe(mark);
+        } finally {
+          await kept.close();
+        }
+      }
+    } finally {
+      release();
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

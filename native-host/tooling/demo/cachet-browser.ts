@@ -6,7 +6,7 @@
  * granted, and Cachet's settings (trusted roots, mail account, address book, enabled
  * sites) given through the extension's own runtime messages.
  */
-import { existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -278,6 +278,17 @@ async function backgroundWorker(context: BrowserContext): Promise<Worker> {
 }
 
 /** Starts Chromium with Cachet, its native host, the granted sites and the seeded settings. */
+/**
+ * A profile kept from run to run (the demo's) holds the extension's service worker as
+ * Chromium registered it. An unpacked extension loaded again at the same version is not
+ * registered anew, so a rebuilt background would never run there: the old one would, and
+ * speak an older native protocol than the host beside it. The registrations are dropped
+ * before each launch; Cachet's own data (its storage and IndexedDB) stays.
+ */
+function forgetServiceWorkers(userDataDir: string): void {
+  rmSync(path.join(userDataDir, 'Default', 'Service Worker'), { recursive: true, force: true });
+}
+
 export async function launchCachetBrowser(options: CachetBrowserOptions): Promise<CachetBrowser> {
   const extensionDir = path.resolve(options.extensionDir ?? path.join(root, 'dist/chrome'));
   const hostScript = path.resolve(options.hostScript ?? path.join(root, 'dist/native-host/host.mjs'));
@@ -288,6 +299,7 @@ export async function launchCachetBrowser(options: CachetBrowserOptions): Promis
 
   assertProfileFree(options.userDataDir);
   mkdirSync(options.userDataDir, { recursive: true });
+  forgetServiceWorkers(options.userDataDir);
   registerNativeHost(options.userDataDir, hostScript, options.hostEnv);
   grantHostPermissions(options.userDataDir, (options.grantOrigins ?? []).map(checkedOrigin));
 
