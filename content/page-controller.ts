@@ -48,12 +48,9 @@ export function startPageController(adapter: WebmailAdapter, doc: Document, plat
       } catch {
         selected = undefined;
       }
-      if (selected === undefined || selected === lastSelected) {
-        lastSelected = selected;
-        return;
-      }
+      const previous = lastSelected;
       lastSelected = selected;
-      platform.send('frame/prefetch-source', { sourceUrl: selected }).catch(() => undefined);
+      if (selected !== undefined && selected !== previous) platform.send('frame/prefetch-source', { sourceUrl: selected }).catch(() => undefined);
     }, 0);
   }
   const inputEvents = ['click', 'keyup'] as const;

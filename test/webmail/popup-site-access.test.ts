@@ -8,7 +8,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_WEBMAIL, demoSeed, launchCachetBrowser, type CachetBrowser } from '../../native-host/tooling/demo/cachet-browser';
 import { ensureDemoPki, type DemoPki } from '../../native-host/tooling/demo/demo-pki';
@@ -17,6 +16,7 @@ import { artifactPath, buildExtension } from '../e2e/browser';
 import { deliver, resetMailboxes } from '../support/mail-system';
 import { clearSigned } from './openssl-mail';
 import { cachetFrame, openInPreview, settle, signIn, waitForCachetFrame } from './roundcube-session';
+import { openPopupFor } from './popup-page';
 
 let pki: DemoPki;
 let bob: CachetBrowser;
@@ -39,23 +39,6 @@ afterAll(async () => {
   release?.();
 });
 
-/** The popup page opened in a tab by the webmail's tab, which it then acts on. */
-async function openPopupFor(webmail: Page): Promise<Page> {
-  const opened = bob.context.waitForEvent('page', { predicate: (p) => p.url().includes('/popup.html') });
-  await bob.worker.evaluate(async (origin) => {
-    const { chrome } = globalThis as unknown as { chrome: { tabs: {
-      query(q: object): Promise<{ id?: number }[]>;
-      create(p: object): Promise<unknown>;
-    } } };
-    const [tab] = await chrome.tabs.query({ url: `${origin}/*` });
-    await chrome.tabs.create({ url: 'popup.html', openerTabId: tab?.id });
-  }, DEMO_WEBMAIL.origin);
-  const popup = await opened;
-  await popup.setViewportSize({ width: 380, height: 640 });
-  expect(webmail.url()).toContain(DEMO_WEBMAIL.origin);
-  return popup;
-}
-
 const scripts = () => bob.worker.evaluate(async () => {
   const { chrome } = globalThis as unknown as { chrome: { scripting: { getRegisteredContentScripts(): Promise<{ id: string }[]> } } };
   return (await chrome.scripting.getRegisteredContentScripts()).map((s) => s.id);
@@ -70,7 +53,8 @@ describe('the popup switches Cachet on and off for the current site', () => {
     expect(cachetFrame(page, bob.extensionOrigin, 'reader.html')).toBeUndefined();
     expect(await scripts()).toEqual([]);
 
-    const popup = await openPopupFor(page);
+    const popup = await openPopupFor(bob, DEMO_WEBMAIL.origin);
+    expect(page.url()).toContain(DEMO_WEBMAIL.origin);
     const site = popup.locator('.site');
     await expect.poll(() => site.getAttribute('data-site-enabled'), settle).toBe('false');
     expect(await site.textContent()).toContain(DEMO_WEBMAIL.origin);

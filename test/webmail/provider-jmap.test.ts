@@ -15,6 +15,7 @@ import { cyrusJmapUrl, cyrusPassword, cyrusUser, messageInCyrus, startSubmission
 import { replyingTo, roundcubeOrigin } from './provider-support/capture-sites';
 import { expectSignedAndEncryptedToBob, useProviderSession } from './provider-support/provider-session';
 import { openSecureCompose, pressSend, writeToBob } from './provider-support/secure-compose';
+import { openPopupFor } from './popup-page';
 import { settle, webmailContent } from './roundcube-session';
 
 const body = 'Bob, the JMAP figures: 6174 units. Keep them to yourself.';
@@ -90,14 +91,8 @@ describe('a webmail sending and fetching through JMAP', () => {
       expect(sink.deliveries).toHaveLength(0);
 
       // The popup, opened over the webmail's tab, says what is missing and offers to allow it.
-      const opened = alice.context.waitForEvent('page', { predicate: (p) => p.url().includes('/popup.html') });
       await page.bringToFront();
-      await alice.worker.evaluate(async (origin) => {
-        const { chrome } = globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<{ id?: number }[]>; create(p: object): Promise<unknown> } } };
-        const [tab] = await chrome.tabs.query({ url: `${origin}/*`, active: true });
-        await chrome.tabs.create({ url: 'popup.html', openerTabId: tab?.id });
-      }, roundcubeOrigin);
-      const popup = await opened;
+      const popup = await openPopupFor(alice, roundcubeOrigin);
       await expect.poll(() => popup.locator('[data-unreachable-services]').textContent(), settle)
         .toBe(`This site's mail goes through the JMAP server at ${cyrusOrigin}; your browser needs your permission for Cachet to reach it.`);
       expect(await popup.getByRole('button', { name: 'Allow access' }).isEnabled()).toBe(true);
