@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_WEBMAIL, launchCachetBrowser, launchDemoBrowser, type CachetBrowser } from '../../native-host/tooling/demo/cachet-browser';
+import { DEMO_WEBMAIL, demoSeed, launchCachetBrowser, launchDemoBrowser, type CachetBrowser } from '../../native-host/tooling/demo/cachet-browser';
 import { ensureDemoPki, type DemoPki } from '../../native-host/tooling/demo/demo-pki';
 import { acquireBrowserLock } from './browser-lock';
 import { buildExtension, extensionOrigin, root } from './browser';
@@ -128,4 +128,36 @@ describe('a profile kept from one build to the next', () => {
       rmSync(work, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('takes the settings when the profile last ran the extension from another folder', async () => {
+    buildExtension();
+    const pki = ensureDemoPki();
+    const work = mkdtempSync(path.join(tmpdir(), 'cachet-moved-profile-'));
+    const profile = path.join(work, 'profile');
+    const release = await acquireBrowserLock();
+    try {
+      // The same extension (one id, one version) at two paths, as a work tree and a clean clone.
+      for (const folder of ['tree', 'clone', 'tree']) {
+        const extensionDir = path.join(work, folder);
+        cpSync(path.join(root, 'dist/chrome'), extensionDir, { recursive: true });
+        const background = path.join(extensionDir, 'background', 'main.js');
+        writeFileSync(background, `globalThis.cachetBuildMark = ${JSON.stringify(folder)};\n${readFileSync(background, 'utf8')}`);
+        const kept = await launchCachetBrowser({
+          userDataDir: profile, hostEnv: pki.users.bob.hostEnv, extensionDir,
+          grantOrigins: [DEMO_WEBMAIL.origin], seed: demoSeed(pki, 'bob'),
+        });
+        try {
+          expect(await kept.worker.evaluate(() => (globalThis as unknown as { cachetBuildMark?: string }).cachetBuildMark)).toBe(folder);
+          const page = await kept.context.newPage();
+          await page.goto(`${extensionOrigin}/options.html`);
+          expect(await sendFrom(page, 'site/status', { origin: DEMO_WEBMAIL.origin })).toMatchObject({ ok: true, res: { enabled: true } });
+        } finally {
+          await kept.close();
+        }
+      }
+    } finally {
+      release();
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

@@ -194,11 +194,45 @@ function checkedOrigin(origin: string): string {
   return normal;
 }
 
+/** How long the background may take to answer after a launch before seeding gives up. */
+const BACKGROUND_ANSWER_WAIT_MS = 30_000;
+const BACKGROUND_ASK_WAIT_MS = 5_000;
+
+/**
+ * Opens the options page once the background answers it. When the profile last ran the
+ * extension from another folder, Chromium installs it again just after the launch: the
+ * first worker is stopped and the first page's messages find no listener ("Receiving end
+ * does not exist"), or are never answered. Each try asks with a fresh page and a bound.
+ */
+async function answeringOptionsPage(context: BrowserContext): Promise<Page> {
+  const deadline = Date.now() + BACKGROUND_ANSWER_WAIT_MS;
+  for (;;) {
+    const page = await context.newPage();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await page.goto(`${CACHET_EXTENSION_ORIGIN}/options.html`);
+      const silent = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${BACKGROUND_ASK_WAIT_MS} ms`)), BACKGROUND_ASK_WAIT_MS);
+      });
+      await Promise.race([send(page, 'policy/get', {}), silent]);
+      return page;
+    } catch (error) {
+      await page.close().catch(() => undefined);
+      if (Date.now() > deadline) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new Error(`seeding Cachet's settings: the background did not answer (${reason})`, { cause: error });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
 /** Gives the settings through the options page, the way the user's own clicks there would. */
 async function seedSettings(context: BrowserContext, seed: CachetSeed): Promise<void> {
-  const page = await context.newPage();
+  const page = await answeringOptionsPage(context);
   try {
-    await page.goto(`${CACHET_EXTENSION_ORIGIN}/options.html`);
     for (const file of seed.trustedRoots ?? []) {
       await step(`adding the trusted root ${file}`, () => send(page, 'trust/add', { list: 'trustedRoots', data: bytesToBase64(readFileSync(file)) }));
     }
@@ -277,7 +311,6 @@ async function backgroundWorker(context: BrowserContext): Promise<Worker> {
   return context.serviceWorkers().find(ours) ?? context.waitForEvent('serviceworker', { predicate: ours, timeout: 30_000 });
 }
 
-/** Starts Chromium with Cachet, its native host, the granted sites and the seeded settings. */
 /**
  * A profile kept from run to run (the demo's) holds the extension's service worker as
  * Chromium registered it. An unpacked extension loaded again at the same version is not
@@ -289,6 +322,7 @@ function forgetServiceWorkers(userDataDir: string): void {
   rmSync(path.join(userDataDir, 'Default', 'Service Worker'), { recursive: true, force: true });
 }
 
+/** Starts Chromium with Cachet, its native host, the granted sites and the seeded settings. */
 export async function launchCachetBrowser(options: CachetBrowserOptions): Promise<CachetBrowser> {
   const extensionDir = path.resolve(options.extensionDir ?? path.join(root, 'dist/chrome'));
   const hostScript = path.resolve(options.hostScript ?? path.join(root, 'dist/native-host/host.mjs'));
