@@ -29,17 +29,22 @@ async function uiPages() {
   const pages = [];
   for (const name of names) {
     const entry = path.join(dir, name, 'index.tsx');
-    if (await exists(entry)) pages.push({ name, entry });
+    if (await exists(entry)) pages.push({ name, entry, boot: await exists(path.join(dir, name, 'boot.ts')) });
   }
   return pages;
 }
 
-function pageHtml(name) {
+/**
+ * A page may also have src/ui/pages/<name>/boot.ts, exporting `boot(post)`: it becomes
+ * pages/<name>-boot.js, a classic script run first in the page's head, before the
+ * stylesheet and the bundle load (work the page wants started at once).
+ */
+function pageHtml(name, boot) {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+${boot ? `<script src="pages/${name}-boot.js"></script>\n` : ''}<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Cachet</title>
 <link rel="stylesheet" href="pages/${name}.css">
 </head>
@@ -62,6 +67,21 @@ const pageEntries = {
 import { pagePlatform } from './background/page-platform';
 const app = document.getElementById('app');
 if (app) mount(app, pagePlatform());
+`,
+    }));
+  },
+};
+
+const pageBootEntries = {
+  name: 'cachet-page-boots',
+  setup(b) {
+    b.onResolve({ filter: /^cachet-page-boot:/ }, (args) => ({ path: args.path.slice('cachet-page-boot:'.length), namespace: 'cachet-page-boot' }));
+    b.onLoad({ filter: /.*/, namespace: 'cachet-page-boot' }, (args) => ({
+      resolveDir: root,
+      loader: 'ts',
+      contents: `import { boot } from ${JSON.stringify(`./src/ui/pages/${args.path}/boot`)};
+import { bootPost } from './background/page-boot';
+boot(bootPost());
 `,
     }));
   },
@@ -90,7 +110,15 @@ async function buildExtension(target) {
       outdir: out, format: 'esm', jsx: 'automatic', jsxImportSource: 'preact', loader: { '.css': 'css' },
       plugins: [pageEntries],
     });
-    for (const p of pages) await writeFile(path.join(out, `${p.name}.html`), pageHtml(p.name));
+    const boots = pages.filter((p) => p.boot);
+    if (boots.length) {
+      await build({
+        ...common,
+        entryPoints: Object.fromEntries(boots.map((p) => [`pages/${p.name}-boot`, `cachet-page-boot:${p.name}`])),
+        outdir: out, format: 'iife', plugins: [pageBootEntries],
+      });
+    }
+    for (const p of pages) await writeFile(path.join(out, `${p.name}.html`), pageHtml(p.name, p.boot));
     for (const p of pages) {
       const css = path.join(out, 'pages', `${p.name}.css`);
       if (!(await exists(css))) await writeFile(css, '');

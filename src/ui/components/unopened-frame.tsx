@@ -5,9 +5,10 @@
  * and asks the background for nothing: whoever framed it did not get it from Cachet.
  */
 import type { Translate } from '../platform';
+import { frameToken, isFramed } from './frame-token';
 
 export function framedWithoutToken(): boolean {
-  return window.top !== window && location.hash.length <= 1;
+  return isFramed() && frameToken() === undefined;
 }
 
 export function UnopenedFrame({ t }: { t: Translate }) {

@@ -13,11 +13,13 @@ import { base64ToBytes, bytesToBase64 } from '../../../protocol/runtime-bytes';
 import { Announcer, type Announcement } from '../../components/announcer';
 import { errorText } from '../../components/error-text';
 import { SecurityIndicatorHeader } from '../../components/security-indicator';
+import { frameToken, isFramed } from '../../components/frame-token';
 import { framedWithoutToken, UnopenedFrame } from '../../components/unopened-frame';
 import { reportFrameHeight } from '../../components/frame-height';
 import type { PagePlatform } from '../../platform';
 import { MessageBody } from './message-body';
 import { MessageHeader } from './message-header';
+import { takeEarlyOpening } from './early-open';
 import { SignerBanner } from './signer-banner';
 
 /** Larger than any mail a webmail accepts; refused before reading. */
@@ -32,7 +34,15 @@ function saveFile(name: string, mediaType: string, bytes: Uint8Array): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-function Reader({ platform, frameToken }: { platform: PagePlatform; frameToken: string | undefined }) {
+interface ReaderProps {
+  readonly platform: PagePlatform;
+  /** Whether this reader is framed in a webmail page, to show what its token names. */
+  readonly framed: boolean;
+  /** The framed message, asked for by `mount` before the first render. */
+  readonly opening: Promise<ReaderView> | undefined;
+}
+
+function Reader({ platform, framed, opening }: ReaderProps) {
   const { send, t } = platform;
   const inputId = useId();
   const [view, setView] = useState<ReaderView>();
@@ -72,7 +82,7 @@ function Reader({ platform, frameToken }: { platform: PagePlatform; frameToken: 
   }
 
   useEffect(() => {
-    if (frameToken !== undefined) void show(() => send('reader/open-frame', { token: frameToken }));
+    if (opening !== undefined) void show(() => opening);
   }, []);
 
   async function saveAttachment(index: number, name: string, mediaType: string): Promise<void> {
@@ -87,7 +97,7 @@ function Reader({ platform, frameToken }: { platform: PagePlatform; frameToken: 
 
   return (
     <main
-      class={`reader${window.top !== window ? ' framed' : ''}${dragging ? ' dragging' : ''}`}
+      class={`reader${framed ? ' framed' : ''}${dragging ? ' dragging' : ''}`}
       aria-busy={busy}
       onDragOver={(e) => {
         e.preventDefault();
@@ -102,7 +112,7 @@ function Reader({ platform, frameToken }: { platform: PagePlatform; frameToken: 
     >
       <SecurityIndicatorHeader send={send} t={t} />
       <h1>{t('readerTitle')}</h1>
-      {frameToken === undefined && (
+      {!framed && (
         <div class="file-import">
           <label for={inputId}>{t('readerPickFile')}</label>
           <input id={inputId} type="file" accept=".eml,.p7m,message/rfc822" disabled={busy}
@@ -157,7 +167,13 @@ export function mount(root: HTMLElement, platform: PagePlatform): void {
     render(<UnopenedFrame t={(key, substitutions) => platform.t(key, substitutions)} />, root);
     return;
   }
-  const token = window.top !== window ? location.hash.slice(1) : undefined;
-  render(<Reader platform={platform} frameToken={token} />, root);
+  const framed = isFramed();
+  const token = frameToken();
+  // Asked by the boot script before this bundle loaded (early-open.ts), or else now, before
+  // the first render rather than from an effect (which runs after the next paint).
+  const opening = token === undefined ? undefined : takeEarlyOpening() ?? platform.send('reader/open-frame', { token });
+  // Handled by `show`, once the first render's effect runs; until then not unhandled.
+  opening?.catch(() => undefined);
+  render(<Reader platform={platform} framed={framed} opening={opening} />, root);
   reportFrameHeight();
 }
