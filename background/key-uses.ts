@@ -11,21 +11,31 @@ import type { KeyUsePurpose } from '../src/protocol/runtime';
 export interface KeyUses {
   /** Runs `work` with `purpose` registered; unregistered when it settles. */
   during<T>(purpose: KeyUsePurpose, work: () => Promise<T>): Promise<T>;
+  /**
+   * Registers `purpose` from now until the returned function is called: for work whose
+   * key use starts partway through (a message read before its frame asked for it).
+   */
+  begin(purpose: KeyUsePurpose): () => void;
   current(): readonly KeyUsePurpose[];
 }
 
 export function createKeyUses(): KeyUses {
   const running = new Map<symbol, KeyUsePurpose>();
+  function begin(purpose: KeyUsePurpose): () => void {
+    const key = Symbol('key use');
+    running.set(key, purpose);
+    return () => running.delete(key);
+  }
   return {
     async during(purpose, work) {
-      const key = Symbol('key use');
-      running.set(key, purpose);
+      const end = begin(purpose);
       try {
         return await work();
       } finally {
-        running.delete(key);
+        end();
       }
     },
+    begin,
     current: () => [...running.values()],
   };
 }

@@ -10,7 +10,7 @@ import type { PageSourceFetch } from './page-source';
 import type { PasswordPrompts } from './password-prompts';
 import type { PinPrompts } from './pin-prompts';
 import type { PolicyStore } from './policy-store';
-import type { Reader } from './reader/reader';
+import type { PendingRead, Reader } from './reader/reader';
 import type { ReaderFrames } from './reader-frames';
 import type { SecurityIndicatorStore } from './security-indicator-store';
 import type { SiteAccess } from './site-access';
@@ -23,7 +23,7 @@ export interface BackgroundServices {
   readonly addressBook: AddressBook;
   readonly trust: TrustLists;
   readonly pins: PinPrompts;
-  readonly readerFrames: ReaderFrames;
+  readonly readerFrames: ReaderFrames<PendingRead>;
   readonly nativeStatus: () => Promise<NativeStatus>;
   readonly identities: Identities;
   readonly defaultIdentity: DefaultIdentity;

@@ -24,5 +24,6 @@ export const frameOpenReader = (services: BackgroundServices): Handler<'frame/op
         ...(req.provider !== undefined && { provider: req.provider }),
       });
     }
-    return { url: services.readerFrames.open(sender.tabId, req.messageId, source) };
+    // Read at once, as far as needs no key, while the frame loads (Reader.prepare).
+    return { url: services.readerFrames.open(sender.tabId, req.messageId, services.reader.prepare(source)) };
   };

@@ -24,7 +24,7 @@ import { summariseCertificate } from '../address-book/certificate-summary';
 import type { Identities } from '../identities';
 import type { KeyUses } from '../key-uses';
 import type { CertificateValidation } from '../pki/certificate-validation';
-import type { Reader, SessionOwner } from './reader';
+import type { PendingRead, Reader, SessionOwner } from './reader';
 import { readerNotices } from './reader-notices';
 
 export interface ReaderDeps {
@@ -45,6 +45,16 @@ interface Session {
 
 /** A few open messages per browser; older ones are dropped, and the reader reopens them. */
 const maxSessions = 16;
+
+/** Messages up to this size are read while their frame loads (see `prepare`). */
+const EARLY_READ_MAX_BYTES = 1024 * 1024;
+
+/** What reading a message gave, before it is shown to anyone. */
+interface MessageRead {
+  readonly bare: boolean;
+  readonly author: MessageAuthor | null;
+  readonly result: ReadResult;
+}
 
 interface FoundSigner {
   readonly layer: number;
@@ -169,64 +179,116 @@ export function createReader(deps: ReaderDeps): Reader {
     return found;
   }
 
-  return {
-    async open(message, owner) {
-      const input = wrapBareContentInfo(message);
-      const root = parseMessage(input.message);
-      // Only the From names the author; the Sender never stands in for it.
-      const author = input.bare ? null : messageAuthor(root);
-      const purpose = {
-        operation: 'decrypt',
-        subject: input.bare ? '' : decodeEncodedWords(headerValue(root, 'subject') ?? ''),
-        from: author?.kind === 'mailbox' ? author.address : '',
-      } as const;
-      const result = await deps.keyUses.during(purpose, () => readMessage(root, {
+  /**
+   * Parses the message and reads its layers; at the first encrypted one it waits for
+   * `keysAllowed`, and only then registers the decryption and asks for the keys.
+   */
+  async function read(message: Uint8Array, keysAllowed: Promise<void>): Promise<MessageRead> {
+    const input = wrapBareContentInfo(message);
+    const root = parseMessage(input.message);
+    // Only the From names the author; the Sender never stands in for it.
+    const author = input.bare ? null : messageAuthor(root);
+    const purpose = {
+      operation: 'decrypt',
+      subject: input.bare ? '' : decodeEncodedWords(headerValue(root, 'subject') ?? ''),
+      from: author?.kind === 'mailbox' ? author.address : '',
+    } as const;
+    let endKeyUse: (() => void) | undefined;
+    try {
+      const result = await readMessage(root, {
         crypto: cms,
         subtle: deps.crypto.subtle,
-        operators: () => deps.identities.operators(),
+        operators: async () => {
+          await keysAllowed;
+          endKeyUse = deps.keyUses.begin(purpose);
+          return deps.identities.operators();
+        },
         // Each message arrives as a copy of its own (decoded from the request, or redeemed
         // once from a frame token): an encrypted layer is decrypted where it lies.
         consumeSource: true,
-      }));
-      const display = displayContent(result.content);
-      const found = signersOf(result);
-      const signers = await Promise.all(found.map((f) => (f.kind === 'signer' ? signerView(f, author, deps.crypto.subtle) : Promise.resolve(failedLayerView(f)))));
-      // B13: the content and signature checks are returned now; validation goes on.
-      const validation = Promise.all(found.map((f) => (f.kind === 'signer'
-        ? validate(f)
-        : Promise.resolve<SignerValidationView>({ valid: false, reason: 'malformed', errors: [f.reason] }))));
-      validation.catch(() => undefined);
-      const sessionId = randomId();
-      sessions.set(sessionId, { owner, attachments: display.attachments, validation });
-      while (sessions.size > maxSessions) {
-        const oldest = sessions.keys().next().value;
-        if (oldest === undefined) break;
-        sessions.delete(oldest);
-      }
-      const header = (name: string) => decodeEncodedWords(headerValue(result.root, name) ?? '');
-      const view: ReaderView = {
-        sessionId,
-        from: header('from'),
-        author: authorView(author),
-        to: header('to'),
-        cc: header('cc'),
-        subject: header('subject'),
-        date: headerValue(result.root, 'date') ?? '',
-        encrypted: result.encrypted,
-        bareFile: input.bare !== undefined,
-        signers,
-        notices: [...readerNotices(result), ...uncheckedNotices(result.content)],
-        text: display.text,
-        html: display.html,
-        attachments: display.attachments.map((a, index) => ({
-          index,
-          fileName: a.fileName,
-          mediaType: a.mediaType,
-          size: a.part.bodyRange.end - a.part.bodyRange.start,
-        })),
-      };
-      return view;
-    },
+      });
+      return { bare: input.bare !== undefined, author, result };
+    } finally {
+      endKeyUse?.();
+    }
+  }
+
+  async function present(reading: Promise<MessageRead>, owner: SessionOwner): Promise<ReaderView> {
+    const { bare, author, result } = await reading;
+    const display = displayContent(result.content);
+    const found = signersOf(result);
+    const signers = await Promise.all(found.map((f) => (f.kind === 'signer' ? signerView(f, author, deps.crypto.subtle) : Promise.resolve(failedLayerView(f)))));
+    // B13: the content and signature checks are returned now; validation goes on.
+    const validation = Promise.all(found.map((f) => (f.kind === 'signer'
+      ? validate(f)
+      : Promise.resolve<SignerValidationView>({ valid: false, reason: 'malformed', errors: [f.reason] }))));
+    validation.catch(() => undefined);
+    const sessionId = randomId();
+    sessions.set(sessionId, { owner, attachments: display.attachments, validation });
+    while (sessions.size > maxSessions) {
+      const oldest = sessions.keys().next().value;
+      if (oldest === undefined) break;
+      sessions.delete(oldest);
+    }
+    const header = (name: string) => decodeEncodedWords(headerValue(result.root, name) ?? '');
+    return {
+      sessionId,
+      from: header('from'),
+      author: authorView(author),
+      to: header('to'),
+      cc: header('cc'),
+      subject: header('subject'),
+      date: headerValue(result.root, 'date') ?? '',
+      encrypted: result.encrypted,
+      bareFile: bare,
+      signers,
+      notices: [...readerNotices(result), ...uncheckedNotices(result.content)],
+      text: display.text,
+      html: display.html,
+      attachments: display.attachments.map((a, index) => ({
+        index,
+        fileName: a.fileName,
+        mediaType: a.mediaType,
+        size: a.part.bodyRange.end - a.part.bodyRange.start,
+      })),
+    };
+  }
+
+  function prepare(message: Uint8Array): PendingRead {
+    let allowKeys!: () => void;
+    let refuseKeys!: (reason: Error) => void;
+    const keysAllowed = new Promise<void>((resolve, reject) => {
+      allowKeys = resolve;
+      refuseKeys = reject;
+    });
+    keysAllowed.catch(() => undefined);
+    let reading: Promise<MessageRead> | undefined;
+    // A large message waits for its frame: the early start matters where the whole wait
+    // is short, and a frame that never asks should not leave a second large copy behind.
+    // The start is a task of its own, after the caller's answer has gone: the frame's URL
+    // must not wait for the reading it overlaps.
+    if (message.length <= EARLY_READ_MAX_BYTES) {
+      setTimeout(() => {
+        reading ??= read(message, keysAllowed);
+        // Its failure is the frame's to see when it asks; until then it is not unhandled.
+        reading.catch(() => undefined);
+      }, 0);
+    }
+    return {
+      open(owner) {
+        allowKeys();
+        reading ??= read(message, keysAllowed);
+        return present(reading, owner);
+      },
+      drop() {
+        refuseKeys(new CachetError('runtime/forbidden', 'no reader frame asked for this message'));
+      },
+    };
+  }
+
+  return {
+    open: (message, owner) => prepare(message).open(owner),
+    prepare,
     async validation(sessionId, owner) {
       return session(sessionId, owner).validation;
     },

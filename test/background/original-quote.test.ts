@@ -21,6 +21,9 @@ function readerShowing(shown: Pick<ReaderView, 'text' | 'html'>): { reader: Read
       owners.push(owner);
       return Promise.resolve(view);
     },
+    prepare: () => {
+      throw new Error('not used');
+    },
     validation: () => Promise.reject(new Error('not used')),
     attachment: () => Promise.reject(new Error('not used')),
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createReaderFrames } from '../../background/reader-frames';
+import { createReaderFrames, type FramedMessage } from '../../background/reader-frames';
 import { isCachetError } from '../../src/errors';
 
 function tokens() {
@@ -7,20 +7,28 @@ function tokens() {
   return () => `token${n++}`;
 }
 
+/** A framed message that notes whether it was dropped. */
+function message(name: string): FramedMessage & { readonly name: string; dropped: boolean } {
+  const m = { name, dropped: false, drop: () => { m.dropped = true; } };
+  return m;
+}
+
 describe('reader frames', () => {
   it('hands out a frame URL holding only a token, redeemable once by the same tab', () => {
     const frames = createReaderFrames('chrome-extension://x/reader.html', tokens());
-    const source = new Uint8Array([1, 2, 3]);
-    const url = frames.open(5, 'message-<id>@example.org', source);
+    const framed = message('m');
+    const url = frames.open(5, 'message-<id>@example.org', framed);
     expect(url).toBe('chrome-extension://x/reader.html#token0');
     expect(url).not.toContain('message');
-    expect(frames.redeem('token0', 5)).toEqual({ messageId: 'message-<id>@example.org', source });
+    expect(frames.redeem('token0', 5)).toEqual({ messageId: 'message-<id>@example.org', message: framed });
+    expect(framed.dropped).toBe(false);
     expect(() => frames.redeem('token0', 5)).toThrow();
   });
 
-  it('refuses a token from another tab, and burns it', () => {
+  it('refuses a token from another tab, and burns it, dropping its message', () => {
     const frames = createReaderFrames('r', tokens());
-    frames.open(5, 'm', new Uint8Array());
+    const framed = message('m');
+    frames.open(5, 'm', framed);
     let caught: unknown;
     try {
       frames.redeem('token0', 6);
@@ -28,12 +36,15 @@ describe('reader frames', () => {
       caught = error;
     }
     expect(isCachetError(caught) && caught.code).toBe('runtime/forbidden');
+    expect(framed.dropped).toBe(true);
     expect(() => frames.redeem('token0', 5)).toThrow();
   });
 
-  it('drops the oldest unredeemed tokens beyond its bound', () => {
+  it('drops the oldest unredeemed tokens beyond its bound, and their messages', () => {
     const frames = createReaderFrames('r', tokens());
-    for (let i = 0; i < 65; i++) frames.open(1, `m${i}`, new Uint8Array([i]));
+    const framed = Array.from({ length: 65 }, (_, i) => message(`m${i}`));
+    for (const [i, m] of framed.entries()) frames.open(1, `m${i}`, m);
+    expect(framed.map((m) => m.dropped)).toEqual([true, ...Array<boolean>(64).fill(false)]);
     expect(() => frames.redeem('token0', 1)).toThrow();
     expect(frames.redeem('token1', 1).messageId).toBe('m1');
     expect(frames.redeem('token64', 1).messageId).toBe('m64');

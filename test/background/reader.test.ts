@@ -7,7 +7,7 @@
 import { createKeyUses } from '../../background/key-uses';
 import { readFileSync } from 'node:fs';
 import { IDBFactory } from 'fake-indexeddb';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAddressBook, type AddressBook } from '../../background/address-book/address-book';
 import { openCertificateDb } from '../../background/address-book/certificate-db';
 import type { Identities } from '../../background/identities';
@@ -16,6 +16,7 @@ import { createPolicyStore } from '../../background/policy-store';
 import { createReader } from '../../background/reader/create-reader';
 import type { Reader } from '../../background/reader/reader';
 import { loadSoftwareKeyOperators } from '../../native-host/keys/load-software-key-operators';
+import { protectMessage } from '../../src/cms/smime-protect';
 import type { KeyOperator } from '../../src/cms/key-operator';
 import { isCachetError } from '../../src/errors';
 import { MemoryCrlCache } from '../../src/pki/crl-cache';
@@ -181,5 +182,81 @@ describe('background reader', () => {
     const broken = new TextEncoder().encode('Content-Type: application/pkcs7-mime; smime-type=enveloped-data\r\nContent-Transfer-Encoding: base64\r\n\r\nMIAGCSqGSIb3DQEHA6CAMIACAQAx\r\n');
     const error = await reader.open(broken, 'extension').catch((e: unknown) => e);
     expect(isCachetError(error)).toBe(true);
+  });
+
+  describe('a message read for a frame that is still loading', () => {
+    /** Signed by Alice, encrypted to Bob, signed again: as secure compose sends it (B16). */
+    async function tripleWrapped(text = 'The plans are ready.'): Promise<Uint8Array> {
+      const [alice] = loadSoftwareKeyOperators({ p12: file('Alice.p12'), password: 'nss' });
+      const [recipient] = bob;
+      if (!alice || !recipient) throw new Error('the corpus keys are missing');
+      const plain = new TextEncoder().encode('From: Alice@example.com\r\nTo: Bob@example.com\r\nSubject: Plans\r\n' +
+        `Date: ${new Date().toUTCString().replace('GMT', '+0000')}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${text}\r\n`);
+      return protectMessage(crypto, plain, {
+        tripleWrap: true,
+        sign: { signer: alice, hash: 'SHA-256', opaque: false },
+        encrypt: { recipients: [recipient.certificate], sender: alice.certificate, cipher: 'aes-256-cbc' },
+      });
+    }
+
+    /** The reader over a crypto whose signature checks are counted. */
+    function counting(keyUses = createKeyUses()) {
+      const checks = { verify: 0 };
+      const subtle = new Proxy(crypto.subtle, {
+        get(target, name) {
+          const value: unknown = Reflect.get(target, name, target);
+          if (name === 'verify') checks.verify++;
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      const watched = { subtle, getRandomValues: crypto.getRandomValues.bind(crypto) } as unknown as Crypto;
+      const early = createReader({ identities: identitiesOf(bob, asked), validation: { validate: () => Promise.reject(new Error('not used')) }, addressBook: book, crypto: watched, keyUses });
+      return { early, checks, keyUses };
+    }
+
+    it('checks the signature outside the encryption at once, but asks for no key until the frame asks', async () => {
+      const { early, checks, keyUses } = counting();
+      const pending = early.prepare(await tripleWrapped());
+      await vi.waitFor(() => expect(checks.verify).toBe(1));
+      // Time for the read to go as far as it may: it stops before the key.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(asked.count).toBe(0);
+      expect(keyUses.current()).toEqual([]);
+
+      const view = await pending.open('frame-1');
+      expect(asked.count).toBe(1);
+      expect(checks.verify).toBe(2);
+      expect(view.encrypted).toBe(true);
+      expect(view.text).toContain('The plans are ready.');
+      expect(view.signers).toEqual([expect.objectContaining({ status: 'good', name: 'Alice' })]);
+      expect(keyUses.current()).toEqual([]);
+    });
+
+    it('never asks for the key of a message whose frame never asked', async () => {
+      const { early, checks } = counting();
+      const pending = early.prepare(await tripleWrapped());
+      await vi.waitFor(() => expect(checks.verify).toBe(1));
+      pending.drop();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(asked.count).toBe(0);
+      expect(checks.verify).toBe(1);
+    });
+
+    it('leaves a message over 1 MiB to be read when its frame asks', async () => {
+      const { early, checks } = counting();
+      const pending = early.prepare(await tripleWrapped('The plans are ready.\r\n'.repeat(60_000)));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(checks.verify).toBe(0);
+      const view = await pending.open('frame-1');
+      expect(checks.verify).toBe(2);
+      expect(view.signers.map((signer) => signer.status)).toEqual(['good']);
+    });
+
+    it('gives a broken message\'s error to the frame when it asks', async () => {
+      const pending = reader.prepare(new TextEncoder().encode('Content-Type: application/pkcs7-mime; smime-type=enveloped-data\r\nContent-Transfer-Encoding: base64\r\n\r\nMIAGCSqGSIb3DQEHA6CAMIACAQAx\r\n'));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const error = await pending.open('frame-1').catch((e: unknown) => e);
+      expect(isCachetError(error)).toBe(true);
+    });
   });
 });
