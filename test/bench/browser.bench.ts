@@ -34,7 +34,8 @@ import { median } from './timing';
  *   same size (three processes) plus the SMTP submission of the protected message alone
  *   (nodemailer, connection and login included).
  * Also printed: the peak JavaScript heap of the service worker, Cachet's frame and the
- * webmail page while each operation runs (DevTools protocol), and, from a Chromium trace
+ * webmail page while one more run of each operation runs (DevTools protocol; that run is
+ * not timed, since attaching to a target to ask for its heap slows it), and, from a Chromium trace
  * of one more run of each operation (tracing slows what it watches, so that run is not
  * timed), the longest the content script ran on the webmail's main thread within one
  * task, the longest such task, and the longest task of any script there.
@@ -89,16 +90,20 @@ async function clickTime(page: Page): Promise<number> {
   return m.start;
 }
 
-/** Bob clicks a triple-wrapped message: ms to the plaintext shown and to every banner complete. */
-async function openInCachet(page: Page, bob: CachetBrowser, heaps: HeapProbe, uid: number): Promise<{ shown: number; complete: number; heaps: HeapSample }> {
+/**
+ * Bob clicks a triple-wrapped message: ms to the plaintext shown and to every banner
+ * complete; with `heaps`, the heaps' peaks meanwhile (such a run is not timed: asking a
+ * target for its heap attaches the DevTools protocol to it, which slows it).
+ */
+async function openInCachet(page: Page, bob: CachetBrowser, heaps: HeapProbe | undefined, uid: number): Promise<{ shown: number; complete: number; heaps?: HeapSample }> {
   await showInbox(page);
-  const sampler = sampleHeaps(heaps, bob.extensionOrigin, 'reader.html', ROUNDCUBE_URL);
+  const sampler = heaps && sampleHeaps(heaps, bob.extensionOrigin, 'reader.html', ROUNDCUBE_URL);
   await openInPreview(page, uid);
   const start = await clickTime(page);
   const reader = (): Frame | undefined => cachetFrame(page, bob.extensionOrigin, 'reader.html');
   const shown = await waitForMoment(reader, 'shown', SETTLE_MS);
   const complete = await waitForMoment(reader, 'complete', SETTLE_MS);
-  return { shown: shown - start, complete: complete - start, heaps: await sampler.stop() };
+  return { shown: shown - start, complete: complete - start, ...(sampler && { heaps: await sampler.stop() }) };
 }
 
 /** Bob clicks the same message unencrypted: ms to Roundcube's preview showing its body. */
@@ -142,7 +147,7 @@ async function measureReading(pki: DemoPki, work: string, bob: OpensslUser): Pro
     const heaps = await HeapProbe.open(browser.context);
     const page = await signIn(browser.context, 'bob');
     // The first open starts the native host and logs in to the token (the PIN page).
-    await openInCachet(page, browser, heaps, warmUid);
+    await openInCachet(page, browser, undefined, warmUid);
     const results: ReadResult[] = [];
     for (const [i, p] of prepared.entries()) {
       const uid = uids[i] as { plain: number; wrapped: number };
@@ -154,15 +159,16 @@ async function measureReading(pki: DemoPki, work: string, bob: OpensslUser): Pro
       await openInRoundcube(page, uid.plain);
       opensslRead(bob, pki.ca.pemFile, p.wrapped, work);
       for (let run = 0; run < p.size.runs; run++) {
-        const cachet = await openInCachet(page, browser, heaps, uid.wrapped);
+        const cachet = await openInCachet(page, browser, undefined, uid.wrapped);
         r.shown.push(cachet.shown);
         r.complete.push(cachet.complete);
-        r.heaps.push(cachet.heaps);
         r.roundcube.push(await openInRoundcube(page, uid.plain));
         r.openssl.push(opensslRead(bob, pki.ca.pemFile, p.wrapped, work));
       }
+      const sampled = await openInCachet(page, browser, heaps, uid.wrapped);
+      if (sampled.heaps) r.heaps.push(sampled.heaps);
       const mainThread = await traceMainThread(browser.context, page, browser.extensionOrigin, async () => {
-        await openInCachet(page, browser, heaps, uid.wrapped);
+        await openInCachet(page, browser, undefined, uid.wrapped);
       });
       results.push({ ...r, mainThread });
     }
@@ -182,10 +188,11 @@ async function composeError(compose: Frame): Promise<string> {
 /**
  * Alice writes to Bob with `attachment` in Cachet's compose frame, signed and encrypted,
  * and presses Send: ms from the key press to Bob's copy delivered, and that copy's file;
- * or what the frame said when it refused.
+ * or what the frame said when it refused. With `heaps`, the heaps' peaks meanwhile (not
+ * for a timed run, as in openInCachet).
  */
-async function sendFromCompose(page: Page, alice: CachetBrowser, heaps: HeapProbe, attachment: string, subject: string):
-  Promise<{ ms: number; delivered: string; heaps: HeapSample } | { refused: string }> {
+async function sendFromCompose(page: Page, alice: CachetBrowser, heaps: HeapProbe | undefined, attachment: string, subject: string):
+  Promise<{ ms: number; delivered: string; heaps?: HeapSample } | { refused: string }> {
   await openCompose(page);
   await typeRecipients(page, 'to', [MAIL_ACCOUNTS.bob.address]);
   await page.fill('#compose-subject', subject);
@@ -201,21 +208,21 @@ async function sendFromCompose(page: Page, alice: CachetBrowser, heaps: HeapProb
   }
   const inbox = maildirPath('bob');
   const before = new Set(newMessages(inbox, new Set()));
-  const sampler = sampleHeaps(heaps, alice.extensionOrigin, 'compose.html', ROUNDCUBE_URL);
+  const sampler = heaps && sampleHeaps(heaps, alice.extensionOrigin, 'compose.html', ROUNDCUBE_URL);
   const start = Date.now();
   await compose.getByRole('button', { name: 'Send securely' }).press('Enter');
   for (;;) {
     const [delivered] = newMessages(inbox, before);
     if (delivered) {
       const ms = statSync(delivered).mtimeMs - start;
-      const measured = await sampler.stop();
+      const measured = await sampler?.stop();
       // The tab goes back to the mailbox once the Sent copy is kept and the draft deleted.
       await page.waitForURL(/_mbox=INBOX/, { timeout: SETTLE_MS });
-      return { ms, delivered, heaps: measured };
+      return { ms, delivered, ...(measured && { heaps: measured }) };
     }
     const error = await composeError(compose);
     if (error) {
-      await sampler.stop();
+      await sampler?.stop();
       return { refused: error };
     }
     if (Date.now() - start > SETTLE_MS) throw new Error(`no message reached Bob within ${SETTLE_MS / 1000} s`);
@@ -247,7 +254,7 @@ async function measureSending(pki: DemoPki, work: string, alice: OpensslUser, bo
     const warm = path.join(work, 'warm-up.bin');
     writeFileSync(warm, randomBytes(4 * KiB));
     // The first send starts the native host, logs in to the token and asks the mail password.
-    const first = await sendFromCompose(page, browser, heaps, warm, 'Warm-up');
+    const first = await sendFromCompose(page, browser, undefined, warm, 'Warm-up');
     if ('refused' in first) throw new Error(`the warm-up send was refused: ${first.refused}`);
     const results: SendResult[] = [];
     for (const s of SEND_SIZES) {
@@ -260,7 +267,7 @@ async function measureSending(pki: DemoPki, work: string, alice: OpensslUser, bo
       opensslTripleWrap(alice, bob, plain, work);
       let refused: string | undefined;
       for (let run = 0; run < s.runs; run++) {
-        const sent = await sendFromCompose(page, browser, heaps, attachment, `Figures, ${s.label}, run ${run + 1}`);
+        const sent = await sendFromCompose(page, browser, undefined, attachment, `Figures, ${s.label}, run ${run + 1}`);
         if ('refused' in sent) {
           refused = sent.refused;
           break;
@@ -268,7 +275,6 @@ async function measureSending(pki: DemoPki, work: string, alice: OpensslUser, bo
         const message = readFileSync(sent.delivered);
         r.messageBytes = message.length;
         r.cachet.push(sent.ms);
-        r.heaps.push(sent.heaps);
         r.opensslWrap.push(opensslTripleWrap(alice, bob, plain, work));
         // To Carol, so that Bob's mailbox holds only what Cachet sent.
         const alone = await smtpTransfer(message, 'carol');
@@ -279,8 +285,11 @@ async function measureSending(pki: DemoPki, work: string, alice: OpensslUser, bo
         results.push({ ...r, refused });
         continue;
       }
+      const sampled = await sendFromCompose(page, browser, heaps, attachment, `Figures, ${s.label}, heaps`);
+      if ('refused' in sampled) throw new Error(`the send whose heaps were measured was refused: ${sampled.refused}`);
+      if (sampled.heaps) r.heaps.push(sampled.heaps);
       const mainThread = await traceMainThread(browser.context, page, browser.extensionOrigin, async () => {
-        const sent = await sendFromCompose(page, browser, heaps, attachment, `Figures, ${s.label}, traced`);
+        const sent = await sendFromCompose(page, browser, undefined, attachment, `Figures, ${s.label}, traced`);
         if ('refused' in sent) throw new Error(`the traced send was refused: ${sent.refused}`);
       });
       results.push({ ...r, mainThread });
@@ -300,7 +309,7 @@ function heapLine(heaps: readonly HeapSample[], frame: string, use: MainThreadUs
   const peak = (pick: (h: HeapSample) => number): string => mib(Math.max(0, ...heaps.map(pick)));
   const thread = use === undefined ? 'not traced' :
     `content script ${use.contentScriptMs.toFixed(0)} ms at a time (in a task of ${use.contentScriptTaskMs.toFixed(0)} ms), longest task of any script ${use.longestTaskMs.toFixed(0)} ms`;
-  return `    heap peaks: service worker ${peak((h) => h.worker)} MiB, ${frame} ${peak((h) => h.frame)} MiB, webmail page ${peak((h) => h.page)} MiB;` +
+  return `    heap peaks (a run of its own, not timed): service worker ${peak((h) => h.worker)} MiB, ${frame} ${peak((h) => h.frame)} MiB, webmail page ${peak((h) => h.page)} MiB;` +
     ` webmail's main thread (traced run): ${thread}`;
 }
 
