@@ -46,8 +46,11 @@ describe('Cachet in Outlook on the web', () => {
     const opened: unknown[] = [];
     const asked: unknown[] = [];
     const raw = new TextEncoder().encode('MIME-Version: 1.0\r\n\r\n');
+    const prepared: Uint8Array[] = [];
+    const pending = { open: () => Promise.reject(new Error('not asked here')), drop: () => undefined };
     const services = {
       readerFrames: { open: (...args: unknown[]) => opened.push(args) },
+      reader: { prepare: (source: Uint8Array) => { prepared.push(source); return pending; } },
       policy: { current: () => Promise.resolve({ siteTransports: [{ origin: work, send: 'graph', fetch: 'graph', jmapUrl: null, jmapUser: null }] }) },
       pageSource: () => Promise.reject(new Error('not the page')),
       transport: { fetchByProviderId: (site: string, id: string) => { asked.push([site, id]); return Promise.resolve(raw); } },
@@ -55,7 +58,8 @@ describe('Cachet in Outlook on the web', () => {
     const sender = { kind: 'content-script', tabId: 6, frameId: 0, origin: work } as const;
     await frameOpenReader(services)(req, sender);
     expect(asked).toEqual([[work, graphId]]);
-    expect(opened).toEqual([[6, `outlook/${graphId}`, raw]]);
+    expect(prepared).toEqual([raw]);
+    expect(opened).toEqual([[6, `outlook/${graphId}`, pending]]);
   });
 
   it.each([
