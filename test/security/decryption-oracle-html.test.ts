@@ -174,6 +174,16 @@ describe('quoting hidden HTML: the quote holds only what the reader shows', () =
     expect(quoted).toBe('Hallo Bob,\n\ngrüße & bis Freitag.\nAlice\n\none\ntwo\n\na b\n\n  keep\n  this');
   });
 
+  it.each([
+    ['a bogus comment after text that ends in "</"', '<div> ⟦w0⟧ </<div></'],
+    ['an escaped "<" before a digit beside a comment', '<p>⟦price⟧ &lt;5<!-- note --></p>'],
+    ['an escaped "<" before a letter beside a comment in a cell', '<table><tr><td>⟦cell⟧ a &lt;b<!-- x --></td></tr></table>'],
+  ])('shows the text of an element with %s, as the quote holds it', (_what, html) => {
+    const { quoted, shown } = check(html);
+    expect(markers(shown)).toEqual(markers(quoted));
+    expect(markers(quoted).length).toBeGreaterThan(0);
+  });
+
   it('holds for any mix of hiding markup, misnesting and raw text (property)', () => {
     const fragments = [
       '<div>', '</div>', '<p>', '</p>', '<span>', '</span>', '<b>', '</b>', '<table>', '<tr>', '<td>', '</td>', '</table>',

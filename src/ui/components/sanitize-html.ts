@@ -17,6 +17,9 @@ import {
   UNWRAPPED_ELEMENTS,
 } from '../../html/shown-html';
 
+/** Node.COMMENT_NODE, without relying on a global Node. */
+const COMMENT_NODE = 8;
+
 function shrinkingAncestors(node: Element): number {
   let count = 0;
   for (let parent = node.parentElement; parent; parent = parent.parentElement) {
@@ -41,6 +44,12 @@ let configured = false;
 function purifier(): typeof DOMPurify {
   if (!configured) {
     DOMPurify.addHook('uponSanitizeElement', (node, data) => {
+      // DOMPurify removes, with its text, an element without element children whose text
+      // looks like markup ("<" then "/", a letter, a digit or "!", as "&lt;5" decodes) when
+      // its markup holds a "<" too, which in HTML only a comment child gives. Comments go
+      // anyway; taken out first, such an element keeps its text, as the quote reads it
+      // (src/html/shown-text.ts), and the reader hides no word a reply would quote.
+      for (const child of Array.from(node.childNodes)) if (child.nodeType === COMMENT_NODE) node.removeChild(child);
       // Each of these shrinks the font of what it holds; nested deep, to nothing.
       if (node instanceof Element && SHRINKING_ELEMENTS.includes(data.tagName) && shrinkingAncestors(node) >= maxShrinkingDepth) unwrap(node);
     });
