@@ -5,7 +5,7 @@
  * one could be read) and never stops the other requests (DESIGN.md invariant 5).
  */
 import { CachetError } from '../../src/errors';
-import { ChunkAssembler, encodeFrames, MAX_FRAME_BYTES } from '../../src/protocol/framing';
+import { ChunkAssembler, encodeFrames, MAX_FRAME_BYTES, type SplicedOctets } from '../../src/protocol/framing';
 import {
   NATIVE_PROTOCOL_VERSION, type NativeEventType, type NativeEvents, type NativeReq, type NativeRequestType, type NativeRes,
   type RequestId,
@@ -13,9 +13,10 @@ import {
 import { isNativeRequestType, parseNativeMessage, validateNativeRequest } from '../../src/protocol/native-validators';
 import { encodeFrame, FrameReader } from './frame-reader';
 import { Limiter } from './limiter';
+import { isSplicedAnswer, type SplicedAnswer } from './spliced-answer';
 import { toWireError } from './wire-error';
 
-export type Handlers = { [K in NativeRequestType]: (req: NativeReq<K>) => Promise<NativeRes<K>> };
+export type Handlers = { [K in NativeRequestType]: (req: NativeReq<K>) => Promise<NativeRes<K> | SplicedAnswer<NativeRes<K>>> };
 
 /** Requests that never wait on a token or a server and must get through even when other work is queued. */
 const IMMEDIATE: readonly NativeRequestType[] = [
@@ -120,7 +121,7 @@ export class Connection {
 
   #start(id: RequestId, type: string, req: unknown): void {
     const task = this.#serve(type, req).then(
-      (res) => this.#send({ kind: 'response', id, ok: true, res }),
+      (res) => this.#answer(id, res),
       (error: unknown) => this.#reply(id, error),
     );
     this.#inFlight.add(task);
@@ -145,13 +146,18 @@ export class Connection {
     return this.#limiter.run(() => handler(valid));
   }
 
+  #answer(id: RequestId, res: unknown): void {
+    if (isSplicedAnswer(res)) this.#send({ kind: 'response', id, ok: true, res: res.res }, { at: ['res', res.field], bytes: res.bytes });
+    else this.#send({ kind: 'response', id, ok: true, res });
+  }
+
   #reply(id: RequestId | null, error: unknown): void {
     this.#send({ kind: 'response', id, ok: false, error: toWireError(error, this.#options.log) });
   }
 
-  #send(message: unknown): void {
+  #send(message: unknown, spliced?: SplicedOctets): void {
     if (this.#closed) return;
-    const frames = encodeFrames(message, `h${this.#chunkRuns++}`, this.#options.maxFrameBytes ?? MAX_FRAME_BYTES);
+    const frames = encodeFrames(message, `h${this.#chunkRuns++}`, this.#options.maxFrameBytes ?? MAX_FRAME_BYTES, spliced);
     for (const frame of frames) this.#options.output.write(encodeFrame(frame));
   }
 }

@@ -10,6 +10,7 @@ import type { MailService } from '../mail/mail-service';
 import type { PinBroker } from '../pin/pin-broker';
 import type { StoreRegistry } from '../stores/store-registry';
 import type { Handlers } from './connection';
+import { SplicedAnswer } from './spliced-answer';
 
 const b64 = (value: string): Buffer => Buffer.from(value, 'base64');
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
@@ -43,7 +44,8 @@ export function createHandlers(registry: StoreRegistry, pins: PinBroker, mail: (
     'mail/send': async (req) => (await mail()).send(req.origin, b64(req.message), req.envelope, req.saveToSent),
     'mail/fetch': async (req) => {
       const { message, mailbox, uid } = await (await mail()).fetch(req.origin, req);
-      return { message: text(message), mailbox, uid };
+      // Up to tens of megabytes: its base64 is cut from the octets frame by frame.
+      return new SplicedAnswer({ message: '', mailbox, uid }, 'message', message);
     },
     'directory/search': async (req) => (await directory()).search(req.directory, req.address),
     'directory/read-url': async (req) => (await directory()).readUrlRequest(req),

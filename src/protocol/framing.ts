@@ -146,9 +146,12 @@ function plan(message: unknown, chunkId: string, maxFrameBytes: number): { json:
  * Returns the JSON text of each frame to send for `message`. `chunkId` names a chunk run;
  * it must differ from every other run in flight from the same sender. A chunk frame's
  * text is put together from its parts: the same text JSON.stringify gives for the frame,
- * without encoding the slice a second time.
+ * without encoding the slice a second time. With `spliced`, that value's base64 is cut
+ * from its octets, as frameMessages cuts it.
  */
-export function encodeFrames(message: unknown, chunkId: string, maxFrameBytes = MAX_FRAME_BYTES): string[] {
+export function encodeFrames(message: unknown, chunkId: string, maxFrameBytes = MAX_FRAME_BYTES, spliced?: SplicedOctets): string[] {
+  // A spliced run's frames are few and each a plain value: the text of each is its JSON.
+  if (spliced !== undefined) return splicedFrames(message, chunkId, maxFrameBytes, spliced).map((frame) => JSON.stringify(frame));
   const planned = plan(message, chunkId, maxFrameBytes);
   if ('json' in planned) return [planned.json];
   const { slices } = planned;

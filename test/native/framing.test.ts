@@ -142,6 +142,15 @@ describe('native framing with a spliced value', () => {
     }), { numRuns: 300 });
   });
 
+  it('writes the same frames as text for a stream (the host\'s answers), each within the limit', () => {
+    const answer = (message: string) => ({ kind: 'response', id: 9, ok: true, res: { message, mailbox: 'INBOX', uid: 7 } });
+    const bytes = new Uint8Array(randomBytes(2 * 1024 * 1024 + 2));
+    const texts = encodeFrames(answer(''), 'h4', MAX_FRAME_BYTES, { at: ['res', 'message'], bytes });
+    expect(texts).toEqual(frameMessages(answer(''), 'h4', MAX_FRAME_BYTES, { at: ['res', 'message'], bytes }).map((f) => JSON.stringify(f)));
+    for (const text of texts) expect(Buffer.byteLength(text, 'utf8')).toBeLessThanOrEqual(MAX_FRAME_BYTES);
+    expect(reassemble(texts)).toEqual(answer(Buffer.from(bytes).toString('base64')));
+  });
+
   it('sends a small value in the message whole', () => {
     const frames = frameMessages(request(''), 'b1', MAX_FRAME_BYTES, { at, bytes: new Uint8Array([1, 2, 3]) });
     expect(frames).toEqual([request('AQID')]);

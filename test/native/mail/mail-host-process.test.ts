@@ -67,6 +67,9 @@ describe('a message of the largest size through the native host', () => {
     const largest = Math.max(...host.frames.map((f) => Buffer.byteLength(f)));
     expect(largest).toBeLessThanOrEqual(MAX_FRAME_BYTES);
     expect(host.frames.length).toBeGreaterThan(30);
+    // The answer came as a spliced run: its base64 cut from the octets, not sliced from JSON.
+    const spliced = host.frames.map((f) => JSON.parse(f) as { kind?: string; at?: unknown }).filter((f) => f.kind === 'chunk' && f.at !== undefined);
+    expect(spliced.map((f) => f.at)).toEqual([['res', 'message']]);
     console.info(`${MAX_MAIL_MESSAGE_BYTES / 1048576} MiB through the host: mail/send (SMTP and APPEND) ${Math.round(sendMs)} ms, mail/fetch ${Math.round(fetchMs)} ms`);
 
     // Postfix adds Received and Dovecot Return-Path and Delivered-To: bob's copy is over
