@@ -287,7 +287,8 @@ export function createReader(deps: ReaderDeps): Reader {
   }
 
   return {
-    open: (message, owner) => prepare(message).open(owner),
+    // Asked by a Cachet page for a message it holds: nothing to wait for before the key.
+    open: (message, owner) => present(read(message, Promise.resolve()), owner),
     prepare,
     async validation(sessionId, owner) {
       return session(sessionId, owner).validation;

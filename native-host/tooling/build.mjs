@@ -56,36 +56,31 @@ ${boot ? `<script src="pages/${name}-boot.js"></script>\n` : ''}<meta name="view
 `;
 }
 
-const pageEntries = {
-  name: 'cachet-pages',
-  setup(b) {
-    b.onResolve({ filter: /^cachet-page:/ }, (args) => ({ path: args.path.slice('cachet-page:'.length), namespace: 'cachet-page' }));
-    b.onLoad({ filter: /.*/, namespace: 'cachet-page' }, (args) => ({
-      resolveDir: root,
-      loader: 'ts',
-      contents: `import { mount } from ${JSON.stringify(`./src/ui/pages/${args.path}/index`)};
+/**
+ * An esbuild plugin that resolves `<namespace>:<page name>` to an entry generated here,
+ * `contents(name)`: the pages' code in src/ is platform-free, and the entry joins it to
+ * the browser side in background/.
+ */
+function generatedPageEntries(namespace, contents) {
+  return {
+    name: namespace,
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^${namespace}:`) }, (args) => ({ path: args.path.slice(namespace.length + 1), namespace }));
+      b.onLoad({ filter: /.*/, namespace }, (args) => ({ resolveDir: root, loader: 'ts', contents: contents(args.path) }));
+    },
+  };
+}
+
+const pageEntries = generatedPageEntries('cachet-page', (name) => `import { mount } from ${JSON.stringify(`./src/ui/pages/${name}/index`)};
 import { pagePlatform } from './background/page-platform';
 const app = document.getElementById('app');
 if (app) mount(app, pagePlatform());
-`,
-    }));
-  },
-};
+`);
 
-const pageBootEntries = {
-  name: 'cachet-page-boots',
-  setup(b) {
-    b.onResolve({ filter: /^cachet-page-boot:/ }, (args) => ({ path: args.path.slice('cachet-page-boot:'.length), namespace: 'cachet-page-boot' }));
-    b.onLoad({ filter: /.*/, namespace: 'cachet-page-boot' }, (args) => ({
-      resolveDir: root,
-      loader: 'ts',
-      contents: `import { boot } from ${JSON.stringify(`./src/ui/pages/${args.path}/boot`)};
+const pageBootEntries = generatedPageEntries('cachet-page-boot', (name) => `import { boot } from ${JSON.stringify(`./src/ui/pages/${name}/boot`)};
 import { bootPost } from './background/page-boot';
 boot(bootPost());
-`,
-    }));
-  },
-};
+`);
 
 async function buildExtension(target) {
   const out = path.join(dist, target);

@@ -100,25 +100,28 @@ describe('the demo profile for Bob', () => {
 });
 
 describe('a profile kept from one build to the next', () => {
+  /** A copy of the built extension at `extensionDir` whose background notes `mark` when it starts. */
+  function markedCopy(extensionDir: string, mark: string): void {
+    cpSync(path.join(root, 'dist/chrome'), extensionDir, { recursive: true });
+    const background = path.join(extensionDir, 'background', 'main.js');
+    writeFileSync(background, `globalThis.cachetBuildMark = ${JSON.stringify(mark)};\n${readFileSync(background, 'utf8')}`);
+  }
+  const markOf = (browser: CachetBrowser) => browser.worker.evaluate(() => (globalThis as unknown as { cachetBuildMark?: string }).cachetBuildMark);
+
   it('runs the background of the build it is launched with, not the one it last ran', async () => {
     buildExtension();
     const pki = ensureDemoPki();
     const work = mkdtempSync(path.join(tmpdir(), 'cachet-kept-profile-'));
     const extensionDir = path.join(work, 'extension');
     const profile = path.join(work, 'profile');
-    const background = path.join(extensionDir, 'background', 'main.js');
-    // The same unpacked extension at the same version and path, rebuilt in between.
-    const buildMarked = (mark: string) => {
-      cpSync(path.join(root, 'dist/chrome'), extensionDir, { recursive: true });
-      writeFileSync(background, `globalThis.cachetBuildMark = ${JSON.stringify(mark)};\n${readFileSync(background, 'utf8')}`);
-    };
     const release = await acquireBrowserLock();
     try {
+      // The same unpacked extension at the same version and path, rebuilt in between.
       for (const mark of ['first build', 'second build']) {
-        buildMarked(mark);
+        markedCopy(extensionDir, mark);
         const kept = await launchCachetBrowser({ userDataDir: profile, hostEnv: pki.users.bob.hostEnv, extensionDir });
         try {
-          expect(await kept.worker.evaluate(() => (globalThis as unknown as { cachetBuildMark?: string }).cachetBuildMark)).toBe(mark);
+          expect(await markOf(kept)).toBe(mark);
         } finally {
           await kept.close();
         }
@@ -139,15 +142,13 @@ describe('a profile kept from one build to the next', () => {
       // The same extension (one id, one version) at two paths, as a work tree and a clean clone.
       for (const folder of ['tree', 'clone', 'tree']) {
         const extensionDir = path.join(work, folder);
-        cpSync(path.join(root, 'dist/chrome'), extensionDir, { recursive: true });
-        const background = path.join(extensionDir, 'background', 'main.js');
-        writeFileSync(background, `globalThis.cachetBuildMark = ${JSON.stringify(folder)};\n${readFileSync(background, 'utf8')}`);
+        markedCopy(extensionDir, folder);
         const kept = await launchCachetBrowser({
           userDataDir: profile, hostEnv: pki.users.bob.hostEnv, extensionDir,
           grantOrigins: [DEMO_WEBMAIL.origin], seed: demoSeed(pki, 'bob'),
         });
         try {
-          expect(await kept.worker.evaluate(() => (globalThis as unknown as { cachetBuildMark?: string }).cachetBuildMark)).toBe(folder);
+          expect(await markOf(kept)).toBe(folder);
           const page = await kept.context.newPage();
           await page.goto(`${extensionOrigin}/options.html`);
           expect(await sendFrom(page, 'site/status', { origin: DEMO_WEBMAIL.origin })).toMatchObject({ ok: true, res: { enabled: true } });

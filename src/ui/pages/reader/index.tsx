@@ -13,7 +13,7 @@ import { base64ToBytes, bytesToBase64 } from '../../../protocol/runtime-bytes';
 import { Announcer, type Announcement } from '../../components/announcer';
 import { errorText } from '../../components/error-text';
 import { SecurityIndicatorHeader } from '../../components/security-indicator';
-import { frameToken, isFramed } from '../../components/frame-token';
+import { frameToken } from '../../components/frame-token';
 import { framedWithoutToken, UnopenedFrame } from '../../components/unopened-frame';
 import { reportFrameHeight } from '../../components/frame-height';
 import type { PagePlatform } from '../../platform';
@@ -36,13 +36,12 @@ function saveFile(name: string, mediaType: string, bytes: Uint8Array): void {
 
 interface ReaderProps {
   readonly platform: PagePlatform;
-  /** Whether this reader is framed in a webmail page, to show what its token names. */
-  readonly framed: boolean;
-  /** The framed message, asked for by `mount` before the first render. */
+  /** The framed message, asked for before the first render; none for the reader page itself. */
   readonly opening: Promise<ReaderView> | undefined;
 }
 
-function Reader({ platform, framed, opening }: ReaderProps) {
+function Reader({ platform, opening }: ReaderProps) {
+  const framed = opening !== undefined;
   const { send, t } = platform;
   const inputId = useId();
   const [view, setView] = useState<ReaderView>();
@@ -167,13 +166,12 @@ export function mount(root: HTMLElement, platform: PagePlatform): void {
     render(<UnopenedFrame t={(key, substitutions) => platform.t(key, substitutions)} />, root);
     return;
   }
-  const framed = isFramed();
   const token = frameToken();
   // Asked by the boot script before this bundle loaded (early-open.ts), or else now, before
   // the first render rather than from an effect (which runs after the next paint).
   const opening = token === undefined ? undefined : takeEarlyOpening() ?? platform.send('reader/open-frame', { token });
   // Handled by `show`, once the first render's effect runs; until then not unhandled.
   opening?.catch(() => undefined);
-  render(<Reader platform={platform} framed={framed} opening={opening} />, root);
+  render(<Reader platform={platform} opening={opening} />, root);
   reportFrameHeight();
 }
